@@ -1,0 +1,1 @@
+//! temporary stand-in, replaced by cargo xtask codegen

@@ -1,0 +1,16 @@
+//! Hand-written runtime shared by every generated client and model.
+//!
+//! Everything here is the same for every operation (signing, repeatability headers, error
+//! decoding, date formats, event envelopes); everything that depends on a spec is generated into
+//! the sibling modules. Generated code reaches these items as `crate::runtime::…`.
+
+pub mod client;
+pub mod connection_string;
+pub mod credential;
+pub mod datetime;
+pub mod error;
+pub mod events;
+pub mod hmac;
+pub mod identifier;
+pub mod number_or_string;
+pub mod repeatability;
