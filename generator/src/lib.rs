@@ -1,1 +1,62 @@
-//! placeholder
+//! Reads hand-written YAML API specs and generates Rust models and async clients.
+//!
+//! The pipeline has four stages, each in its own module: [`spec`] parses the YAML into structs
+//! that mirror it, [`lower`] resolves references into the [`ir`], [`check`] applies rules that
+//! span several items, and `emit` turns the IR into formatted Rust. The library never touches
+//! the disk: callers hand it file contents and get file contents back.
+
+pub mod check;
+pub mod diagnostics;
+mod emit;
+pub mod ir;
+pub mod lower;
+pub mod names;
+pub mod spec;
+
+use std::collections::BTreeMap;
+
+pub use diagnostics::Diagnostic;
+
+/// One spec file handed to the generator.
+#[derive(Clone, Debug)]
+pub struct SpecSource {
+    /// The name used in messages, for example `specs/rooms.yaml`.
+    pub name: String,
+    /// The YAML text.
+    pub text: String,
+}
+
+/// Generates every output file from the specs: paths relative to the generated crate mapped to
+/// their contents. On any error nothing is returned but the errors, all of them, sorted.
+pub fn generate(sources: &[SpecSource]) -> Result<BTreeMap<String, String>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut loaded = Vec::new();
+    for source in sources {
+        match spec::load(&source.name, &source.text) {
+            Ok(spec) => loaded.push(spec),
+            Err(e) => errors.push(e),
+        }
+    }
+    // Lowering still runs on the files that parsed so that one broken file does not hide the
+    // errors in the others; references into a broken file are not reported as unknown.
+    let ir = lower::lower(&loaded);
+    let ir = match ir {
+        Ok(ir) if errors.is_empty() => ir,
+        Ok(_) => {
+            errors.sort();
+            return Err(errors);
+        }
+        Err(mut more) => {
+            if errors.is_empty() {
+                return Err(more);
+            }
+            let broken: Vec<&str> = errors.iter().map(|e| e.file.as_str()).collect();
+            more.retain(|d| !broken.contains(&d.file.as_str()) && !d.message.starts_with("unknown"));
+            errors.extend(more);
+            errors.sort();
+            return Err(errors);
+        }
+    };
+    check::check(&ir)?;
+    Ok(emit::emit(&ir))
+}

@@ -8,6 +8,7 @@ pub mod client;
 pub mod connection_string;
 pub mod credential;
 pub mod datetime;
+pub mod enums;
 pub mod error;
 pub mod events;
 pub mod hmac;

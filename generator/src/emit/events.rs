@@ -1,0 +1,78 @@
+//! Event sets: an enum with one variant per event type and a fallback that keeps anything else.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc, type_tokens};
+use crate::ir::{EventSet, Type};
+
+/// The enum of an event set and its `runtime::events::EventData` implementation.
+pub fn event_set_tokens(set: &EventSet) -> TokenStream {
+    let name = format_ident!("{}", set.name);
+    let doc = doc(&set.description);
+    let variants = set.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        let data = type_tokens(&Type::Named(v.data.clone()));
+        let doc = format!(" `{}`.", v.event_type);
+        quote! {
+            #[doc = #doc]
+            #n(::std::boxed::Box<#data>),
+        }
+    });
+    let decode_arms = set.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        let event_type = &v.event_type;
+        quote! {
+            #event_type => Self::#n(::std::boxed::Box::new(::serde_json::from_str(data.get())?)),
+        }
+    });
+    let type_arms = set.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        let event_type = &v.event_type;
+        quote! { Self::#n(_) => #event_type, }
+    });
+    let serialize_arms = set.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        quote! { Self::#n(data) => ::serde::Serialize::serialize(data, serializer), }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// An event type this set does not list, kept with its raw `data` JSON.
+            Other {
+                /// The event type string.
+                event_type: ::std::string::String,
+                /// The `data` payload exactly as received.
+                data: ::std::boxed::Box<::serde_json::value::RawValue>,
+            },
+        }
+
+        impl crate::runtime::events::EventData for #name {
+            fn decode(event_type: &str, data: &::serde_json::value::RawValue) -> ::std::result::Result<Self, ::serde_json::Error> {
+                ::std::result::Result::Ok(match event_type {
+                    #(#decode_arms)*
+                    other => Self::Other { event_type: other.to_owned(), data: data.to_owned() },
+                })
+            }
+
+            fn event_type(&self) -> &str {
+                match self {
+                    #(#type_arms)*
+                    Self::Other { event_type, .. } => event_type,
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::Other { data, .. } => ::serde::Serialize::serialize(data, serializer),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! The intermediate representation: every reference resolved, every Rust name final, every list
+//! sorted. Emitters read only this; each node remembers where in the spec it came from.
+
+use serde_json::Value;
+
+pub use crate::spec::{AuthScheme, HttpMethod, ParameterLocation, Repeatability};
+
+/// Where an IR node came from, for errors found after lowering.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// Spec file.
+    pub file: String,
+    /// Dotted YAML path.
+    pub path: String,
+    /// Where the item's key is written.
+    pub position: crate::diagnostics::Position,
+}
+
+/// All modules of the generated crate, sorted by name.
+#[derive(Debug)]
+pub struct Ir {
+    /// Modules by name.
+    pub modules: Vec<Module>,
+}
+
+/// One module of the generated crate: the output of one spec file.
+#[derive(Debug)]
+pub struct Module {
+    /// Rust module name.
+    pub name: String,
+    /// The spec file it comes from.
+    pub spec_file: String,
+    /// Module documentation.
+    pub description: String,
+    /// Whether the module sits behind a cargo feature of its own name (modules with clients or
+    /// events do; modules of shared definitions are always compiled).
+    pub feature_gated: bool,
+    /// Object definitions.
+    pub structs: Vec<Struct>,
+    /// Enum definitions.
+    pub enums: Vec<Enum>,
+    /// Clients, parents before their scoped clients.
+    pub clients: Vec<Client>,
+    /// Event sets.
+    pub event_sets: Vec<EventSet>,
+}
+
+/// A resolved type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Type {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    Int32,
+    /// `i64`.
+    Int64,
+    /// `f64`.
+    Float64,
+    /// RFC 3339 `OffsetDateTime`.
+    DateTime,
+    /// RFC 1123 `OffsetDateTime`.
+    DateTimeRfc1123,
+    /// `Uuid`.
+    Uuid,
+    /// `Url`.
+    Url,
+    /// A JSON number or string, kept as sent.
+    NumberOrString,
+    /// Any JSON.
+    Json,
+    /// `Vec<T>`.
+    List(Box<Type>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Type>),
+    /// A definition.
+    Named(Named),
+}
+
+/// A reference to a definition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    /// Rust module of the definition.
+    pub module: String,
+    /// Rust type name.
+    pub name: String,
+    /// Whether it is an enum (rather than a struct).
+    pub is_enum: bool,
+}
+
+impl Type {
+    /// Whether values of the type are plain scalars that can go in a path, query or header.
+    pub fn is_scalar(&self) -> bool {
+        match self {
+            Type::List(_) | Type::Map(_) | Type::Json | Type::NumberOrString => false,
+            Type::Named(n) => n.is_enum,
+            _ => true,
+        }
+    }
+}
+
+/// An object definition.
+#[derive(Debug)]
+pub struct Struct {
+    /// Rust type name.
+    pub name: String,
+    /// Doc comment.
+    pub description: String,
+    /// Fields: those of the extended definitions first, then its own, each group sorted.
+    pub fields: Vec<Field>,
+    /// Example JSON values that must round-trip.
+    pub examples: Vec<Value>,
+    /// Where it was defined.
+    pub origin: Origin,
+}
+
+/// A struct field.
+#[derive(Debug)]
+pub struct Field {
+    /// Rust field name (may be a raw identifier).
+    pub name: String,
+    /// JSON name.
+    pub json_name: String,
+    /// Other JSON names accepted on input.
+    pub aliases: Vec<String>,
+    /// Doc comment.
+    pub description: String,
+    /// Type.
+    pub ty: Type,
+    /// Whether the field must be present.
+    pub required: bool,
+    /// Whether the value is boxed because the type contains itself.
+    pub boxed: bool,
+}
+
+/// An enum definition.
+#[derive(Debug)]
+pub struct Enum {
+    /// Rust type name.
+    pub name: String,
+    /// Doc comment.
+    pub description: String,
+    /// Whether unknown values are rejected instead of kept.
+    pub closed: bool,
+    /// Variants in wire-value order.
+    pub variants: Vec<Variant>,
+}
+
+/// An enum variant.
+#[derive(Debug)]
+pub struct Variant {
+    /// Rust variant name.
+    pub name: String,
+    /// Wire value.
+    pub wire: String,
+    /// Doc comment.
+    pub description: String,
+}
+
+/// A client.
+#[derive(Debug)]
+pub struct Client {
+    /// Rust type name.
+    pub name: String,
+    /// Doc comment.
+    pub description: String,
+    /// Name of its options struct (top-level clients).
+    pub options_name: String,
+    /// Default api-version (top-level clients).
+    pub api_version: Option<String>,
+    /// Accepted credentials (top-level clients).
+    pub auth: Vec<AuthScheme>,
+    /// The parent client of a scoped client.
+    pub parent: Option<String>,
+    /// Method on the parent that creates this client.
+    pub accessor: String,
+    /// Path parameters bound at creation.
+    pub scope: Vec<Parameter>,
+    /// Scoped clients created from this one.
+    pub children: Vec<String>,
+    /// Operations, sorted by name.
+    pub operations: Vec<Operation>,
+}
+
+/// An operation.
+#[derive(Debug)]
+pub struct Operation {
+    /// Name as written in the spec.
+    pub spec_name: String,
+    /// Rust method name.
+    pub method_name: String,
+    /// Name of the options struct.
+    pub options_name: String,
+    /// Name of the typed response headers trait, when the responses declare headers.
+    pub headers_trait: Option<String>,
+    /// Doc comment.
+    pub description: String,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// The path template, split.
+    pub path: Vec<PathPart>,
+    /// Query and header parameters, and path parameters not bound by the client.
+    pub parameters: Vec<Parameter>,
+    /// Repeatability headers.
+    pub repeatability: Repeatability,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Success responses by status.
+    pub responses: Vec<Response>,
+    /// The body type shared by every success response, if any.
+    pub ok_body: Option<Type>,
+    /// Error body type.
+    pub error: Type,
+    /// Examples.
+    pub examples: Vec<OperationExample>,
+    /// Where it was defined.
+    pub origin: Origin,
+}
+
+/// A piece of a path template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text.
+    Literal(String),
+    /// A parameter of the operation (by Rust name).
+    Parameter(String),
+    /// A parameter bound by the client (by Rust name).
+    Scope(String),
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust name.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParameterLocation,
+    /// Type (a scalar).
+    pub ty: Type,
+    /// Positional (true) or in the options struct.
+    pub required: bool,
+    /// Doc comment.
+    pub description: String,
+}
+
+/// A request body.
+#[derive(Debug)]
+pub struct Body {
+    /// Rust argument name.
+    pub name: String,
+    /// Type.
+    pub ty: Type,
+    /// Doc comment.
+    pub description: String,
+}
+
+/// A success response.
+#[derive(Debug)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// Description.
+    pub description: String,
+    /// Typed headers.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A typed response header.
+#[derive(Debug, Clone)]
+pub struct ResponseHeader {
+    /// Header name as written in the spec.
+    pub wire_name: String,
+    /// Accessor method name.
+    pub name: String,
+    /// Type.
+    pub ty: Type,
+    /// Doc comment.
+    pub description: String,
+}
+
+/// An operation example.
+#[derive(Debug)]
+pub struct OperationExample {
+    /// Title.
+    pub title: String,
+    /// Rust-safe name for a test function.
+    pub test_name: String,
+    /// Parameter values by wire name.
+    pub parameters: Vec<(String, Value)>,
+    /// Request body.
+    pub request_body: Option<Value>,
+    /// Response status.
+    pub status: u16,
+    /// Response headers.
+    pub response_headers: Vec<(String, String)>,
+    /// Response body.
+    pub response_body: Option<Value>,
+    /// The type the response body decodes into (success body or error type).
+    pub response_type: Option<Type>,
+}
+
+/// An event set.
+#[derive(Debug)]
+pub struct EventSet {
+    /// Rust enum name.
+    pub name: String,
+    /// Doc comment.
+    pub description: String,
+    /// Variants, sorted by event type.
+    pub variants: Vec<EventVariant>,
+    /// Whole deliveries that must round-trip.
+    pub examples: Vec<Value>,
+}
+
+/// One event type of a set.
+#[derive(Debug)]
+pub struct EventVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Event type string.
+    pub event_type: String,
+    /// Data payload type.
+    pub data: Named,
+}

@@ -1,0 +1,942 @@
+//! Lowering: resolves every reference in the parsed specs into the owned, sorted IR with final
+//! Rust names. Errors are collected, never thrown at the first one, so one run reports them all.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::diagnostics::{suggest, Diagnostic, Diagnostics};
+use crate::ir::{
+    Body, Client, Enum, EventSet, EventVariant, Field, Ir, Module, Named, Operation,
+    OperationExample, Origin, Parameter, PathPart, Response, ResponseHeader, Struct, Type, Variant,
+};
+use crate::names;
+use crate::spec::{self, LoadedSpec, ParameterLocation};
+
+/// Lowers parsed specs into the IR, or returns every error found.
+pub fn lower(specs: &[LoadedSpec]) -> Result<Ir, Vec<Diagnostic>> {
+    let mut cx = Lowering { specs, errors: Diagnostics::default(), symbols: BTreeMap::new() };
+    cx.collect_symbols();
+    let modules = specs.iter().filter_map(|s| cx.module(s)).collect::<Vec<_>>();
+    let mut ir = Ir { modules };
+    ir.modules.sort_by(|a, b| a.name.cmp(&b.name));
+    mark_boxed_fields(&mut ir);
+    cx.errors.finish().map(|()| ir)
+}
+
+/// A definition visible to references.
+struct Symbol {
+    module: String,
+    spec_module: String,
+    rust_name: String,
+    kind: SymbolKind,
+    file: String,
+    path: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SymbolKind {
+    Object,
+    Enum,
+}
+
+struct Lowering<'a> {
+    specs: &'a [LoadedSpec],
+    errors: Diagnostics,
+    /// Every definition of every spec, by spec name; names are one namespace across specs so
+    /// that a bare reference always means one thing.
+    symbols: BTreeMap<String, Symbol>,
+}
+
+impl<'a> Lowering<'a> {
+    fn error(&mut self, spec: &LoadedSpec, path: &str, message: impl Into<String>) {
+        self.error_at(spec, path, false, message);
+    }
+
+    fn error_at_key(&mut self, spec: &LoadedSpec, path: &str, message: impl Into<String>) {
+        self.error_at(spec, path, true, message);
+    }
+
+    fn error_at(&mut self, spec: &LoadedSpec, path: &str, key: bool, message: impl Into<String>) {
+        let position = if key { spec.locations.key(path) } else { spec.locations.value(path) };
+        self.errors.push(Diagnostic {
+            file: spec.file.clone(),
+            position,
+            path: path.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn where_is(&self, file: &str, path: &str) -> String {
+        let spec = self.specs.iter().find(|s| s.file == file);
+        let p = spec.map(|s| s.locations.key(path)).unwrap_or_default();
+        format!("{file}:{}:{}", p.line, p.column)
+    }
+
+    fn collect_symbols(&mut self) {
+        let mut modules: HashMap<String, (String, String)> = HashMap::new();
+        for spec in self.specs {
+            match names::module_name(&spec.spec.module) {
+                Ok(name) if name == spec.spec.module => {
+                    if let Some((other, _)) = modules.get(&name) {
+                        let at = self.where_is(other, "module");
+                        self.error(spec, "module", format!("duplicate module '{name}' (also at {at})"));
+                    }
+                    modules.insert(name, (spec.file.clone(), spec.spec.module.clone()));
+                }
+                Ok(name) => self.error(
+                    spec,
+                    "module",
+                    format!("module name '{}' must be snake_case (did you mean '{name}'?)", spec.spec.module),
+                ),
+                Err(e) => self.error(spec, "module", e.to_string()),
+            }
+            for (name, def) in &spec.spec.definitions {
+                let path = format!("definitions.{name}");
+                let kind = match (&def.properties, &def.values) {
+                    (Some(_), None) => SymbolKind::Object,
+                    (None, Some(_)) => SymbolKind::Enum,
+                    (Some(_), Some(_)) => {
+                        self.error_at_key(spec, &path, "a definition has either 'properties' or 'enum', not both");
+                        continue;
+                    }
+                    (None, None) => {
+                        self.error_at_key(spec, &path, "a definition needs 'properties' (an object) or 'enum'");
+                        continue;
+                    }
+                };
+                let rust_name = match names::type_name(name) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        self.error_at_key(spec, &path, e.to_string());
+                        continue;
+                    }
+                };
+                if let Some(existing) = self.symbols.get(name) {
+                    let at = self.where_is(&existing.file, &existing.path);
+                    self.error_at_key(spec, &path, format!("duplicate definition '{name}' (first defined at {at})"));
+                    continue;
+                }
+                let module = names::module_name(&spec.spec.module).unwrap_or_default();
+                self.symbols.insert(
+                    name.clone(),
+                    Symbol {
+                        module,
+                        spec_module: spec.spec.module.clone(),
+                        rust_name,
+                        kind,
+                        file: spec.file.clone(),
+                        path,
+                    },
+                );
+            }
+        }
+        for spec in self.specs {
+            for (i, import) in spec.spec.imports.iter().enumerate() {
+                if !modules.contains_key(import) {
+                    let known = modules.keys().map(String::as_str).collect::<Vec<_>>();
+                    let hint = did_you_mean(suggest(import, known));
+                    self.error(spec, &format!("imports.{i}"), format!("unknown module '{import}'{hint}"));
+                } else if *import == spec.spec.module {
+                    self.error(spec, &format!("imports.{i}"), "a module cannot import itself");
+                }
+            }
+        }
+    }
+
+    /// Names a spec may reference: its own definitions and those of its imports.
+    fn visible(&self, spec: &LoadedSpec, name: &str) -> bool {
+        self.symbols.get(name).is_some_and(|s| {
+            s.spec_module == spec.spec.module || spec.spec.imports.contains(&s.spec_module)
+        })
+    }
+
+    /// Resolves a type expression (`list<map<string, Role>>`).
+    fn resolve(&mut self, spec: &LoadedSpec, path: &str, text: &str) -> Option<Type> {
+        let text = text.trim();
+        if let Some(inner) = strip_generic(text, "list") {
+            return self.resolve(spec, path, inner).map(|t| Type::List(Box::new(t)));
+        }
+        if let Some(inner) = strip_generic(text, "map") {
+            return match inner.split_once(',') {
+                Some((key, value)) if key.trim() == "string" => {
+                    self.resolve(spec, path, value).map(|t| Type::Map(Box::new(t)))
+                }
+                _ => {
+                    self.error(spec, path, format!("map keys must be strings: write 'map<string, T>', not '{text}'"));
+                    None
+                }
+            };
+        }
+        let scalar = match text {
+            "string" => Some(Type::String),
+            "boolean" => Some(Type::Bool),
+            "int32" => Some(Type::Int32),
+            "int64" => Some(Type::Int64),
+            "float64" => Some(Type::Float64),
+            "date-time" => Some(Type::DateTime),
+            "date-time-rfc1123" => Some(Type::DateTimeRfc1123),
+            "uuid" => Some(Type::Uuid),
+            "url" => Some(Type::Url),
+            "number-or-string" => Some(Type::NumberOrString),
+            "json" => Some(Type::Json),
+            _ => None,
+        };
+        if scalar.is_some() {
+            return scalar;
+        }
+        if self.visible(spec, text) {
+            let s = &self.symbols[text];
+            return Some(Type::Named(Named {
+                module: s.module.clone(),
+                name: s.rust_name.clone(),
+                is_enum: s.kind == SymbolKind::Enum,
+            }));
+        }
+        if let Some(s) = self.symbols.get(text) {
+            let message = format!(
+                "'{text}' is defined in module '{}', which this spec does not import (add it to 'imports')",
+                s.spec_module
+            );
+            self.error(spec, path, message);
+            return None;
+        }
+        let candidates: Vec<&str> = self
+            .symbols
+            .keys()
+            .filter(|n| self.visible(spec, n))
+            .map(String::as_str)
+            .chain(SCALARS.iter().copied())
+            .collect();
+        let hint = did_you_mean(suggest(text, candidates));
+        self.error(spec, path, format!("unknown type '{text}'{hint}"));
+        None
+    }
+
+    fn module(&mut self, spec: &'a LoadedSpec) -> Option<Module> {
+        let name = names::module_name(&spec.spec.module).ok()?;
+        let mut structs = Vec::new();
+        let mut enums = Vec::new();
+        for (def_name, def) in &spec.spec.definitions {
+            let path = format!("definitions.{def_name}");
+            let Some(symbol) = self.symbols.get(def_name) else { continue };
+            if symbol.file != spec.file {
+                continue;
+            }
+            let rust_name = symbol.rust_name.clone();
+            let origin = Origin { file: spec.file.clone(), path: path.clone(), position: spec.locations.key(&path) };
+            if let Some(values) = &def.values {
+                if def.extends.is_some() {
+                    self.error(spec, &format!("{path}.extends"), "an enum cannot extend a definition");
+                }
+                if !def.examples.is_empty() {
+                    self.error(spec, &format!("{path}.examples"), "examples go on objects, not enums");
+                }
+                enums.push(self.enumeration(spec, &path, rust_name, def, values));
+            } else {
+                if def.closed {
+                    self.error(spec, &format!("{path}.closed"), "'closed' applies to enums only");
+                }
+                let fields = self.fields(spec, def_name);
+                structs.push(Struct {
+                    name: rust_name,
+                    description: def.description.clone(),
+                    fields,
+                    examples: def.examples.clone(),
+                    origin,
+                });
+            }
+        }
+        let clients = self.clients(spec);
+        let event_sets = self.event_sets(spec);
+        self.check_type_names(spec, &structs, &enums, &clients, &event_sets);
+        Some(Module {
+            name,
+            spec_file: spec.file.clone(),
+            description: spec.spec.description.clone(),
+            feature_gated: !clients.is_empty() || !event_sets.is_empty(),
+            structs,
+            enums,
+            clients,
+            event_sets,
+        })
+    }
+
+    fn enumeration(
+        &mut self,
+        spec: &LoadedSpec,
+        path: &str,
+        name: String,
+        def: &spec::Definition,
+        values: &BTreeMap<String, String>,
+    ) -> Enum {
+        let mut variants: Vec<Variant> = Vec::new();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        if values.is_empty() {
+            self.error(spec, &format!("{path}.enum"), "an enum needs at least one value");
+        }
+        for (wire, description) in values {
+            let vpath = format!("{path}.enum.{wire}");
+            match names::variant_name(wire) {
+                Ok(v) if !def.closed && v == "UnknownValue" => self.error_at_key(
+                    spec,
+                    &vpath,
+                    "'UnknownValue' is the variant that keeps unknown values of an extensible enum",
+                ),
+                Ok(v) => {
+                    if let Some(other) = seen.get(&v) {
+                        let message = format!("enum values '{other}' and '{wire}' both become variant '{v}'");
+                        self.error_at_key(spec, &vpath, message);
+                        continue;
+                    }
+                    seen.insert(v.clone(), wire.clone());
+                    variants.push(Variant { name: v, wire: wire.clone(), description: description.clone() });
+                }
+                Err(e) => self.error_at_key(spec, &vpath, e.to_string()),
+            }
+        }
+        Enum { name, description: def.description.clone(), closed: def.closed, variants }
+    }
+
+    /// The fields of an object: inherited ones first, then its own.
+    fn fields(&mut self, spec: &LoadedSpec, def_name: &str) -> Vec<Field> {
+        // The chain of extended definitions, nearest last; stops at cycles and unknown names.
+        let mut chain: Vec<(&LoadedSpec, &str)> = vec![(spec, def_name)];
+        let mut current = (spec, def_name);
+        loop {
+            let def = &current.0.spec.definitions[current.1];
+            let Some(base) = def.extends.as_deref() else { break };
+            let path = format!("definitions.{}.extends", current.1);
+            if !self.visible(current.0, base) {
+                // Reported once, from the spec that declares the extends.
+                if current.0.file == spec.file && current.1 == def_name {
+                    self.resolve(current.0, &path, base);
+                }
+                break;
+            }
+            let symbol = &self.symbols[base];
+            if symbol.kind != SymbolKind::Object {
+                if current.1 == def_name {
+                    self.error(current.0, &path, format!("'{base}' is an enum; only objects can be extended"));
+                }
+                break;
+            }
+            let Some(base_spec) = self.specs.iter().find(|s| s.file == symbol.file) else { break };
+            if chain.iter().any(|(s, n)| s.file == base_spec.file && *n == base) {
+                if current.1 == def_name || base == def_name {
+                    self.error(spec, &format!("definitions.{def_name}.extends"), format!("'{def_name}' extends itself through '{base}'"));
+                }
+                break;
+            }
+            let Some((base_name, _)) = base_spec.spec.definitions.get_key_value(base) else { break };
+            chain.push((base_spec, base_name.as_str()));
+            current = (base_spec, base_name.as_str());
+        }
+        let mut fields: Vec<Field> = Vec::new();
+        let mut json_names: HashMap<String, String> = HashMap::new();
+        let mut rust_names: HashMap<String, String> = HashMap::new();
+        for (owner_spec, owner) in chain.iter().rev() {
+            let Some(properties) = &owner_spec.spec.definitions[*owner].properties else { continue };
+            let own = owner_spec.file == spec.file && *owner == def_name;
+            for (json_name, property) in properties {
+                let path = format!("definitions.{owner}.properties.{json_name}");
+                // Errors inside an inherited definition are reported when that one is lowered.
+                let report = |cx: &mut Self, p: &str, key: bool, m: String| {
+                    if own {
+                        cx.error_at(owner_spec, p, key, m);
+                    }
+                };
+                if let Some(first) = json_names.get(json_name) {
+                    let message = format!("property '{json_name}' is already defined by '{first}'");
+                    report(self, &path, true, message);
+                    continue;
+                }
+                let ty = if own {
+                    self.resolve(owner_spec, &format!("{path}.type"), &property.ty)
+                } else {
+                    let mut quiet = Lowering { specs: self.specs, errors: Diagnostics::default(), symbols: BTreeMap::new() };
+                    std::mem::swap(&mut quiet.symbols, &mut self.symbols);
+                    let t = quiet.resolve(owner_spec, &path, &property.ty);
+                    std::mem::swap(&mut quiet.symbols, &mut self.symbols);
+                    t
+                };
+                let name = match names::value_name(json_name) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        report(self, &path, true, e.to_string());
+                        continue;
+                    }
+                };
+                if let Some(other) = rust_names.get(&name) {
+                    let message = format!("properties '{other}' and '{json_name}' both become field '{name}'");
+                    report(self, &path, true, message);
+                    continue;
+                }
+                for (i, alias) in property.aliases.iter().enumerate() {
+                    if properties.contains_key(alias) || json_names.contains_key(alias) {
+                        let message = format!("alias '{alias}' is the name of another property");
+                        report(self, &format!("{path}.aliases.{i}"), false, message);
+                    }
+                }
+                json_names.insert(json_name.clone(), owner.to_string());
+                rust_names.insert(name.clone(), json_name.clone());
+                if ty.as_ref().is_some_and(nested_date) {
+                    let message = "dates inside lists or maps are not supported; wrap the date in an object".to_owned();
+                    report(self, &format!("{path}.type"), false, message);
+                    continue;
+                }
+                if let Some(ty) = ty {
+                    fields.push(Field {
+                        name,
+                        json_name: json_name.clone(),
+                        aliases: property.aliases.clone(),
+                        description: property.description.clone(),
+                        ty,
+                        required: property.required,
+                        boxed: false,
+                    });
+                }
+            }
+        }
+        fields
+    }
+
+    fn clients(&mut self, spec: &LoadedSpec) -> Vec<Client> {
+        let mut clients: Vec<Client> = Vec::new();
+        for (client_name, client) in &spec.spec.clients {
+            let path = format!("clients.{client_name}");
+            let name = match names::type_name(client_name) {
+                Ok(n) => n,
+                Err(e) => {
+                    self.error_at_key(spec, &path, e.to_string());
+                    continue;
+                }
+            };
+            match &client.parent {
+                None => {
+                    if client.api_version.is_none() {
+                        self.error_at_key(spec, &path, "a top-level client needs 'api-version'");
+                    }
+                    if client.auth.is_empty() {
+                        self.error_at_key(spec, &path, "a top-level client needs 'auth'");
+                    }
+                    if !client.scope.is_empty() {
+                        self.error(spec, &format!("{path}.scope"), "'scope' applies to scoped clients (with 'parent') only");
+                    }
+                }
+                Some(parent) => {
+                    if !spec.spec.clients.contains_key(parent) {
+                        let hint = did_you_mean(suggest(parent, spec.spec.clients.keys().map(String::as_str)));
+                        self.error(spec, &format!("{path}.parent"), format!("unknown client '{parent}'{hint}"));
+                    } else if spec.spec.clients[parent].parent.is_some() {
+                        self.error(spec, &format!("{path}.parent"), "a scoped client's parent must be a top-level client");
+                    }
+                    if client.api_version.is_some() || !client.auth.is_empty() {
+                        self.error_at_key(spec, &path, "a scoped client shares its parent's 'api-version' and 'auth'");
+                    }
+                }
+            }
+            let mut scope = Vec::new();
+            for (wire, p) in &client.scope {
+                let ppath = format!("{path}.scope.{wire}");
+                let ty = self.resolve(spec, &format!("{ppath}.type"), &p.ty);
+                match names::value_name(wire) {
+                    Ok(n) => {
+                        if let Some(ty) = ty {
+                            scope.push(Parameter {
+                                wire_name: wire.clone(),
+                                name: n,
+                                location: ParameterLocation::Path,
+                                ty,
+                                required: true,
+                                description: p.description.clone(),
+                            });
+                        }
+                    }
+                    Err(e) => self.error_at_key(spec, &ppath, e.to_string()),
+                }
+            }
+            clients.push(Client {
+                options_name: format!("{name}Options"),
+                accessor: names::accessor_name(&name),
+                name,
+                description: client.description.clone(),
+                api_version: client.api_version.clone(),
+                auth: client.auth.clone(),
+                parent: client.parent.as_ref().and_then(|p| names::type_name(p).ok()),
+                scope,
+                children: Vec::new(),
+                operations: Vec::new(),
+            });
+        }
+        let mut operations: Vec<(String, Operation)> = Vec::new();
+        for (op_name, op) in &spec.spec.operations {
+            let path = format!("operations.{op_name}");
+            let client_name = match (&op.client, spec.spec.clients.len()) {
+                (Some(c), _) if spec.spec.clients.contains_key(c) => c.clone(),
+                (Some(c), _) => {
+                    let hint = did_you_mean(suggest(c, spec.spec.clients.keys().map(String::as_str)));
+                    self.error(spec, &format!("{path}.client"), format!("unknown client '{c}'{hint}"));
+                    continue;
+                }
+                (None, 1) => spec.spec.clients.keys().next().cloned().unwrap_or_default(),
+                (None, 0) => {
+                    self.error_at_key(spec, &path, "operations need a client: this spec declares none");
+                    continue;
+                }
+                (None, _) => {
+                    self.error_at_key(spec, &path, "this spec has several clients: say which one with 'client'");
+                    continue;
+                }
+            };
+            let scope = &spec.spec.clients[&client_name].scope;
+            if let Some(lowered) = self.operation(spec, &path, op_name, op, scope) {
+                operations.push((client_name, lowered));
+            }
+        }
+        for (client_name, op) in operations {
+            let rust = names::type_name(&client_name).unwrap_or_default();
+            if let Some(c) = clients.iter_mut().find(|c| c.name == rust) {
+                c.operations.push(op);
+            }
+        }
+        let children: Vec<(String, String)> = clients
+            .iter()
+            .filter_map(|c| c.parent.clone().map(|p| (p, c.name.clone())))
+            .collect();
+        for (parent, child) in children {
+            if let Some(p) = clients.iter_mut().find(|c| c.name == parent) {
+                p.children.push(child);
+            }
+        }
+        // Parents first, so emitters can rely on a parent's items existing.
+        clients.sort_by(|a, b| (a.parent.is_some(), &a.name).cmp(&(b.parent.is_some(), &b.name)));
+        self.check_method_names(spec, &clients);
+        clients
+    }
+
+    fn operation(
+        &mut self,
+        spec: &LoadedSpec,
+        path: &str,
+        op_name: &str,
+        op: &spec::Operation,
+        scope: &BTreeMap<String, spec::ScopeParameter>,
+    ) -> Option<Operation> {
+        let method_name = names::value_name(op_name).map_err(|e| self.error_at_key(spec, path, e.to_string())).ok()?;
+        let options_name = names::derived_type_name(op_name, "Options").ok()?;
+        let mut parameters = Vec::new();
+        let mut param_names: HashMap<String, String> = HashMap::new();
+        for (wire, p) in &op.parameters {
+            let ppath = format!("{path}.parameters.{wire}");
+            if wire.eq_ignore_ascii_case("api-version") {
+                self.error_at_key(spec, &ppath, "'api-version' comes from the client; do not list it");
+                continue;
+            }
+            if op.repeatability != spec::Repeatability::None && wire.to_ascii_lowercase().starts_with("repeatability-") {
+                self.error_at_key(spec, &ppath, "repeatability headers come from 'repeatability'; do not list them");
+                continue;
+            }
+            if scope.contains_key(wire) {
+                self.error_at_key(spec, &ppath, format!("'{wire}' is already bound by the client's scope"));
+                continue;
+            }
+            let ty = self.resolve(spec, &format!("{ppath}.type"), &p.ty);
+            let name = match names::value_name(wire) {
+                Ok(n) => n,
+                Err(e) => {
+                    self.error_at_key(spec, &ppath, e.to_string());
+                    continue;
+                }
+            };
+            if let Some(other) = param_names.get(&name) {
+                self.error_at_key(spec, &ppath, format!("parameters '{other}' and '{wire}' both become '{name}'"));
+                continue;
+            }
+            param_names.insert(name.clone(), wire.clone());
+            let Some(ty) = ty else { continue };
+            if !ty.is_scalar() {
+                self.error(spec, &format!("{ppath}.type"), "parameters must have a scalar type (string, number, boolean, date, uuid, url or enum)");
+                continue;
+            }
+            let required = p.required || p.location == ParameterLocation::Path;
+            parameters.push(Parameter {
+                wire_name: wire.clone(),
+                name,
+                location: p.location,
+                ty,
+                required,
+                description: p.description.clone(),
+            });
+        }
+        let template = self.path_template(spec, path, &op.path, &op.parameters, scope)?;
+        let body = op.body.as_ref().and_then(|b| {
+            let (ty, description) = match b {
+                spec::Body::Type(t) => (t.as_str(), "The request body.".to_owned()),
+                spec::Body::Described(d) => (d.ty.as_str(), d.description.clone()),
+            };
+            let resolved = self.resolve(spec, &format!("{path}.body"), ty)?;
+            let name = match &resolved {
+                Type::Named(n) => names::value_name(&n.name).unwrap_or_else(|_| "body".to_owned()),
+                _ => "body".to_owned(),
+            };
+            if param_names.contains_key(&name) {
+                self.error(spec, &format!("{path}.body"), format!("the body argument '{name}' clashes with a parameter"));
+            }
+            Some(Body { name, ty: resolved, description })
+        });
+        if op.responses.is_empty() {
+            self.error_at_key(spec, &format!("{path}.responses"), "an operation needs at least one success response");
+        }
+        let mut responses = Vec::new();
+        let mut bodies: BTreeSet<Option<String>> = BTreeSet::new();
+        let mut ok_body: Option<Type> = None;
+        let mut header_names: BTreeMap<String, ResponseHeader> = BTreeMap::new();
+        for (status, r) in &op.responses {
+            let rpath = format!("{path}.responses.{status}");
+            if !(200..300).contains(status) {
+                self.error_at_key(spec, &rpath, format!("status {status} is not a success; error responses are described by 'error'"));
+                continue;
+            }
+            bodies.insert(r.body.clone());
+            if let Some(b) = &r.body {
+                ok_body = self.resolve(spec, &format!("{rpath}.body"), b);
+            }
+            let mut headers = Vec::new();
+            for (wire, h) in &r.headers {
+                let hpath = format!("{rpath}.headers.{wire}");
+                let Some(ty) = self.resolve(spec, &format!("{hpath}.type"), &h.ty) else { continue };
+                if !ty.is_scalar() {
+                    self.error(spec, &format!("{hpath}.type"), "headers must have a scalar type");
+                    continue;
+                }
+                let Ok(name) = names::value_name(wire).map_err(|e| self.error_at_key(spec, &hpath, e.to_string())) else { continue };
+                let header = ResponseHeader { wire_name: wire.clone(), name, ty, description: h.description.clone() };
+                header_names.entry(wire.to_ascii_lowercase()).or_insert_with(|| header.clone());
+                headers.push(header);
+            }
+            responses.push(Response { status: *status, description: r.description.clone(), headers });
+        }
+        if bodies.len() > 1 {
+            self.error_at_key(spec, &format!("{path}.responses"), "all success responses of an operation must have the same body type");
+        }
+        let error = self.resolve(spec, &format!("{path}.error"), &op.error)?;
+        let headers_trait = (!header_names.is_empty()).then(|| names::derived_type_name(op_name, "Headers").unwrap_or_default());
+        let examples = self.operation_examples(spec, path, op, ok_body.as_ref(), &error);
+        Some(Operation {
+            spec_name: op_name.to_owned(),
+            method_name,
+            options_name,
+            headers_trait,
+            description: op.description.clone(),
+            method: op.method,
+            path: template,
+            parameters,
+            repeatability: op.repeatability,
+            body,
+            responses,
+            ok_body,
+            error,
+            examples,
+            origin: Origin { file: spec.file.clone(), path: path.to_owned(), position: spec.locations.key(path) },
+        })
+    }
+
+    fn path_template(
+        &mut self,
+        spec: &LoadedSpec,
+        path: &str,
+        template: &str,
+        params: &BTreeMap<String, spec::Parameter>,
+        scope: &BTreeMap<String, spec::ScopeParameter>,
+    ) -> Option<Vec<PathPart>> {
+        let ppath = format!("{path}.path");
+        if !template.starts_with('/') {
+            self.error(spec, &ppath, "the path must start with '/'");
+            return None;
+        }
+        let mut parts = Vec::new();
+        let mut used = BTreeSet::new();
+        let mut rest = template;
+        let mut ok = true;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_owned()));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                self.error(spec, &ppath, "unclosed '{' in the path");
+                return None;
+            };
+            let name = &rest[open + 1..open + close];
+            let rust = names::value_name(name).unwrap_or_default();
+            if params.get(name).is_some_and(|p| p.location == ParameterLocation::Path) {
+                parts.push(PathPart::Parameter(rust));
+            } else if scope.contains_key(name) {
+                parts.push(PathPart::Scope(rust));
+            } else {
+                let candidates = params
+                    .iter()
+                    .filter(|(_, p)| p.location == ParameterLocation::Path)
+                    .map(|(n, _)| n.as_str())
+                    .chain(scope.keys().map(String::as_str));
+                let hint = did_you_mean(suggest(name, candidates));
+                self.error(spec, &ppath, format!("path parameter '{{{name}}}' is not declared by the operation or its client's scope{hint}"));
+                ok = false;
+            }
+            if !used.insert(name.to_owned()) {
+                self.error(spec, &ppath, format!("path parameter '{{{name}}}' appears twice"));
+                ok = false;
+            }
+            rest = &rest[open + close + 1..];
+        }
+        if rest.contains('}') {
+            self.error(spec, &ppath, "unmatched '}' in the path");
+            return None;
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_owned()));
+        }
+        for (wire, p) in params {
+            if p.location == ParameterLocation::Path && !used.contains(wire) {
+                self.error_at_key(spec, &format!("{path}.parameters.{wire}"), format!("path parameter '{wire}' does not appear in the path '{template}'"));
+                ok = false;
+            }
+        }
+        for wire in scope.keys() {
+            if !used.contains(wire) {
+                self.error(spec, &ppath, format!("the client's scope parameter '{{{wire}}}' does not appear in the path"));
+                ok = false;
+            }
+        }
+        ok.then_some(parts)
+    }
+
+    fn operation_examples(
+        &mut self,
+        spec: &LoadedSpec,
+        path: &str,
+        op: &spec::Operation,
+        ok_body: Option<&Type>,
+        error: &Type,
+    ) -> Vec<OperationExample> {
+        let mut out = Vec::new();
+        let mut test_names = BTreeSet::new();
+        for (title, ex) in &op.examples {
+            let epath = format!("{path}.examples.{title}");
+            let status = ex.response.status;
+            let success = op.responses.contains_key(&status);
+            if (200..300).contains(&status) && !success {
+                self.error(spec, &format!("{epath}.response.status"), format!("status {status} is not one of the operation's responses"));
+                continue;
+            }
+            if op.body.is_some() != ex.request.body.is_some() && success {
+                let message = if op.body.is_some() { "the example needs a request body" } else { "the operation takes no request body" };
+                self.error_at_key(spec, &format!("{epath}.request"), message);
+                continue;
+            }
+            for name in ex.request.parameters.keys() {
+                if !op.parameters.contains_key(name) && !name.to_ascii_lowercase().starts_with("repeatability-") && !spec_scope_has(spec, op, name) {
+                    self.error_at_key(spec, &format!("{epath}.request.parameters.{name}"), format!("'{name}' is not a parameter of the operation"));
+                }
+            }
+            let response_type = if success { ok_body.cloned() } else { Some(error.clone()) };
+            if response_type.is_none() && ex.response.body.is_some() {
+                self.error_at_key(spec, &format!("{epath}.response.body"), "the response has no body type");
+                continue;
+            }
+            let test_name = names::value_name(&sanitize(title)).unwrap_or_else(|_| "example".to_owned());
+            let test_name = names::unraw(&test_name).to_owned();
+            if !test_names.insert(test_name.clone()) {
+                self.error_at_key(spec, &epath, format!("example titles must differ after conversion to '{test_name}'"));
+                continue;
+            }
+            out.push(OperationExample {
+                title: title.clone(),
+                test_name,
+                parameters: ex.request.parameters.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                request_body: ex.request.body.clone(),
+                status,
+                response_headers: ex.response.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                response_body: ex.response.body.clone(),
+                response_type,
+            });
+        }
+        out
+    }
+
+    fn event_sets(&mut self, spec: &LoadedSpec) -> Vec<EventSet> {
+        let mut sets = Vec::new();
+        for (set_name, set) in &spec.spec.events {
+            let path = format!("events.{set_name}");
+            let Ok(name) = names::type_name(set_name).map_err(|e| self.error_at_key(spec, &path, e.to_string())) else { continue };
+            let mut variants: Vec<EventVariant> = Vec::new();
+            let mut seen: HashMap<String, String> = HashMap::new();
+            for (event_type, data) in &set.types {
+                let vpath = format!("{path}.types.{event_type}");
+                let Some(ty) = self.resolve(spec, &vpath, data) else { continue };
+                let Type::Named(named) = ty else {
+                    self.error(spec, &vpath, "event data must be an object definition");
+                    continue;
+                };
+                if named.is_enum {
+                    self.error(spec, &vpath, "event data must be an object definition, not an enum");
+                    continue;
+                }
+                let Ok(variant) = names::event_variant_name(event_type).map_err(|e| self.error_at_key(spec, &vpath, e.to_string())) else { continue };
+                if variant == "Other" {
+                    self.error_at_key(spec, &vpath, "'Other' is the variant that keeps unknown event types");
+                    continue;
+                }
+                if let Some(other) = seen.get(&variant) {
+                    self.error_at_key(spec, &vpath, format!("event types '{other}' and '{event_type}' both become variant '{variant}'"));
+                    continue;
+                }
+                seen.insert(variant.clone(), event_type.clone());
+                variants.push(EventVariant { name: variant, event_type: event_type.clone(), data: named });
+            }
+            if set.types.is_empty() {
+                self.error(spec, &format!("{path}.types"), "an event set needs at least one type");
+            }
+            sets.push(EventSet { name, description: set.description.clone(), variants, examples: set.examples.clone() });
+        }
+        sets
+    }
+
+    /// Type names in one module must be unique, including the names the generator derives
+    /// (options structs, header traits) from operation and client names.
+    fn check_type_names(&mut self, spec: &LoadedSpec, structs: &[Struct], enums: &[Enum], clients: &[Client], events: &[EventSet]) {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut claim = |cx: &mut Self, name: &str, what: String, path: String| {
+            if let Some(first) = seen.get(name) {
+                cx.error_at_key(spec, &path, format!("{what} and {first} both become the Rust type '{name}'"));
+            } else {
+                seen.insert(name.to_owned(), what);
+            }
+        };
+        for (spec_name, def) in &spec.spec.definitions {
+            if let Ok(n) = names::type_name(spec_name) {
+                if structs.iter().any(|s| s.name == n) || enums.iter().any(|e| e.name == n) {
+                    let _ = def;
+                    claim(self, &n, format!("definition '{spec_name}'"), format!("definitions.{spec_name}"));
+                }
+            }
+        }
+        for (spec_name, _) in &spec.spec.clients {
+            if let Some(c) = clients.iter().find(|c| Ok(&c.name) == names::type_name(spec_name).as_ref()) {
+                claim(self, &c.name, format!("client '{spec_name}'"), format!("clients.{spec_name}"));
+                if c.parent.is_none() {
+                    claim(self, &c.options_name, format!("the options of client '{spec_name}'"), format!("clients.{spec_name}"));
+                }
+                for op in &c.operations {
+                    claim(self, &op.options_name, format!("the options of operation '{}'", op.spec_name), op.origin.path.clone());
+                    if let Some(t) = &op.headers_trait {
+                        claim(self, t, format!("the response headers of operation '{}'", op.spec_name), op.origin.path.clone());
+                    }
+                }
+            }
+        }
+        for (spec_name, _) in &spec.spec.events {
+            if let Some(e) = events.iter().find(|e| Ok(&e.name) == names::type_name(spec_name).as_ref()) {
+                claim(self, &e.name, format!("event set '{spec_name}'"), format!("events.{spec_name}"));
+            }
+        }
+    }
+
+    /// Methods of one client: operations and scoped-client accessors must not share a name.
+    fn check_method_names(&mut self, spec: &LoadedSpec, clients: &[Client]) {
+        for c in clients {
+            let mut seen: HashMap<&str, &str> = HashMap::new();
+            for child in &c.children {
+                if let Some(ch) = clients.iter().find(|x| &x.name == child) {
+                    seen.insert(&ch.accessor, &ch.name);
+                }
+            }
+            for op in &c.operations {
+                if let Some(first) = seen.insert(&op.method_name, &op.spec_name) {
+                    self.error_at_key(spec, &op.origin.path, format!("operation '{}' and '{first}' both become method '{}' of {}", op.spec_name, op.method_name, c.name));
+                }
+            }
+        }
+    }
+}
+
+fn nested_date(ty: &Type) -> bool {
+    match ty {
+        Type::List(inner) | Type::Map(inner) => {
+            matches!(**inner, Type::DateTime | Type::DateTimeRfc1123) || nested_date(inner)
+        }
+        _ => false,
+    }
+}
+
+fn spec_scope_has(spec: &LoadedSpec, op: &spec::Operation, name: &str) -> bool {
+    let client = op.client.clone().or_else(|| spec.spec.clients.keys().next().cloned()).unwrap_or_default();
+    spec.spec.clients.get(&client).is_some_and(|c| c.scope.contains_key(name))
+}
+
+const SCALARS: &[&str] = &[
+    "string", "boolean", "int32", "int64", "float64", "date-time", "date-time-rfc1123", "uuid",
+    "url", "number-or-string", "json",
+];
+
+fn strip_generic<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+    text.strip_prefix(name)?.trim_start().strip_prefix('<')?.strip_suffix('>')
+}
+
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion.map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default()
+}
+
+/// Turns an example title into words a test name can be made of.
+fn sanitize(title: &str) -> String {
+    let words: String = title.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let joined = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("example {joined}")
+    } else {
+        joined
+    }
+}
+
+/// Boxes every struct field whose type contains the struct itself, directly or through other
+/// structs (not through `Vec` or maps, which already allocate).
+fn mark_boxed_fields(ir: &mut Ir) {
+    let mut edges: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+    for m in &ir.modules {
+        for s in &m.structs {
+            let targets = s
+                .fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    Type::Named(n) if !n.is_enum => Some((n.module.clone(), n.name.clone())),
+                    _ => None,
+                })
+                .collect();
+            edges.insert((m.name.clone(), s.name.clone()), targets);
+        }
+    }
+    let reaches = |from: &(String, String), to: &(String, String)| {
+        let mut stack = vec![from.clone()];
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if &n == to {
+                return true;
+            }
+            if seen.insert(n.clone()) {
+                stack.extend(edges.get(&n).cloned().unwrap_or_default());
+            }
+        }
+        false
+    };
+    for m in &mut ir.modules {
+        let module = m.name.clone();
+        for s in &mut m.structs {
+            let me = (module.clone(), s.name.clone());
+            for f in &mut s.fields {
+                if let Type::Named(n) = &f.ty {
+                    if !n.is_enum && reaches(&(n.module.clone(), n.name.clone()), &me) {
+                        f.boxed = true;
+                    }
+                }
+            }
+        }
+    }
+}

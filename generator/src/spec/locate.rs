@@ -1,0 +1,144 @@
+//! Positions of YAML nodes by dotted path, so that errors found after parsing (an unknown type,
+//! a clash of names) can still point at the line and column that caused them.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostics::Position;
+
+/// Start positions of every mapping key and value in one file, keyed by dotted path
+/// (`operations.createRoom.responses.201.body`; sequence items use their index).
+#[derive(Debug, Default)]
+pub struct Locations {
+    keys: HashMap<String, Position>,
+    values: HashMap<String, Position>,
+}
+
+impl Locations {
+    /// Indexes a YAML document. A syntax error comes back with its position and message.
+    pub fn index(text: &str) -> Result<Self, (Position, String)> {
+        let mut builder = Builder::default();
+        let mut parser = Parser::new_from_str(text);
+        parser.load(&mut builder, false).map_err(|e| (position(e.marker()), e.info().to_owned()))?;
+        Ok(builder.locations)
+    }
+
+    /// Where the value at `path` starts; falls back to its key, then to the nearest parent.
+    pub fn value(&self, path: &str) -> Position {
+        self.lookup(path, true)
+    }
+
+    /// Where the key of `path` is written; falls back to its value, then to the nearest parent.
+    pub fn key(&self, path: &str) -> Position {
+        self.lookup(path, false)
+    }
+
+    fn lookup(&self, path: &str, prefer_value: bool) -> Position {
+        let mut path = path;
+        loop {
+            let (first, second) =
+                if prefer_value { (&self.values, &self.keys) } else { (&self.keys, &self.values) };
+            if let Some(p) = first.get(path).or_else(|| second.get(path)) {
+                return *p;
+            }
+            match path.rfind('.') {
+                Some(dot) => path = &path[..dot],
+                None => return Position { line: 1, column: 1 },
+            }
+        }
+    }
+}
+
+fn position(marker: &Marker) -> Position {
+    Position { line: marker.line(), column: marker.col() + 1 }
+}
+
+enum Frame {
+    Mapping { path: String, pending_key: Option<String> },
+    Sequence { path: String, next: usize },
+}
+
+#[derive(Default)]
+struct Builder {
+    locations: Locations,
+    stack: Vec<Frame>,
+}
+
+impl Builder {
+    /// The path of the node that starts now, or `None` when it is a mapping key.
+    fn next_value_path(&mut self) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Sequence { path, next }) => {
+                let p = join(path, &next.to_string());
+                *next += 1;
+                Some(p)
+            }
+            Some(Frame::Mapping { path, pending_key }) => {
+                pending_key.take().map(|key| join(path, &key))
+            }
+        }
+    }
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, event: Event, marker: Marker) {
+        let at = position(&marker);
+        match event {
+            Event::Scalar(text, ..) => match self.next_value_path() {
+                Some(path) => {
+                    self.locations.values.insert(path, at);
+                }
+                None => {
+                    if let Some(Frame::Mapping { path, pending_key }) = self.stack.last_mut() {
+                        self.locations.keys.insert(join(path, &text), at);
+                        *pending_key = Some(text);
+                    }
+                }
+            },
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                // A collection used as a mapping key has no useful path; index it under "?".
+                let path = self.next_value_path().unwrap_or_else(|| "?".to_owned());
+                self.locations.values.insert(path.clone(), at);
+                self.stack.push(if matches!(event, Event::MappingStart(..)) {
+                    Frame::Mapping { path, pending_key: None }
+                } else {
+                    Frame::Sequence { path, next: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            Event::Alias(_) => {
+                self.next_value_path();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_keys_and_values_by_path() {
+        let text = "module: rooms\ndefinitions:\n  Room:\n    properties:\n      id: { type: string }\nlist:\n  - a\n  - b\n";
+        let l = Locations::index(text).unwrap();
+        assert_eq!(l.value("module"), Position { line: 1, column: 9 });
+        assert_eq!(l.key("definitions.Room"), Position { line: 3, column: 3 });
+        assert_eq!(l.value("definitions.Room.properties.id.type"), Position { line: 5, column: 19 });
+        assert_eq!(l.value("list.1"), Position { line: 8, column: 5 });
+        assert_eq!(l.value("definitions.Room.missing"), Position { line: 4, column: 5 });
+    }
+}

@@ -1,0 +1,338 @@
+//! The spec files as written: serde structs that mirror the YAML exactly and reject unknown keys.
+//! Nothing here resolves references or derives names; that is the lowering step's job.
+
+mod locate;
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+pub use locate::Locations;
+
+use crate::diagnostics::{Diagnostic, Position};
+
+/// One parsed spec file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Rust module (and cargo feature) name.
+    pub module: String,
+    /// Module documentation.
+    pub description: String,
+    /// Modules whose definitions may be referenced by name.
+    #[serde(default)]
+    pub imports: Vec<String>,
+    /// Clients by name.
+    #[serde(default)]
+    pub clients: BTreeMap<String, Client>,
+    /// Operations by name.
+    #[serde(default)]
+    pub operations: BTreeMap<String, Operation>,
+    /// Definitions by name.
+    #[serde(default)]
+    pub definitions: BTreeMap<String, Definition>,
+    /// Event sets by enum name.
+    #[serde(default)]
+    pub events: BTreeMap<String, EventSet>,
+}
+
+/// A client.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Client {
+    /// Doc comment.
+    pub description: String,
+    /// Default api-version (top-level clients).
+    pub api_version: Option<String>,
+    /// Accepted credentials (top-level clients).
+    #[serde(default)]
+    pub auth: Vec<AuthScheme>,
+    /// The client this one is scoped under.
+    pub parent: Option<String>,
+    /// Path parameters fixed when a scoped client is created.
+    #[serde(default)]
+    pub scope: BTreeMap<String, ScopeParameter>,
+}
+
+/// A credential kind a client accepts.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthScheme {
+    /// ACS user access token as a bearer token.
+    UserToken,
+    /// HMAC-SHA256 signing with the resource access key.
+    AccessKey,
+    /// Microsoft Entra ID token credential.
+    EntraId,
+}
+
+/// A path parameter bound by a scoped client.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeParameter {
+    /// Scalar type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Doc comment.
+    pub description: String,
+}
+
+/// An operation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// The client the operation belongs to.
+    pub client: Option<String>,
+    /// Doc comment.
+    pub description: String,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path template.
+    pub path: String,
+    /// Path, query and header parameters by wire name.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, Parameter>,
+    /// Repeatability headers the operation takes.
+    #[serde(default)]
+    pub repeatability: Repeatability,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Success responses by status.
+    pub responses: BTreeMap<u16, Response>,
+    /// Body type of error responses.
+    pub error: String,
+    /// Examples by title.
+    #[serde(default)]
+    pub examples: BTreeMap<String, OperationExample>,
+}
+
+/// HTTP methods an operation may use.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+/// Which repeatability headers an operation takes.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Repeatability {
+    /// None.
+    #[default]
+    None,
+    /// `Repeatability-Request-ID` and `Repeatability-First-Sent`.
+    Standard,
+    /// Lower-case `repeatability-request-id` alone.
+    RequestIdOnly,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    /// Where the parameter goes.
+    #[serde(rename = "in")]
+    pub location: ParameterLocation,
+    /// Scalar type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Whether the parameter is positional.
+    #[serde(default)]
+    pub required: bool,
+    /// Doc comment.
+    pub description: String,
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ParameterLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+}
+
+/// A request body: a type name, or a type with a description.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Body {
+    /// Only the type.
+    Type(String),
+    /// Type and description.
+    Described(DescribedBody),
+}
+
+/// The long form of a request body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DescribedBody {
+    /// Body type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Doc comment of the body argument.
+    pub description: String,
+}
+
+/// A success response.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    /// What the status means.
+    pub description: String,
+    /// Body type, if any.
+    pub body: Option<String>,
+    /// Typed response headers by name.
+    #[serde(default)]
+    pub headers: BTreeMap<String, ResponseHeader>,
+}
+
+/// A typed response header.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseHeader {
+    /// Scalar type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Doc comment.
+    pub description: String,
+}
+
+/// A documented request/response pair.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationExample {
+    /// The request.
+    #[serde(default)]
+    pub request: ExampleRequest,
+    /// The response.
+    pub response: ExampleResponse,
+}
+
+/// The request half of an example.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleRequest {
+    /// Parameter values by name.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, serde_json::Value>,
+    /// Request body JSON.
+    pub body: Option<serde_json::Value>,
+}
+
+/// The response half of an example.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleResponse {
+    /// Status code.
+    pub status: u16,
+    /// Header values by name.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Response body JSON.
+    pub body: Option<serde_json::Value>,
+}
+
+/// A definition: exactly one of an object, an enum or a union.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    /// Doc comment.
+    pub description: String,
+    /// Object: the properties by JSON name.
+    pub properties: Option<BTreeMap<String, Property>>,
+    /// Object: the definition whose properties come first.
+    pub extends: Option<String>,
+    /// Enum: wire value → description.
+    #[serde(rename = "enum")]
+    pub values: Option<BTreeMap<String, String>>,
+    /// Enum: whether the value set is closed.
+    #[serde(default)]
+    pub closed: bool,
+    /// Example JSON values.
+    #[serde(default)]
+    pub examples: Vec<serde_json::Value>,
+}
+
+/// A property of an object.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Property {
+    /// Type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Doc comment.
+    pub description: String,
+    /// Whether the property must be present.
+    #[serde(default)]
+    pub required: bool,
+    /// Other JSON names accepted on input.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// An event set.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSet {
+    /// Doc comment.
+    pub description: String,
+    /// Event type string → data definition.
+    pub types: BTreeMap<String, String>,
+    /// Whole deliveries that must round-trip.
+    #[serde(default)]
+    pub examples: Vec<serde_json::Value>,
+}
+
+/// A spec file that parsed, with the positions of its nodes.
+pub struct LoadedSpec {
+    /// The file name used in messages.
+    pub file: String,
+    /// The content.
+    pub spec: Spec,
+    /// Where each YAML path starts.
+    pub locations: Locations,
+}
+
+/// Parses one spec file. Syntax and structure errors come back as diagnostics with positions.
+pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Diagnostic> {
+    let locations = Locations::index(text).map_err(|(position, message)| Diagnostic {
+        file: file.to_owned(),
+        position,
+        path: String::new(),
+        message: format!("invalid yaml: {message}"),
+    })?;
+    match serde_yaml::from_str::<Spec>(text) {
+        Ok(spec) => Ok(LoadedSpec { file: file.to_owned(), spec, locations }),
+        Err(error) => Err(structure_error(file, &error)),
+    }
+}
+
+fn structure_error(file: &str, error: &serde_yaml::Error) -> Diagnostic {
+    let position = error
+        .location()
+        .map(|l| Position { line: l.line(), column: l.column() })
+        .unwrap_or_default();
+    // serde_yaml writes "path: message at line L column C"; the position goes in front instead.
+    let text = error.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(at) if error.location().is_some() => text[..at].to_owned(),
+        _ => text,
+    };
+    let (path, message) = match text.split_once(": ") {
+        Some((path, message)) if !path.contains(' ') => (path.to_owned(), message.to_owned()),
+        _ => (String::new(), text),
+    };
+    Diagnostic { file: file.to_owned(), position, path, message }
+}
