@@ -34,7 +34,7 @@ pub fn generate(sources: &[SpecSource]) -> Result<BTreeMap<String, String>, Vec<
     for source in sources {
         match spec::load(&source.name, &source.text) {
             Ok(spec) => loaded.push(spec),
-            Err(e) => errors.push(e),
+            Err(e) => errors.extend(e),
         }
     }
     // Lowering still runs on the files that parsed so that one broken file does not hide the
@@ -50,8 +50,9 @@ pub fn generate(sources: &[SpecSource]) -> Result<BTreeMap<String, String>, Vec<
             if errors.is_empty() {
                 return Err(more);
             }
+            // A module that failed to parse is unknown to the others; that is not news.
             let broken: Vec<&str> = errors.iter().map(|e| e.file.as_str()).collect();
-            more.retain(|d| !broken.contains(&d.file.as_str()) && !d.message.starts_with("unknown"));
+            more.retain(|d| !broken.contains(&d.file.as_str()) && !d.message.starts_with("unknown module"));
             errors.extend(more);
             errors.sort();
             return Err(errors);

@@ -14,6 +14,7 @@ use crate::diagnostics::Position;
 pub struct Locations {
     keys: HashMap<String, Position>,
     values: HashMap<String, Position>,
+    duplicates: Vec<(String, Position)>,
 }
 
 impl Locations {
@@ -23,6 +24,12 @@ impl Locations {
         let mut parser = Parser::new_from_str(text);
         parser.load(&mut builder, false).map_err(|e| (position(e.marker()), e.info().to_owned()))?;
         Ok(builder.locations)
+    }
+
+    /// Keys written twice in the same mapping, by path, at their second occurrence. Serde keeps
+    /// the last value silently, so these are reported separately.
+    pub fn duplicate_keys(&self) -> &[(String, Position)] {
+        &self.duplicates
     }
 
     /// Where the value at `path` starts; falls back to its key, then to the nearest parent.
@@ -36,11 +43,15 @@ impl Locations {
     }
 
     fn lookup(&self, path: &str, prefer_value: bool) -> Position {
+        let (first, second) =
+            if prefer_value { (&self.values, &self.keys) } else { (&self.keys, &self.values) };
+        if let Some(p) = first.get(path).or_else(|| second.get(path)) {
+            return *p;
+        }
+        // A missing item is best shown at the key of the nearest parent that exists.
         let mut path = path;
         loop {
-            let (first, second) =
-                if prefer_value { (&self.values, &self.keys) } else { (&self.keys, &self.values) };
-            if let Some(p) = first.get(path).or_else(|| second.get(path)) {
+            if let Some(p) = self.keys.get(path).or_else(|| self.values.get(path)) {
                 return *p;
             }
             match path.rfind('.') {
@@ -101,15 +112,24 @@ impl MarkedEventReceiver for Builder {
                 }
                 None => {
                     if let Some(Frame::Mapping { path, pending_key }) = self.stack.last_mut() {
-                        self.locations.keys.insert(join(path, &text), at);
+                        let key_path = join(path, &text);
+                        let inside_duplicate = self
+                            .locations
+                            .duplicates
+                            .iter()
+                            .any(|(d, _)| key_path.starts_with(d.as_str()) && key_path[d.len()..].starts_with('.'));
+                        if self.locations.keys.insert(key_path.clone(), at).is_some() && !inside_duplicate {
+                            self.locations.duplicates.push((key_path, at));
+                        }
                         *pending_key = Some(text);
                     }
                 }
             },
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                // A collection used as a mapping key has no useful path; index it under "?".
+                // Only scalars get a value position: the parser marks a block collection where
+                // it noticed it, not where it starts, so collections are found by their key.
+                // A collection used as a mapping key has no useful path; it is indexed as "?".
                 let path = self.next_value_path().unwrap_or_else(|| "?".to_owned());
-                self.locations.values.insert(path.clone(), at);
                 self.stack.push(if matches!(event, Event::MappingStart(..)) {
                     Frame::Mapping { path, pending_key: None }
                 } else {
@@ -139,6 +159,7 @@ mod tests {
         assert_eq!(l.key("definitions.Room"), Position { line: 3, column: 3 });
         assert_eq!(l.value("definitions.Room.properties.id.type"), Position { line: 5, column: 19 });
         assert_eq!(l.value("list.1"), Position { line: 8, column: 5 });
-        assert_eq!(l.value("definitions.Room.missing"), Position { line: 4, column: 5 });
+        assert_eq!(l.value("definitions.Room.missing"), Position { line: 3, column: 3 });
+        assert_eq!(l.value("definitions.Room.properties"), Position { line: 4, column: 5 });
     }
 }

@@ -306,16 +306,35 @@ pub struct LoadedSpec {
 }
 
 /// Parses one spec file. Syntax and structure errors come back as diagnostics with positions.
-pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Diagnostic> {
+pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
     let locations = Locations::index(text).map_err(|(position, message)| Diagnostic {
         file: file.to_owned(),
         position,
         path: String::new(),
         message: format!("invalid yaml: {message}"),
-    })?;
+    })
+    .map_err(|d| vec![d])?;
+    let duplicates: Vec<Diagnostic> = locations
+        .duplicate_keys()
+        .iter()
+        .map(|(path, position)| {
+            let (parent, key) = path.rsplit_once('.').unwrap_or(("", path));
+            Diagnostic {
+                file: file.to_owned(),
+                position: *position,
+                path: parent.to_owned(),
+                message: format!("duplicate key '{key}'"),
+            }
+        })
+        .collect();
     match serde_yaml::from_str::<Spec>(text) {
-        Ok(spec) => Ok(LoadedSpec { file: file.to_owned(), spec, locations }),
-        Err(error) => Err(structure_error(file, &error)),
+        Ok(spec) if duplicates.is_empty() => Ok(LoadedSpec { file: file.to_owned(), spec, locations }),
+        Ok(_) => Err(duplicates),
+        Err(error) => {
+            let mut all = duplicates;
+            all.push(structure_error(file, &error));
+            Err(all)
+        }
     }
 }
 
