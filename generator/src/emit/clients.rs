@@ -1,11 +1,435 @@
-//! Clients and their operation methods.
+//! Clients and their operation methods. Everything that is the same for every operation
+//! (URL building, signing, retries, error decoding) is a call into `crate::runtime`; what is
+//! emitted here is only what the spec decides.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
-use crate::ir::{Client, Module};
+use super::{doc, ident, type_tokens};
+use crate::ir::{
+    AuthScheme, Client, HttpMethod, Module, Operation, Parameter, ParameterLocation, PathPart,
+    Repeatability, Type,
+};
 
 /// The client struct, its options and one method per operation.
-pub fn client_tokens(_client: &Client, _module: &Module) -> TokenStream {
-    quote! {}
+pub fn client_tokens(client: &Client, module: &Module) -> TokenStream {
+    let name = format_ident!("{}", client.name);
+    let client_doc = doc(&client.description);
+    let scope_fields = client.scope.iter().map(|p| {
+        let n = ident(&p.name);
+        quote! { #n: ::std::string::String, }
+    });
+    let scope_getters = client.scope.iter().map(|p| {
+        let n = ident(&p.name);
+        let doc = doc(&p.description);
+        quote! {
+            #doc
+            pub fn #n(&self) -> &str {
+                &self.#n
+            }
+        }
+    });
+    let constructors = if client.parent.is_none() { top_level_constructors(client) } else { quote! {} };
+    let accessors = client.children.iter().filter_map(|child| {
+        let child = module.clients.iter().find(|c| &c.name == child)?;
+        let child_name = format_ident!("{}", child.name);
+        let accessor = format_ident!("{}", child.accessor);
+        let params = child.scope.iter().map(|p| {
+            let n = ident(&p.name);
+            quote! { #n: impl ::std::convert::Into<::std::string::String> }
+        });
+        let inits = child.scope.iter().map(|p| {
+            let n = ident(&p.name);
+            quote! { #n: #n.into() }
+        });
+        let doc = format!(
+            " Creates a [`{}`] for the given {}, sharing this client's pipeline.",
+            child.name,
+            child.scope.iter().map(|p| format!("`{}`", p.name)).collect::<Vec<_>>().join(", ")
+        );
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #accessor(&self, #(#params),*) -> #child_name {
+                #child_name { core: self.core.clone(), #(#inits),* }
+            }
+        })
+    });
+    let methods = client.operations.iter().map(operation_method);
+    let options = client.operations.iter().map(|op| operation_options(client, op));
+    let header_traits = client.operations.iter().filter_map(|op| headers_trait(client, op));
+    let client_options = if client.parent.is_none() { client_options(client) } else { quote! {} };
+    quote! {
+        #client_doc
+        #[derive(Clone, Debug)]
+        pub struct #name {
+            core: crate::runtime::client::ClientCore,
+            #(#scope_fields)*
+        }
+
+        impl #name {
+            #constructors
+            /// The service endpoint this client sends requests to.
+            pub fn endpoint(&self) -> &::azure_core::http::Url {
+                self.core.endpoint()
+            }
+            #(#scope_getters)*
+            #(#accessors)*
+            #(#methods)*
+        }
+
+        #client_options
+        #(#options)*
+        #(#header_traits)*
+    }
+}
+
+fn top_level_constructors(client: &Client) -> TokenStream {
+    let options = format_ident!("{}", client.options_name);
+    let token_only = client.auth.iter().all(|a| *a == AuthScheme::UserToken);
+    let auth = if token_only {
+        quote! { crate::runtime::client::Auth::Bearer(credential) }
+    } else {
+        quote! {
+            crate::runtime::client::Auth::from(
+                ::std::convert::Into::<crate::runtime::credential::CommunicationCredential>::into(credential),
+            )
+        }
+    };
+    let (credential_ty, credential_doc) = if token_only {
+        (
+            quote! { ::std::sync::Arc<dyn ::azure_core::credentials::TokenCredential> },
+            "Creates a client for `endpoint` that authenticates with an ACS user access token: a fixed\none (`runtime::credential::UserTokenCredential`) or any `TokenCredential` that refreshes it.",
+        )
+    } else {
+        (
+            quote! { impl ::std::convert::Into<crate::runtime::credential::CommunicationCredential> },
+            "Creates a client for `endpoint` that authenticates with the resource's access key\n(`runtime::credential::AccessKeyCredential`, HMAC-SHA256 signing) or a Microsoft Entra ID\n`TokenCredential`.",
+        )
+    };
+    let from_connection_string = if client.auth.contains(&AuthScheme::AccessKey) {
+        quote! {
+            /// Creates a client from a connection string of the form
+            /// `endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>`.
+            ///
+            /// A malformed connection string gives an error that says what is wrong without
+            /// repeating the key.
+            pub fn from_connection_string(
+                connection_string: &str,
+                options: ::std::option::Option<#options>,
+            ) -> ::azure_core::Result<Self> {
+                let (endpoint, credential) =
+                    crate::runtime::connection_string::ConnectionString::parse(connection_string)?.into_parts();
+                Self::new(&endpoint, credential, options)
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let credential_doc = doc(credential_doc);
+    quote! {
+        #credential_doc
+        pub fn new(
+            endpoint: &str,
+            credential: #credential_ty,
+            options: ::std::option::Option<#options>,
+        ) -> ::azure_core::Result<Self> {
+            let options = options.unwrap_or_default();
+            let core = crate::runtime::client::ClientCore::new(
+                endpoint,
+                #auth,
+                options.client_options,
+                options.api_version,
+            )?;
+            ::std::result::Result::Ok(Self { core })
+        }
+
+        #from_connection_string
+    }
+}
+
+fn client_options(client: &Client) -> TokenStream {
+    let name = format_ident!("{}", client.options_name);
+    let api_version = client.api_version.clone().unwrap_or_default();
+    let doc = format!(" Options for [`{}`].", client.name);
+    let version_doc = format!(" The API version to call; `{api_version}` unless changed.");
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub struct #name {
+            /// Retry, transport, logging and other pipeline options.
+            pub client_options: ::azure_core::http::ClientOptions,
+            #[doc = #version_doc]
+            pub api_version: ::std::string::String,
+        }
+
+        impl ::std::default::Default for #name {
+            fn default() -> Self {
+                Self {
+                    client_options: ::std::default::Default::default(),
+                    api_version: ::std::string::String::from(#api_version),
+                }
+            }
+        }
+    }
+}
+
+/// The Rust type a parameter takes as an argument or options field.
+fn parameter_type(p: &Parameter) -> TokenStream {
+    type_tokens(&p.ty)
+}
+
+fn positional(op: &Operation) -> impl Iterator<Item = &Parameter> {
+    op.parameters.iter().filter(|p| p.required)
+}
+
+fn optional(op: &Operation) -> impl Iterator<Item = &Parameter> {
+    op.parameters.iter().filter(|p| !p.required)
+}
+
+fn operation_options(client: &Client, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.options_name);
+    let doc = format!(" Optional parameters of [`{}::{}`].", client.name, crate::names::unraw(&op.method_name));
+    let fields = optional(op).map(|p| {
+        let n = ident(&p.name);
+        let ty = parameter_type(p);
+        let doc = super::doc(&p.description);
+        quote! { #doc pub #n: ::std::option::Option<#ty>, }
+    });
+    let repeatability = match op.repeatability {
+        Repeatability::None => quote! {},
+        Repeatability::RequestIdOnly => quote! {
+            /// The `repeatability-request-id` header. Left unset, the client sends a fresh UUID v4,
+            /// the same on every retry of this call.
+            pub repeatability_request_id: ::std::option::Option<::std::string::String>,
+        },
+        Repeatability::Standard => quote! {
+            /// The `Repeatability-Request-ID` header. Left unset, the client sends a fresh UUID
+            /// v4, the same on every retry of this call.
+            pub repeatability_request_id: ::std::option::Option<::std::string::String>,
+            /// The `Repeatability-First-Sent` header. Left unset, the client sends the time of the
+            /// call, the same on every retry of this call.
+            pub repeatability_first_sent: ::std::option::Option<::time::OffsetDateTime>,
+        },
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default)]
+        pub struct #name<'a> {
+            #(#fields)*
+            #repeatability
+            /// Per-call options such as the `Context`.
+            pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+        }
+    }
+}
+
+/// The text of a scalar value, as it goes into a query string or header.
+fn to_text(ty: &Type, value: TokenStream) -> TokenStream {
+    match ty {
+        Type::String => quote! { #value.as_str() },
+        Type::DateTime => quote! { &crate::runtime::datetime::rfc3339::format(*#value) },
+        Type::DateTimeRfc1123 => quote! { &crate::runtime::datetime::rfc1123::format(*#value) },
+        Type::Url => quote! { #value.as_str() },
+        Type::Named(_) => quote! { #value.as_str() },
+        _ => quote! { &#value.to_string() },
+    }
+}
+
+fn response_type(op: &Operation) -> TokenStream {
+    match &op.ok_body {
+        Some(ty) => {
+            let ty = type_tokens(ty);
+            quote! { ::azure_core::http::Response<#ty> }
+        }
+        None => quote! { ::azure_core::http::Response<(), ::azure_core::http::NoFormat> },
+    }
+}
+
+fn operation_method(op: &Operation) -> TokenStream {
+    let method = ident(&op.method_name);
+    let options = format_ident!("{}", op.options_name);
+    let mut doc_text = op.description.clone();
+    let statuses = op.responses.iter().map(|r| format!("`{}` ({})", r.status, r.description.trim_end_matches('.'))).collect::<Vec<_>>();
+    doc_text.push_str(&format!("\n\nSucceeds with {}.", statuses.join(" or ")));
+    if let Some(t) = &op.headers_trait {
+        doc_text.push_str(&format!(" Typed response headers: [`{t}`]."));
+    }
+    doc_text.push_str("\n\n# Errors\n\nAny other status is an error whose `runtime::error::ServiceError` carries the status, the\nservice error code and the parsed error body; transport and credential failures are errors too.");
+    let doc = doc(&doc_text);
+    let args = positional(op).map(|p| {
+        let n = ident(&p.name);
+        let ty = if p.ty == Type::String { quote! { &str } } else { parameter_type(p) };
+        quote! { #n: #ty, }
+    });
+    let body_arg = op.body.as_ref().map(|b| {
+        let n = ident(&b.name);
+        let ty = type_tokens(&b.ty);
+        quote! { #n: &#ty, }
+    });
+    let path_parts = op.path.iter().map(|part| match part {
+        PathPart::Literal(text) => quote! { crate::runtime::client::PathPart::Literal(#text) },
+        PathPart::Parameter(name) => {
+            let n = ident(name);
+            let p = op.parameters.iter().find(|p| &p.name == name);
+            let text = match p {
+                Some(p) if p.ty != Type::String => to_text(&p.ty, quote! { (&#n) }),
+                _ => quote! { #n },
+            };
+            quote! { crate::runtime::client::PathPart::Param(#text) }
+        }
+        PathPart::Scope(name) => {
+            let n = ident(name);
+            quote! { crate::runtime::client::PathPart::Param(&self.#n) }
+        }
+    });
+    let query = op.parameters.iter().filter(|p| p.location == ParameterLocation::Query).map(|p| {
+        let wire = &p.wire_name;
+        let n = ident(&p.name);
+        if p.required {
+            let text = to_text(&p.ty, quote! { (&#n) });
+            quote! { url.query_pairs_mut().append_pair(#wire, #text); }
+        } else {
+            let text = to_text(&p.ty, quote! { value });
+            quote! {
+                if let ::std::option::Option::Some(value) = &options.#n {
+                    url.query_pairs_mut().append_pair(#wire, #text);
+                }
+            }
+        }
+    });
+    let headers = op.parameters.iter().filter(|p| p.location == ParameterLocation::Header).map(|p| {
+        let wire = p.wire_name.to_ascii_lowercase();
+        let n = ident(&p.name);
+        if p.required {
+            let text = to_text(&p.ty, quote! { (&#n) });
+            quote! { request.insert_header(#wire, ::std::string::String::from(#text)); }
+        } else {
+            let text = to_text(&p.ty, quote! { value });
+            quote! {
+                if let ::std::option::Option::Some(value) = &options.#n {
+                    request.insert_header(#wire, ::std::string::String::from(#text));
+                }
+            }
+        }
+    });
+    let http_method = match op.method {
+        HttpMethod::Get => quote! { Get },
+        HttpMethod::Put => quote! { Put },
+        HttpMethod::Post => quote! { Post },
+        HttpMethod::Patch => quote! { Patch },
+        HttpMethod::Delete => quote! { Delete },
+    };
+    let set_body = op.body.as_ref().map(|b| {
+        let n = ident(&b.name);
+        quote! {
+            request.insert_header("content-type", "application/json");
+            request.set_json(#n)?;
+        }
+    });
+    let repeatability = match op.repeatability {
+        Repeatability::None => quote! {},
+        Repeatability::RequestIdOnly => quote! {
+            crate::runtime::repeatability::apply(
+                &mut request,
+                crate::runtime::repeatability::RepeatabilityStyle::RequestIdOnly,
+                options.repeatability_request_id.as_deref(),
+                ::std::option::Option::None,
+            );
+        },
+        Repeatability::Standard => quote! {
+            crate::runtime::repeatability::apply(
+                &mut request,
+                crate::runtime::repeatability::RepeatabilityStyle::Standard,
+                options.repeatability_request_id.as_deref(),
+                options.repeatability_first_sent,
+            );
+        },
+    };
+    let returns = response_type(op);
+    let url_mut = if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) {
+        quote! { mut }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #doc
+        pub async fn #method(
+            &self,
+            #(#args)*
+            #body_arg
+            options: ::std::option::Option<#options<'_>>,
+        ) -> ::azure_core::Result<#returns> {
+            let options = options.unwrap_or_default();
+            let #url_mut url = self.core.url(&[#(#path_parts),*])?;
+            #(#query)*
+            let mut request = ::azure_core::http::Request::new(url, ::azure_core::http::Method::#http_method);
+            request.insert_header("accept", "application/json");
+            #(#headers)*
+            #set_body
+            // Set once, before the pipeline's retry policy, so every retry resends the same values.
+            #repeatability
+            let response = self.core.send(&options.method_options.context, &mut request).await?;
+            ::std::result::Result::Ok(response.into())
+        }
+    }
+}
+
+/// A trait with one typed accessor per declared response header, implemented for the
+/// operation's response type.
+fn headers_trait(client: &Client, op: &Operation) -> Option<TokenStream> {
+    let name = format_ident!("{}", op.headers_trait.as_ref()?);
+    let mut headers: Vec<_> = op.responses.iter().flat_map(|r| r.headers.iter()).collect();
+    headers.sort_by(|a, b| a.name.cmp(&b.name));
+    headers.dedup_by(|a, b| a.name == b.name);
+    let signatures = headers.iter().map(|h| {
+        let n = ident(&h.name);
+        let ty = type_tokens(&h.ty);
+        let doc = doc(&format!("The `{}` header: {}", h.wire_name, h.description));
+        quote! {
+            #doc
+            ///
+            /// `Ok(None)` when the response does not have the header; an error when its value
+            /// does not parse.
+            fn #n(&self) -> ::azure_core::Result<::std::option::Option<#ty>>;
+        }
+    });
+    let impls = headers.iter().map(|h| {
+        let n = ident(&h.name);
+        let ty = type_tokens(&h.ty);
+        let wire = h.wire_name.to_ascii_lowercase();
+        let body = match h.ty {
+            Type::DateTime => quote! {
+                self.headers()
+                    .get_optional_str(&::azure_core::http::headers::HeaderName::from(#wire))
+                    .map(crate::runtime::datetime::rfc3339::parse)
+                    .transpose()
+            },
+            Type::DateTimeRfc1123 => quote! {
+                self.headers()
+                    .get_optional_str(&::azure_core::http::headers::HeaderName::from(#wire))
+                    .map(crate::runtime::datetime::rfc1123::parse)
+                    .transpose()
+            },
+            _ => quote! {
+                self.headers().get_optional_as::<#ty, _>(&::azure_core::http::headers::HeaderName::from(#wire))
+            },
+        };
+        quote! {
+            fn #n(&self) -> ::azure_core::Result<::std::option::Option<#ty>> {
+                #body
+            }
+        }
+    });
+    let response = response_type(op);
+    let doc = format!(" Typed response headers of [`{}::{}`].", client.name, crate::names::unraw(&op.method_name));
+    Some(quote! {
+        #[doc = #doc]
+        pub trait #name {
+            #(#signatures)*
+        }
+
+        impl #name for #response {
+            #(#impls)*
+        }
+    })
 }

@@ -35,9 +35,13 @@ pub fn event_set_tokens(set: &EventSet) -> TokenStream {
         let n = format_ident!("{}", v.name);
         quote! { Self::#n(data) => ::serde::Serialize::serialize(data, serializer), }
     });
+    let eq_arms = set.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        quote! { (Self::#n(a), Self::#n(b)) => a == b, }
+    });
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -62,6 +66,21 @@ pub fn event_set_tokens(set: &EventSet) -> TokenStream {
                 match self {
                     #(#type_arms)*
                     Self::Other { event_type, .. } => event_type,
+                }
+            }
+        }
+
+        // Raw JSON has no equality of its own; two unknown events are equal when their type and
+        // their data text are.
+        impl ::std::cmp::PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                match (self, other) {
+                    #(#eq_arms)*
+                    (
+                        Self::Other { event_type: a, data: x },
+                        Self::Other { event_type: b, data: y },
+                    ) => a == b && x.get() == y.get(),
+                    _ => false,
                 }
             }
         }
