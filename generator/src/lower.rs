@@ -737,6 +737,18 @@ impl<'a> Lowering<'a> {
                     self.error_at_key(spec, &format!("{epath}.request.parameters.{name}"), format!("'{name}' is not a parameter of the operation"));
                 }
             }
+            let needed = op
+                .parameters
+                .iter()
+                .filter(|(_, p)| p.required || p.location == ParameterLocation::Path)
+                .map(|(n, _)| n.as_str())
+                .chain(scope_of(spec, op).into_iter().flat_map(|s| s.keys().map(String::as_str)));
+            let missing: Vec<&str> = needed.filter(|n| !ex.request.parameters.contains_key(*n)).collect();
+            if !missing.is_empty() {
+                let message = format!("the example needs a value for each required parameter; missing: {}", missing.join(", "));
+                self.error_at_key(spec, &format!("{epath}.request"), message);
+                continue;
+            }
             let response_type = if success { ok_body.cloned() } else { Some(error.clone()) };
             if response_type.is_none() && ex.response.body.is_some() {
                 self.error_at_key(spec, &format!("{epath}.response.body"), "the response has no body type");
@@ -867,9 +879,13 @@ fn nested_date(ty: &Type) -> bool {
     }
 }
 
-fn spec_scope_has(spec: &LoadedSpec, op: &spec::Operation, name: &str) -> bool {
+fn scope_of<'s>(spec: &'s LoadedSpec, op: &spec::Operation) -> Option<&'s BTreeMap<String, spec::ScopeParameter>> {
     let client = op.client.clone().or_else(|| spec.spec.clients.keys().next().cloned()).unwrap_or_default();
-    spec.spec.clients.get(&client).is_some_and(|c| c.scope.contains_key(name))
+    spec.spec.clients.get(&client).map(|c| &c.scope)
+}
+
+fn spec_scope_has(spec: &LoadedSpec, op: &spec::Operation, name: &str) -> bool {
+    scope_of(spec, op).is_some_and(|s| s.contains_key(name))
 }
 
 const SCALARS: &[&str] = &[

@@ -1,6 +1,8 @@
-//! Helpers for the generated example tests. Hand-written: shared by every generated test.
+//! Helpers for the generated tests. Hand-written: shared by every generated test.
 
 #![allow(dead_code)]
+
+pub mod wire;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -22,33 +24,46 @@ pub fn assert_round_trip<T: DeserializeOwned + Serialize>(json: &str) {
     assert_same_json(&original, &written, "$");
 }
 
-/// Compares two JSON values, treating RFC 3339 strings that denote the same instant as equal.
+/// Asserts that two JSON values are the same (see [`first_difference`]).
 pub fn assert_same_json(expected: &Value, actual: &Value, path: &str) {
+    if let Some(difference) = first_difference(expected, actual, path) {
+        panic!("{difference}\nexpected: {expected}\nactual:   {actual}");
+    }
+}
+
+/// Whether two JSON values are the same (see [`first_difference`]).
+pub fn same_json(expected: &Value, actual: &Value) -> bool {
+    first_difference(expected, actual, "$").is_none()
+}
+
+/// Where two JSON values first differ, treating RFC 3339 strings that denote the same instant
+/// as equal and numbers by value.
+pub fn first_difference(expected: &Value, actual: &Value, path: &str) -> Option<String> {
     match (expected, actual) {
         (Value::Object(a), Value::Object(b)) => {
             let keys_a: Vec<&String> = a.keys().collect();
             let keys_b: Vec<&String> = b.keys().collect();
-            assert_eq!(keys_a, keys_b, "different keys at {path}");
-            for (k, v) in a {
-                assert_same_json(v, &b[k], &format!("{path}.{k}"));
+            if keys_a != keys_b {
+                return Some(format!("different keys at {path}: {keys_a:?} vs {keys_b:?}"));
             }
+            a.iter().find_map(|(k, v)| first_difference(v, &b[k], &format!("{path}.{k}")))
         }
         (Value::Array(a), Value::Array(b)) => {
-            assert_eq!(a.len(), b.len(), "different lengths at {path}");
-            for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                assert_same_json(x, y, &format!("{path}[{i}]"));
+            if a.len() != b.len() {
+                return Some(format!("different lengths at {path}: {} vs {}", a.len(), b.len()));
             }
+            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| first_difference(x, y, &format!("{path}[{i}]")))
         }
         (Value::String(a), Value::String(b)) if a != b => {
             let same_instant = match (OffsetDateTime::parse(a, &Rfc3339), OffsetDateTime::parse(b, &Rfc3339)) {
                 (Ok(x), Ok(y)) => x == y,
                 _ => false,
             };
-            assert!(same_instant, "different values at {path}: {a:?} vs {b:?}");
+            (!same_instant).then(|| format!("different values at {path}: {a:?} vs {b:?}"))
         }
         (Value::Number(a), Value::Number(b)) => {
-            assert_eq!(a.as_f64(), b.as_f64(), "different numbers at {path}");
+            (a.as_f64() != b.as_f64()).then(|| format!("different numbers at {path}: {a} vs {b}"))
         }
-        (a, b) => assert_eq!(a, b, "different values at {path}"),
+        (a, b) => (a != b).then(|| format!("different values at {path}: {a} vs {b}")),
     }
 }

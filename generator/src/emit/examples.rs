@@ -28,7 +28,7 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
     let mut test = |name: String, ty: &Type, json: &serde_json::Value| {
         let fn_name = format_ident!("{}", name);
         let ty = public_type(ty);
-        let json = json_literal(json);
+        let json = super::json_literal(json);
         tests.push(quote! {
             #gate
             #[test]
@@ -63,7 +63,7 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
         for (i, example) in set.examples.iter().enumerate() {
             let snake = names::value_name(&set.name).unwrap_or_default();
             let fn_name = format_ident!("{}_{}_delivery_{}", module.name, names::unraw(&snake), i + 1);
-            let json = json_literal(example);
+            let json = super::json_literal(example);
             tests.push(quote! {
                 #gate
                 #[test]
@@ -77,17 +77,9 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
 }
 
 /// The path of a type as seen from outside the crate.
-fn public_type(ty: &Type) -> TokenStream {
+pub(super) fn public_type(ty: &Type) -> TokenStream {
     let inner = type_tokens(ty);
     let text = inner.to_string().replace("crate ::", "azure_communication ::");
     text.parse().unwrap_or(inner)
 }
 
-/// Pretty JSON as a raw string literal, so the generated test reads like the example.
-fn json_literal(json: &serde_json::Value) -> TokenStream {
-    let text = serde_json::to_string_pretty(json).unwrap_or_default();
-    if text.contains("\"##") {
-        return quote! { #text };
-    }
-    format!("r##\"{text}\"##").parse().unwrap_or_else(|_| quote! { #text })
-}

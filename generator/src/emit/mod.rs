@@ -5,6 +5,7 @@ mod clients;
 mod events;
 mod examples;
 mod models;
+mod wire_tests;
 
 use std::collections::BTreeMap;
 
@@ -22,6 +23,9 @@ pub fn emit(ir: &Ir) -> BTreeMap<String, String> {
     }
     if let Some(tests) = examples::tests_rs(ir) {
         files.insert("tests/examples.rs".to_owned(), tests);
+    }
+    if let Some(tests) = wire_tests::tests_rs(ir) {
+        files.insert("tests/operations.rs".to_owned(), tests);
     }
     files
 }
@@ -170,4 +174,13 @@ fn serde_with(ty: &Type) -> Option<&'static str> {
         Type::DateTimeRfc1123 => Some("crate::runtime::datetime::rfc1123"),
         _ => None,
     }
+}
+
+/// Pretty JSON as a raw string literal, so the generated test reads like the example.
+pub(crate) fn json_literal(json: &serde_json::Value) -> TokenStream {
+    let text = serde_json::to_string_pretty(json).unwrap_or_default();
+    if text.contains("\"##") {
+        return quote! { #text };
+    }
+    format!("r##\"{text}\"##").parse().unwrap_or_else(|_| quote! { #text })
 }

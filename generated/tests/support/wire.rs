@@ -1,0 +1,89 @@
+//! What the generated wire tests need from a loopback server: credentials to build clients
+//! with, and matchers that check a request the way the service would.
+
+use std::sync::Arc;
+
+use azure_communication::runtime::credential::{AccessKeyCredential, UserTokenCredential};
+use azure_core::credentials::TokenCredential;
+use azure_core::http::{ClientOptions, RetryOptions};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use wiremock::{Match, Request};
+
+/// The base64 access key every test client signs with.
+pub const ACCESS_KEY: &str = "dGVzdC1rZXktZm9yLWxvb3BiYWNrLXNlcnZlcnMtb25seQ==";
+
+/// The user access token every chat test client sends.
+pub const USER_TOKEN: &str = "test-user-access-token";
+
+/// The `Authorization` header a chat test client must send.
+pub const USER_TOKEN_HEADER: &str = "Bearer test-user-access-token";
+
+/// The access key credential for [`ACCESS_KEY`].
+pub fn access_key() -> AccessKeyCredential {
+    AccessKeyCredential::new(ACCESS_KEY).expect("the test key is valid base64")
+}
+
+/// A fixed user access token credential for [`USER_TOKEN`].
+pub fn user_token() -> Arc<dyn TokenCredential> {
+    Arc::new(UserTokenCredential::new(USER_TOKEN))
+}
+
+/// Client options that never retry, so an error status is returned at once.
+pub fn no_retries() -> ClientOptions {
+    ClientOptions { retry: RetryOptions::none(), ..Default::default() }
+}
+
+/// Accepts a request only when its HMAC-SHA256 signature is right for [`ACCESS_KEY`], computed
+/// here from the request as received, independently of the client's signer.
+pub struct ValidHmacSignature;
+
+impl Match for ValidHmacSignature {
+    fn matches(&self, request: &Request) -> bool {
+        expected_authorization(request, ACCESS_KEY).is_some_and(|expected| {
+            request.headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(expected.as_str())
+        })
+    }
+}
+
+/// The `Authorization` value a correctly signed request carries, or `None` when the request
+/// lacks a header the scheme needs or its content hash is wrong.
+pub fn expected_authorization(request: &Request, key_base64: &str) -> Option<String> {
+    let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
+    let date = header("x-ms-date")?;
+    let content_hash = header("x-ms-content-sha256")?;
+    let actual_hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&request.body));
+    if content_hash != actual_hash {
+        return None;
+    }
+    let host = header("host")?;
+    let path_and_query = match request.url.query() {
+        Some(q) => format!("{}?{q}", request.url.path()),
+        None => request.url.path().to_owned(),
+    };
+    let string_to_sign = format!("{}\n{path_and_query}\n{date};{host};{content_hash}", request.method.as_str());
+    let key = base64::engine::general_purpose::STANDARD.decode(key_base64).ok()?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).ok()?;
+    mac.update(string_to_sign.as_bytes());
+    let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    Some(format!("HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature={signature}"))
+}
+
+/// Accepts a request whose JSON body is the expected value (timestamps compared as instants).
+pub struct JsonBody(Value);
+
+impl JsonBody {
+    /// Expects `json`.
+    pub fn new(json: &str) -> Self {
+        Self(serde_json::from_str(json).expect("the expected body is valid JSON"))
+    }
+}
+
+impl Match for JsonBody {
+    fn matches(&self, request: &Request) -> bool {
+        let Ok(actual) = serde_json::from_slice::<Value>(&request.body) else { return false };
+        super::same_json(&self.0, &actual)
+    }
+}
