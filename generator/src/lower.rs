@@ -750,7 +750,9 @@ impl<'a> Lowering<'a> {
                 continue;
             }
             let response_type = if success { ok_body.cloned() } else { Some(error.clone()) };
-            if response_type.is_none() && ex.response.body.is_some() {
+            // When the declared body type did not resolve, that error is already reported.
+            let declared = op.responses.get(&status).is_some_and(|r| r.body.is_some());
+            if response_type.is_none() && ex.response.body.is_some() && !declared {
                 self.error_at_key(spec, &format!("{epath}.response.body"), "the response has no body type");
                 continue;
             }

@@ -1,0 +1,4 @@
+//! Project automation behind `cargo xtask`. All generation logic lives in the `api-codegen`
+//! library; this crate only finds files, reads them and writes the results.
+
+pub mod codegen;
