@@ -285,7 +285,7 @@ impl CallSource {
         Self {
             caller_id: ::std::option::Option::None,
             display_name: ::std::option::Option::None,
-            identifier: identifier,
+            identifier,
         }
     }
     /// Sets `caller_id`.
@@ -349,8 +349,8 @@ impl CreateCallRequest {
             callback_uri: callback_uri.into(),
             media_streaming_configuration: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
-            source: source,
-            targets: targets,
+            source,
+            targets,
         }
     }
     /// Sets `media_streaming_configuration`.
@@ -399,9 +399,9 @@ impl MediaStreamingConfiguration {
         transport_url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            audio_channel_type: audio_channel_type,
-            content_type: content_type,
-            transport_type: transport_type,
+            audio_channel_type,
+            content_type,
+            transport_type,
             transport_url: transport_url.into(),
         }
     }

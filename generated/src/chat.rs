@@ -213,7 +213,7 @@ impl ChatParticipant {
         communication_identifier: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         Self {
-            communication_identifier: communication_identifier,
+            communication_identifier,
             display_name: ::std::option::Option::None,
             share_history_time: ::std::option::Option::None,
         }
@@ -269,8 +269,8 @@ impl ChatThreadProperties {
         topic: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            created_by_communication_identifier: created_by_communication_identifier,
-            created_on: created_on,
+            created_by_communication_identifier,
+            created_on,
             deleted_on: ::std::option::Option::None,
             id: id.into(),
             topic: topic.into(),

@@ -89,7 +89,7 @@ impl CommunicationErrorResponse {
     /// Creates a `CommunicationErrorResponse` from its required fields (`error`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(error: crate::common::CommunicationError) -> Self {
-        Self { error: error }
+        Self { error }
     }
 }
 /// Identifies a participant in Azure Communication services. A participant is, for example, a phone number or an Azure communication user. This model is polymorphic: apart from kind and rawId, at most one further property may be set which must match the kind enum value.

@@ -212,7 +212,7 @@ impl ParticipantProperties {
     /// Creates a `ParticipantProperties` from its required fields (`role`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(role: crate::rooms::Role) -> Self {
-        Self { role: role }
+        Self { role }
     }
 }
 /// The meeting room.
@@ -250,11 +250,11 @@ impl RoomModel {
         valid_until: ::time::OffsetDateTime,
     ) -> Self {
         Self {
-            created_at: created_at,
+            created_at,
             id: id.into(),
             pstn_dial_out_enabled: ::std::option::Option::None,
-            valid_from: valid_from,
-            valid_until: valid_until,
+            valid_from,
+            valid_until,
         }
     }
     /// Sets `pstn_dial_out_enabled`.

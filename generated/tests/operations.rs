@@ -2,6 +2,7 @@
 
 //! Wire tests generated from the operation examples in `specs/`: each runs the generated
 //! client against a loopback server that accepts only the documented request.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 mod support;
 #[cfg(feature = "callautomation")]
 /// `createCall` example "Create an outbound call.", status 201.

@@ -52,7 +52,9 @@ pub fn generate(sources: &[SpecSource]) -> Result<BTreeMap<String, String>, Vec<
             }
             // A module that failed to parse is unknown to the others; that is not news.
             let broken: Vec<&str> = errors.iter().map(|e| e.file.as_str()).collect();
-            more.retain(|d| !broken.contains(&d.file.as_str()) && !d.message.starts_with("unknown module"));
+            more.retain(|d| {
+                !broken.contains(&d.file.as_str()) && !d.message.starts_with("unknown module")
+            });
             errors.extend(more);
             errors.sort();
             return Err(errors);

@@ -78,14 +78,21 @@ impl<'a> Lowering<'a> {
                 Ok(name) if name == spec.spec.module => {
                     if let Some((other, _)) = modules.get(&name) {
                         let at = self.where_is(other, "module");
-                        self.error(spec, "module", format!("duplicate module '{name}' (also at {at})"));
+                        self.error(
+                            spec,
+                            "module",
+                            format!("duplicate module '{name}' (also at {at})"),
+                        );
                     }
                     modules.insert(name, (spec.file.clone(), spec.spec.module.clone()));
                 }
                 Ok(name) => self.error(
                     spec,
                     "module",
-                    format!("module name '{}' must be snake_case (did you mean '{name}'?)", spec.spec.module),
+                    format!(
+                        "module name '{}' must be snake_case (did you mean '{name}'?)",
+                        spec.spec.module
+                    ),
                 ),
                 Err(e) => self.error(spec, "module", e.to_string()),
             }
@@ -95,11 +102,19 @@ impl<'a> Lowering<'a> {
                     (Some(_), None) => SymbolKind::Object,
                     (None, Some(_)) => SymbolKind::Enum,
                     (Some(_), Some(_)) => {
-                        self.error_at_key(spec, &path, "a definition has either 'properties' or 'enum', not both");
+                        self.error_at_key(
+                            spec,
+                            &path,
+                            "a definition has either 'properties' or 'enum', not both",
+                        );
                         continue;
                     }
                     (None, None) => {
-                        self.error_at_key(spec, &path, "a definition needs 'properties' (an object) or 'enum'");
+                        self.error_at_key(
+                            spec,
+                            &path,
+                            "a definition needs 'properties' (an object) or 'enum'",
+                        );
                         continue;
                     }
                 };
@@ -112,7 +127,11 @@ impl<'a> Lowering<'a> {
                 };
                 if let Some(existing) = self.symbols.get(name) {
                     let at = self.where_is(&existing.file, &existing.path);
-                    self.error_at_key(spec, &path, format!("duplicate definition '{name}' (first defined at {at})"));
+                    self.error_at_key(
+                        spec,
+                        &path,
+                        format!("duplicate definition '{name}' (first defined at {at})"),
+                    );
                     continue;
                 }
                 let module = names::module_name(&spec.spec.module).unwrap_or_default();
@@ -134,7 +153,11 @@ impl<'a> Lowering<'a> {
                 if !modules.contains_key(import) {
                     let known = modules.keys().map(String::as_str).collect::<Vec<_>>();
                     let hint = did_you_mean(suggest(import, known));
-                    self.error(spec, &format!("imports.{i}"), format!("unknown module '{import}'{hint}"));
+                    self.error(
+                        spec,
+                        &format!("imports.{i}"),
+                        format!("unknown module '{import}'{hint}"),
+                    );
                 } else if *import == spec.spec.module {
                     self.error(spec, &format!("imports.{i}"), "a module cannot import itself");
                 }
@@ -161,7 +184,11 @@ impl<'a> Lowering<'a> {
                     self.resolve(spec, path, value).map(|t| Type::Map(Box::new(t)))
                 }
                 _ => {
-                    self.error(spec, path, format!("map keys must be strings: write 'map<string, T>', not '{text}'"));
+                    self.error(
+                        spec,
+                        path,
+                        format!("map keys must be strings: write 'map<string, T>', not '{text}'"),
+                    );
                     None
                 }
             };
@@ -222,13 +249,25 @@ impl<'a> Lowering<'a> {
                 continue;
             }
             let rust_name = symbol.rust_name.clone();
-            let origin = Origin { file: spec.file.clone(), path: path.clone(), position: spec.locations.key(&path) };
+            let origin = Origin {
+                file: spec.file.clone(),
+                path: path.clone(),
+                position: spec.locations.key(&path),
+            };
             if let Some(values) = &def.values {
                 if def.extends.is_some() {
-                    self.error(spec, &format!("{path}.extends"), "an enum cannot extend a definition");
+                    self.error(
+                        spec,
+                        &format!("{path}.extends"),
+                        "an enum cannot extend a definition",
+                    );
                 }
                 if !def.examples.is_empty() {
-                    self.error(spec, &format!("{path}.examples"), "examples go on objects, not enums");
+                    self.error(
+                        spec,
+                        &format!("{path}.examples"),
+                        "examples go on objects, not enums",
+                    );
                 }
                 enums.push(self.enumeration(spec, &path, rust_name, def, values));
             } else {
@@ -283,12 +322,17 @@ impl<'a> Lowering<'a> {
                 ),
                 Ok(v) => {
                     if let Some(other) = seen.get(&v) {
-                        let message = format!("enum values '{other}' and '{wire}' both become variant '{v}'");
+                        let message =
+                            format!("enum values '{other}' and '{wire}' both become variant '{v}'");
                         self.error_at_key(spec, &vpath, message);
                         continue;
                     }
                     seen.insert(v.clone(), wire.clone());
-                    variants.push(Variant { name: v, wire: wire.clone(), description: description.clone() });
+                    variants.push(Variant {
+                        name: v,
+                        wire: wire.clone(),
+                        description: description.clone(),
+                    });
                 }
                 Err(e) => self.error_at_key(spec, &vpath, e.to_string()),
             }
@@ -315,18 +359,28 @@ impl<'a> Lowering<'a> {
             let symbol = &self.symbols[base];
             if symbol.kind != SymbolKind::Object {
                 if current.1 == def_name {
-                    self.error(current.0, &path, format!("'{base}' is an enum; only objects can be extended"));
+                    self.error(
+                        current.0,
+                        &path,
+                        format!("'{base}' is an enum; only objects can be extended"),
+                    );
                 }
                 break;
             }
             let Some(base_spec) = self.specs.iter().find(|s| s.file == symbol.file) else { break };
             if chain.iter().any(|(s, n)| s.file == base_spec.file && *n == base) {
                 if current.1 == def_name || base == def_name {
-                    self.error(spec, &format!("definitions.{def_name}.extends"), format!("'{def_name}' extends itself through '{base}'"));
+                    self.error(
+                        spec,
+                        &format!("definitions.{def_name}.extends"),
+                        format!("'{def_name}' extends itself through '{base}'"),
+                    );
                 }
                 break;
             }
-            let Some((base_name, _)) = base_spec.spec.definitions.get_key_value(base) else { break };
+            let Some((base_name, _)) = base_spec.spec.definitions.get_key_value(base) else {
+                break;
+            };
             chain.push((base_spec, base_name.as_str()));
             current = (base_spec, base_name.as_str());
         }
@@ -334,7 +388,9 @@ impl<'a> Lowering<'a> {
         let mut json_names: HashMap<String, String> = HashMap::new();
         let mut rust_names: HashMap<String, String> = HashMap::new();
         for (owner_spec, owner) in chain.iter().rev() {
-            let Some(properties) = &owner_spec.spec.definitions[*owner].properties else { continue };
+            let Some(properties) = &owner_spec.spec.definitions[*owner].properties else {
+                continue;
+            };
             let own = owner_spec.file == spec.file && *owner == def_name;
             for (json_name, property) in properties {
                 let path = format!("definitions.{owner}.properties.{json_name}");
@@ -352,7 +408,11 @@ impl<'a> Lowering<'a> {
                 let ty = if own {
                     self.resolve(owner_spec, &format!("{path}.type"), &property.ty)
                 } else {
-                    let mut quiet = Lowering { specs: self.specs, errors: Diagnostics::default(), symbols: BTreeMap::new() };
+                    let mut quiet = Lowering {
+                        specs: self.specs,
+                        errors: Diagnostics::default(),
+                        symbols: BTreeMap::new(),
+                    };
                     std::mem::swap(&mut quiet.symbols, &mut self.symbols);
                     let t = quiet.resolve(owner_spec, &path, &property.ty);
                     std::mem::swap(&mut quiet.symbols, &mut self.symbols);
@@ -366,7 +426,9 @@ impl<'a> Lowering<'a> {
                     }
                 };
                 if let Some(other) = rust_names.get(&name) {
-                    let message = format!("properties '{other}' and '{json_name}' both become field '{name}'");
+                    let message = format!(
+                        "properties '{other}' and '{json_name}' both become field '{name}'"
+                    );
                     report(self, &path, true, message);
                     continue;
                 }
@@ -379,7 +441,9 @@ impl<'a> Lowering<'a> {
                 json_names.insert(json_name.clone(), owner.to_string());
                 rust_names.insert(name.clone(), json_name.clone());
                 if ty.as_ref().is_some_and(nested_date) {
-                    let message = "dates inside lists or maps are not supported; wrap the date in an object".to_owned();
+                    let message =
+                        "dates inside lists or maps are not supported; wrap the date in an object"
+                            .to_owned();
                     report(self, &format!("{path}.type"), false, message);
                     continue;
                 }
@@ -419,18 +483,37 @@ impl<'a> Lowering<'a> {
                         self.error_at_key(spec, &path, "a top-level client needs 'auth'");
                     }
                     if !client.scope.is_empty() {
-                        self.error(spec, &format!("{path}.scope"), "'scope' applies to scoped clients (with 'parent') only");
+                        self.error(
+                            spec,
+                            &format!("{path}.scope"),
+                            "'scope' applies to scoped clients (with 'parent') only",
+                        );
                     }
                 }
                 Some(parent) => {
                     if !spec.spec.clients.contains_key(parent) {
-                        let hint = did_you_mean(suggest(parent, spec.spec.clients.keys().map(String::as_str)));
-                        self.error(spec, &format!("{path}.parent"), format!("unknown client '{parent}'{hint}"));
+                        let hint = did_you_mean(suggest(
+                            parent,
+                            spec.spec.clients.keys().map(String::as_str),
+                        ));
+                        self.error(
+                            spec,
+                            &format!("{path}.parent"),
+                            format!("unknown client '{parent}'{hint}"),
+                        );
                     } else if spec.spec.clients[parent].parent.is_some() {
-                        self.error(spec, &format!("{path}.parent"), "a scoped client's parent must be a top-level client");
+                        self.error(
+                            spec,
+                            &format!("{path}.parent"),
+                            "a scoped client's parent must be a top-level client",
+                        );
                     }
                     if client.api_version.is_some() || !client.auth.is_empty() {
-                        self.error_at_key(spec, &path, "a scoped client shares its parent's 'api-version' and 'auth'");
+                        self.error_at_key(
+                            spec,
+                            &path,
+                            "a scoped client shares its parent's 'api-version' and 'auth'",
+                        );
                     }
                 }
             }
@@ -473,17 +556,30 @@ impl<'a> Lowering<'a> {
             let client_name = match (&op.client, spec.spec.clients.len()) {
                 (Some(c), _) if spec.spec.clients.contains_key(c) => c.clone(),
                 (Some(c), _) => {
-                    let hint = did_you_mean(suggest(c, spec.spec.clients.keys().map(String::as_str)));
-                    self.error(spec, &format!("{path}.client"), format!("unknown client '{c}'{hint}"));
+                    let hint =
+                        did_you_mean(suggest(c, spec.spec.clients.keys().map(String::as_str)));
+                    self.error(
+                        spec,
+                        &format!("{path}.client"),
+                        format!("unknown client '{c}'{hint}"),
+                    );
                     continue;
                 }
                 (None, 1) => spec.spec.clients.keys().next().cloned().unwrap_or_default(),
                 (None, 0) => {
-                    self.error_at_key(spec, &path, "operations need a client: this spec declares none");
+                    self.error_at_key(
+                        spec,
+                        &path,
+                        "operations need a client: this spec declares none",
+                    );
                     continue;
                 }
                 (None, _) => {
-                    self.error_at_key(spec, &path, "this spec has several clients: say which one with 'client'");
+                    self.error_at_key(
+                        spec,
+                        &path,
+                        "this spec has several clients: say which one with 'client'",
+                    );
                     continue;
                 }
             };
@@ -498,10 +594,8 @@ impl<'a> Lowering<'a> {
                 c.operations.push(op);
             }
         }
-        let children: Vec<(String, String)> = clients
-            .iter()
-            .filter_map(|c| c.parent.clone().map(|p| (p, c.name.clone())))
-            .collect();
+        let children: Vec<(String, String)> =
+            clients.iter().filter_map(|c| c.parent.clone().map(|p| (p, c.name.clone()))).collect();
         for (parent, child) in children {
             if let Some(p) = clients.iter_mut().find(|c| c.name == parent) {
                 p.children.push(child);
@@ -521,22 +615,38 @@ impl<'a> Lowering<'a> {
         op: &spec::Operation,
         scope: &BTreeMap<String, spec::ScopeParameter>,
     ) -> Option<Operation> {
-        let method_name = names::value_name(op_name).map_err(|e| self.error_at_key(spec, path, e.to_string())).ok()?;
+        let method_name = names::value_name(op_name)
+            .map_err(|e| self.error_at_key(spec, path, e.to_string()))
+            .ok()?;
         let options_name = names::derived_type_name(op_name, "Options").ok()?;
         let mut parameters = Vec::new();
         let mut param_names: HashMap<String, String> = HashMap::new();
         for (wire, p) in &op.parameters {
             let ppath = format!("{path}.parameters.{wire}");
             if wire.eq_ignore_ascii_case("api-version") {
-                self.error_at_key(spec, &ppath, "'api-version' comes from the client; do not list it");
+                self.error_at_key(
+                    spec,
+                    &ppath,
+                    "'api-version' comes from the client; do not list it",
+                );
                 continue;
             }
-            if op.repeatability != spec::Repeatability::None && wire.to_ascii_lowercase().starts_with("repeatability-") {
-                self.error_at_key(spec, &ppath, "repeatability headers come from 'repeatability'; do not list them");
+            if op.repeatability != spec::Repeatability::None
+                && wire.to_ascii_lowercase().starts_with("repeatability-")
+            {
+                self.error_at_key(
+                    spec,
+                    &ppath,
+                    "repeatability headers come from 'repeatability'; do not list them",
+                );
                 continue;
             }
             if scope.contains_key(wire) {
-                self.error_at_key(spec, &ppath, format!("'{wire}' is already bound by the client's scope"));
+                self.error_at_key(
+                    spec,
+                    &ppath,
+                    format!("'{wire}' is already bound by the client's scope"),
+                );
                 continue;
             }
             let ty = self.resolve(spec, &format!("{ppath}.type"), &p.ty);
@@ -548,7 +658,11 @@ impl<'a> Lowering<'a> {
                 }
             };
             if let Some(other) = param_names.get(&name) {
-                self.error_at_key(spec, &ppath, format!("parameters '{other}' and '{wire}' both become '{name}'"));
+                self.error_at_key(
+                    spec,
+                    &ppath,
+                    format!("parameters '{other}' and '{wire}' both become '{name}'"),
+                );
                 continue;
             }
             param_names.insert(name.clone(), wire.clone());
@@ -579,12 +693,20 @@ impl<'a> Lowering<'a> {
                 _ => "body".to_owned(),
             };
             if param_names.contains_key(&name) {
-                self.error(spec, &format!("{path}.body"), format!("the body argument '{name}' clashes with a parameter"));
+                self.error(
+                    spec,
+                    &format!("{path}.body"),
+                    format!("the body argument '{name}' clashes with a parameter"),
+                );
             }
             Some(Body { name, ty: resolved, description })
         });
         if op.responses.is_empty() {
-            self.error_at_key(spec, &format!("{path}.responses"), "an operation needs at least one success response");
+            self.error_at_key(
+                spec,
+                &format!("{path}.responses"),
+                "an operation needs at least one success response",
+            );
         }
         let mut responses = Vec::new();
         let mut bodies: BTreeSet<Option<String>> = BTreeSet::new();
@@ -603,23 +725,43 @@ impl<'a> Lowering<'a> {
             let mut headers = Vec::new();
             for (wire, h) in &r.headers {
                 let hpath = format!("{rpath}.headers.{wire}");
-                let Some(ty) = self.resolve(spec, &format!("{hpath}.type"), &h.ty) else { continue };
+                let Some(ty) = self.resolve(spec, &format!("{hpath}.type"), &h.ty) else {
+                    continue;
+                };
                 if !ty.is_scalar() {
                     self.error(spec, &format!("{hpath}.type"), "headers must have a scalar type");
                     continue;
                 }
-                let Ok(name) = names::value_name(wire).map_err(|e| self.error_at_key(spec, &hpath, e.to_string())) else { continue };
-                let header = ResponseHeader { wire_name: wire.clone(), name, ty, description: h.description.clone() };
+                let Ok(name) = names::value_name(wire)
+                    .map_err(|e| self.error_at_key(spec, &hpath, e.to_string()))
+                else {
+                    continue;
+                };
+                let header = ResponseHeader {
+                    wire_name: wire.clone(),
+                    name,
+                    ty,
+                    description: h.description.clone(),
+                };
                 header_names.entry(wire.to_ascii_lowercase()).or_insert_with(|| header.clone());
                 headers.push(header);
             }
-            responses.push(Response { status: *status, description: r.description.clone(), headers });
+            responses.push(Response {
+                status: *status,
+                description: r.description.clone(),
+                headers,
+            });
         }
         if bodies.len() > 1 {
-            self.error_at_key(spec, &format!("{path}.responses"), "all success responses of an operation must have the same body type");
+            self.error_at_key(
+                spec,
+                &format!("{path}.responses"),
+                "all success responses of an operation must have the same body type",
+            );
         }
         let error = self.resolve(spec, &format!("{path}.error"), &op.error)?;
-        let headers_trait = (!header_names.is_empty()).then(|| names::derived_type_name(op_name, "Headers").unwrap_or_default());
+        let headers_trait = (!header_names.is_empty())
+            .then(|| names::derived_type_name(op_name, "Headers").unwrap_or_default());
         let examples = self.operation_examples(spec, path, op, ok_body.as_ref(), &error);
         Some(Operation {
             spec_name: op_name.to_owned(),
@@ -636,7 +778,11 @@ impl<'a> Lowering<'a> {
             ok_body,
             error,
             examples,
-            origin: Origin { file: spec.file.clone(), path: path.to_owned(), position: spec.locations.key(path) },
+            origin: Origin {
+                file: spec.file.clone(),
+                path: path.to_owned(),
+                position: spec.locations.key(path),
+            },
         })
     }
 
@@ -696,13 +842,23 @@ impl<'a> Lowering<'a> {
         }
         for (wire, p) in params {
             if p.location == ParameterLocation::Path && !used.contains(wire) {
-                self.error_at_key(spec, &format!("{path}.parameters.{wire}"), format!("path parameter '{wire}' does not appear in the path '{template}'"));
+                self.error_at_key(
+                    spec,
+                    &format!("{path}.parameters.{wire}"),
+                    format!("path parameter '{wire}' does not appear in the path '{template}'"),
+                );
                 ok = false;
             }
         }
         for wire in scope.keys() {
             if !used.contains(wire) {
-                self.error(spec, &ppath, format!("the client's scope parameter '{{{wire}}}' does not appear in the path"));
+                self.error(
+                    spec,
+                    &ppath,
+                    format!(
+                        "the client's scope parameter '{{{wire}}}' does not appear in the path"
+                    ),
+                );
                 ok = false;
             }
         }
@@ -724,17 +880,32 @@ impl<'a> Lowering<'a> {
             let status = ex.response.status;
             let success = op.responses.contains_key(&status);
             if (200..300).contains(&status) && !success {
-                self.error(spec, &format!("{epath}.response.status"), format!("status {status} is not one of the operation's responses"));
+                self.error(
+                    spec,
+                    &format!("{epath}.response.status"),
+                    format!("status {status} is not one of the operation's responses"),
+                );
                 continue;
             }
             if op.body.is_some() != ex.request.body.is_some() && success {
-                let message = if op.body.is_some() { "the example needs a request body" } else { "the operation takes no request body" };
+                let message = if op.body.is_some() {
+                    "the example needs a request body"
+                } else {
+                    "the operation takes no request body"
+                };
                 self.error_at_key(spec, &format!("{epath}.request"), message);
                 continue;
             }
             for name in ex.request.parameters.keys() {
-                if !op.parameters.contains_key(name) && !name.to_ascii_lowercase().starts_with("repeatability-") && !spec_scope_has(spec, op, name) {
-                    self.error_at_key(spec, &format!("{epath}.request.parameters.{name}"), format!("'{name}' is not a parameter of the operation"));
+                if !op.parameters.contains_key(name)
+                    && !name.to_ascii_lowercase().starts_with("repeatability-")
+                    && !spec_scope_has(spec, op, name)
+                {
+                    self.error_at_key(
+                        spec,
+                        &format!("{epath}.request.parameters.{name}"),
+                        format!("'{name}' is not a parameter of the operation"),
+                    );
                 }
             }
             let needed = op
@@ -743,9 +914,13 @@ impl<'a> Lowering<'a> {
                 .filter(|(_, p)| p.required || p.location == ParameterLocation::Path)
                 .map(|(n, _)| n.as_str())
                 .chain(scope_of(spec, op).into_iter().flat_map(|s| s.keys().map(String::as_str)));
-            let missing: Vec<&str> = needed.filter(|n| !ex.request.parameters.contains_key(*n)).collect();
+            let missing: Vec<&str> =
+                needed.filter(|n| !ex.request.parameters.contains_key(*n)).collect();
             if !missing.is_empty() {
-                let message = format!("the example needs a value for each required parameter; missing: {}", missing.join(", "));
+                let message = format!(
+                    "the example needs a value for each required parameter; missing: {}",
+                    missing.join(", ")
+                );
                 self.error_at_key(spec, &format!("{epath}.request"), message);
                 continue;
             }
@@ -753,22 +928,41 @@ impl<'a> Lowering<'a> {
             // When the declared body type did not resolve, that error is already reported.
             let declared = op.responses.get(&status).is_some_and(|r| r.body.is_some());
             if response_type.is_none() && ex.response.body.is_some() && !declared {
-                self.error_at_key(spec, &format!("{epath}.response.body"), "the response has no body type");
+                self.error_at_key(
+                    spec,
+                    &format!("{epath}.response.body"),
+                    "the response has no body type",
+                );
                 continue;
             }
-            let test_name = names::value_name(&sanitize(title)).unwrap_or_else(|_| "example".to_owned());
+            let test_name =
+                names::value_name(&sanitize(title)).unwrap_or_else(|_| "example".to_owned());
             let test_name = names::unraw(&test_name).to_owned();
             if !test_names.insert(test_name.clone()) {
-                self.error_at_key(spec, &epath, format!("example titles must differ after conversion to '{test_name}'"));
+                self.error_at_key(
+                    spec,
+                    &epath,
+                    format!("example titles must differ after conversion to '{test_name}'"),
+                );
                 continue;
             }
             out.push(OperationExample {
                 title: title.clone(),
                 test_name,
-                parameters: ex.request.parameters.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                parameters: ex
+                    .request
+                    .parameters
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 request_body: ex.request.body.clone(),
                 status,
-                response_headers: ex.response.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                response_headers: ex
+                    .response
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 response_body: ex.response.body.clone(),
                 response_type,
             });
@@ -780,7 +974,11 @@ impl<'a> Lowering<'a> {
         let mut sets = Vec::new();
         for (set_name, set) in &spec.spec.events {
             let path = format!("events.{set_name}");
-            let Ok(name) = names::type_name(set_name).map_err(|e| self.error_at_key(spec, &path, e.to_string())) else { continue };
+            let Ok(name) = names::type_name(set_name)
+                .map_err(|e| self.error_at_key(spec, &path, e.to_string()))
+            else {
+                continue;
+            };
             let mut variants: Vec<EventVariant> = Vec::new();
             let mut seen: HashMap<String, String> = HashMap::new();
             for (event_type, data) in &set.types {
@@ -791,12 +989,24 @@ impl<'a> Lowering<'a> {
                     continue;
                 };
                 if named.is_enum {
-                    self.error(spec, &vpath, "event data must be an object definition, not an enum");
+                    self.error(
+                        spec,
+                        &vpath,
+                        "event data must be an object definition, not an enum",
+                    );
                     continue;
                 }
-                let Ok(variant) = names::event_variant_name(event_type).map_err(|e| self.error_at_key(spec, &vpath, e.to_string())) else { continue };
+                let Ok(variant) = names::event_variant_name(event_type)
+                    .map_err(|e| self.error_at_key(spec, &vpath, e.to_string()))
+                else {
+                    continue;
+                };
                 if variant == "Other" {
-                    self.error_at_key(spec, &vpath, "'Other' is the variant that keeps unknown event types");
+                    self.error_at_key(
+                        spec,
+                        &vpath,
+                        "'Other' is the variant that keeps unknown event types",
+                    );
                     continue;
                 }
                 if let Some(other) = seen.get(&variant) {
@@ -804,52 +1014,105 @@ impl<'a> Lowering<'a> {
                     continue;
                 }
                 seen.insert(variant.clone(), event_type.clone());
-                variants.push(EventVariant { name: variant, event_type: event_type.clone(), data: named });
+                variants.push(EventVariant {
+                    name: variant,
+                    event_type: event_type.clone(),
+                    data: named,
+                });
             }
             if set.types.is_empty() {
                 self.error(spec, &format!("{path}.types"), "an event set needs at least one type");
             }
-            sets.push(EventSet { name, description: set.description.clone(), variants, examples: set.examples.clone() });
+            sets.push(EventSet {
+                name,
+                description: set.description.clone(),
+                variants,
+                examples: set.examples.clone(),
+            });
         }
         sets
     }
 
     /// Type names in one module must be unique, including the names the generator derives
     /// (options structs, header traits) from operation and client names.
-    fn check_type_names(&mut self, spec: &LoadedSpec, structs: &[Struct], enums: &[Enum], clients: &[Client], events: &[EventSet]) {
+    fn check_type_names(
+        &mut self,
+        spec: &LoadedSpec,
+        structs: &[Struct],
+        enums: &[Enum],
+        clients: &[Client],
+        events: &[EventSet],
+    ) {
         let mut seen: HashMap<String, String> = HashMap::new();
         let mut claim = |cx: &mut Self, name: &str, what: String, path: String| {
             if let Some(first) = seen.get(name) {
-                cx.error_at_key(spec, &path, format!("{what} and {first} both become the Rust type '{name}'"));
+                cx.error_at_key(
+                    spec,
+                    &path,
+                    format!("{what} and {first} both become the Rust type '{name}'"),
+                );
             } else {
                 seen.insert(name.to_owned(), what);
             }
         };
-        for (spec_name, def) in &spec.spec.definitions {
+        for spec_name in spec.spec.definitions.keys() {
             if let Ok(n) = names::type_name(spec_name) {
                 if structs.iter().any(|s| s.name == n) || enums.iter().any(|e| e.name == n) {
-                    let _ = def;
-                    claim(self, &n, format!("definition '{spec_name}'"), format!("definitions.{spec_name}"));
+                    claim(
+                        self,
+                        &n,
+                        format!("definition '{spec_name}'"),
+                        format!("definitions.{spec_name}"),
+                    );
                 }
             }
         }
-        for (spec_name, _) in &spec.spec.clients {
-            if let Some(c) = clients.iter().find(|c| Ok(&c.name) == names::type_name(spec_name).as_ref()) {
-                claim(self, &c.name, format!("client '{spec_name}'"), format!("clients.{spec_name}"));
+        for spec_name in spec.spec.clients.keys() {
+            if let Some(c) =
+                clients.iter().find(|c| Ok(&c.name) == names::type_name(spec_name).as_ref())
+            {
+                claim(
+                    self,
+                    &c.name,
+                    format!("client '{spec_name}'"),
+                    format!("clients.{spec_name}"),
+                );
                 if c.parent.is_none() {
-                    claim(self, &c.options_name, format!("the options of client '{spec_name}'"), format!("clients.{spec_name}"));
+                    claim(
+                        self,
+                        &c.options_name,
+                        format!("the options of client '{spec_name}'"),
+                        format!("clients.{spec_name}"),
+                    );
                 }
                 for op in &c.operations {
-                    claim(self, &op.options_name, format!("the options of operation '{}'", op.spec_name), op.origin.path.clone());
+                    claim(
+                        self,
+                        &op.options_name,
+                        format!("the options of operation '{}'", op.spec_name),
+                        op.origin.path.clone(),
+                    );
                     if let Some(t) = &op.headers_trait {
-                        claim(self, t, format!("the response headers of operation '{}'", op.spec_name), op.origin.path.clone());
+                        claim(
+                            self,
+                            t,
+                            format!("the response headers of operation '{}'", op.spec_name),
+                            op.origin.path.clone(),
+                        );
                     }
                 }
             }
         }
-        for (spec_name, _) in &spec.spec.events {
-            if let Some(e) = events.iter().find(|e| Ok(&e.name) == names::type_name(spec_name).as_ref()) {
-                claim(self, &e.name, format!("event set '{spec_name}'"), format!("events.{spec_name}"));
+        for spec_name in spec.spec.events.keys() {
+            if let Some(e) =
+                events.iter().find(|e| Ok(&e.name) == names::type_name(spec_name).as_ref())
+            {
+                claim(
+                    self,
+                    &e.name,
+                    format!("event set '{spec_name}'"),
+                    format!("events.{spec_name}"),
+                );
             }
         }
     }
@@ -865,7 +1128,14 @@ impl<'a> Lowering<'a> {
             }
             for op in &c.operations {
                 if let Some(first) = seen.insert(&op.method_name, &op.spec_name) {
-                    self.error_at_key(spec, &op.origin.path, format!("operation '{}' and '{first}' both become method '{}' of {}", op.spec_name, op.method_name, c.name));
+                    self.error_at_key(
+                        spec,
+                        &op.origin.path,
+                        format!(
+                            "operation '{}' and '{first}' both become method '{}' of {}",
+                            op.spec_name, op.method_name, c.name
+                        ),
+                    );
                 }
             }
         }
@@ -881,8 +1151,12 @@ fn nested_date(ty: &Type) -> bool {
     }
 }
 
-fn scope_of<'s>(spec: &'s LoadedSpec, op: &spec::Operation) -> Option<&'s BTreeMap<String, spec::ScopeParameter>> {
-    let client = op.client.clone().or_else(|| spec.spec.clients.keys().next().cloned()).unwrap_or_default();
+fn scope_of<'s>(
+    spec: &'s LoadedSpec,
+    op: &spec::Operation,
+) -> Option<&'s BTreeMap<String, spec::ScopeParameter>> {
+    let client =
+        op.client.clone().or_else(|| spec.spec.clients.keys().next().cloned()).unwrap_or_default();
     spec.spec.clients.get(&client).map(|c| &c.scope)
 }
 
@@ -891,8 +1165,17 @@ fn spec_scope_has(spec: &LoadedSpec, op: &spec::Operation, name: &str) -> bool {
 }
 
 const SCALARS: &[&str] = &[
-    "string", "boolean", "int32", "int64", "float64", "date-time", "date-time-rfc1123", "uuid",
-    "url", "number-or-string", "json",
+    "string",
+    "boolean",
+    "int32",
+    "int64",
+    "float64",
+    "date-time",
+    "date-time-rfc1123",
+    "uuid",
+    "url",
+    "number-or-string",
+    "json",
 ];
 
 fn strip_generic<'t>(text: &'t str, name: &str) -> Option<&'t str> {

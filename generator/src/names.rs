@@ -5,11 +5,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords that can be used as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers at all.
@@ -27,8 +27,12 @@ pub enum NameError {
 impl std::fmt::Display for NameError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            NameError::Reserved(n) => write!(f, "'{n}' is a reserved Rust keyword and cannot be used as a name"),
-            NameError::NotAnIdentifier(n) => write!(f, "'{n}' cannot be turned into a Rust identifier"),
+            NameError::Reserved(n) => {
+                write!(f, "'{n}' is a reserved Rust keyword and cannot be used as a name")
+            }
+            NameError::NotAnIdentifier(n) => {
+                write!(f, "'{n}' cannot be turned into a Rust identifier")
+            }
         }
     }
 }
@@ -52,7 +56,11 @@ pub fn module_name(spec_name: &str) -> Result<String, NameError> {
 /// An enum variant for a wire value: `transferAccepted` → `TransferAccepted`, `8k` → `Value8k`.
 pub fn variant_name(wire_value: &str) -> Result<String, NameError> {
     let camel = wire_value.to_upper_camel_case();
-    let camel = if camel.starts_with(|c: char| c.is_ascii_digit()) { format!("Value{camel}") } else { camel };
+    let camel = if camel.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("Value{camel}")
+    } else {
+        camel
+    };
     checked(camel, wire_value)
 }
 
@@ -105,7 +113,10 @@ mod tests {
         assert_eq!(value_name("x-ms-error-code").unwrap(), "x_ms_error_code");
         assert_eq!(variant_name("transferAccepted").unwrap(), "TransferAccepted");
         assert_eq!(variant_name("8k").unwrap(), "Value8k");
-        assert_eq!(event_variant_name("Microsoft.Communication.ChatMessageReceived").unwrap(), "ChatMessageReceived");
+        assert_eq!(
+            event_variant_name("Microsoft.Communication.ChatMessageReceived").unwrap(),
+            "ChatMessageReceived"
+        );
         assert_eq!(accessor_name("ChatThreadClient"), "chat_thread_client");
         assert_eq!(derived_type_name("createRoom", "Options").unwrap(), "CreateRoomOptions");
     }

@@ -56,7 +56,8 @@ pub fn run(root: &Path, mode: Mode) -> Result<String, String> {
                 write_atomically(target, contents)?;
             }
             for p in &stale {
-                fs::remove_file(out.join(p)).map_err(|e| format!("cannot remove generated/{p}: {e}"))?;
+                fs::remove_file(out.join(p))
+                    .map_err(|e| format!("cannot remove generated/{p}: {e}"))?;
             }
             Ok(format!(
                 "codegen: {} files written, {unchanged} unchanged{}",
@@ -73,7 +74,8 @@ fn read_specs(dir: &Path) -> Result<Vec<SpecSource>, String> {
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.extension().is_some_and(|e| e == "yaml") {
-            let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let name = format!("specs/{}", path.file_name().unwrap_or_default().to_string_lossy());
             sources.push(SpecSource { name, text });
         }
@@ -108,7 +110,8 @@ fn stale_generated_files(
 
 fn write_atomically(target: &Path, contents: &str) -> Result<(), String> {
     if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
     let tmp = target.with_extension("rs.tmp");
     fs::write(&tmp, contents).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;

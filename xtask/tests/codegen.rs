@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use xtask::codegen::{run, Mode};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
 }
 
 /// The same check as `cargo xtask codegen --check`, as a test: fails naming every stale file
@@ -62,16 +65,25 @@ fn a_broken_spec_leaves_generated_untouched_and_reports_every_error() {
     let root = scratch_copy("broken");
     // Two independent mistakes in two files: both must be reported in one run.
     let rooms = root.join("specs/rooms.yaml");
-    let text = fs::read_to_string(&rooms).unwrap().replacen("body: RoomModel", "body: RoomModle", 1);
+    let text =
+        fs::read_to_string(&rooms).unwrap().replacen("body: RoomModel", "body: RoomModle", 1);
     fs::write(&rooms, text).unwrap();
     let chat = root.join("specs/chat.yaml");
-    let text = fs::read_to_string(&chat).unwrap().replacen("type: CommunicationIdentifierModel", "type: CommunicationIdentifier", 1);
+    let text = fs::read_to_string(&chat).unwrap().replacen(
+        "type: CommunicationIdentifierModel",
+        "type: CommunicationIdentifier",
+        1,
+    );
     fs::write(&chat, text).unwrap();
     let before = snapshot(&root.join("generated"));
 
     let error = run(&root, Mode::Write).expect_err("a broken spec must fail");
 
-    assert!(error.contains("specs/rooms.yaml:") && error.contains("unknown type 'RoomModle' (did you mean 'RoomModel'?)"), "{error}");
+    assert!(
+        error.contains("specs/rooms.yaml:")
+            && error.contains("unknown type 'RoomModle' (did you mean 'RoomModel'?)"),
+        "{error}"
+    );
     assert!(error.contains("specs/chat.yaml:") && error.contains("unknown type 'CommunicationIdentifier' (did you mean 'CommunicationIdentifierModel'?)"), "{error}");
     assert!(error.ends_with("2 errors in specs/; generated/ was not changed"), "{error}");
     assert_eq!(before, snapshot(&root.join("generated")), "generated/ changed");
@@ -85,14 +97,19 @@ fn only_changed_files_are_rewritten() {
     assert!(summary.starts_with("codegen: 0 files written"), "{summary}");
 
     let rooms = root.join("specs/rooms.yaml");
-    let text = fs::read_to_string(&rooms).unwrap().replacen("description: The meeting room.", "description: A meeting room.", 1);
+    let text = fs::read_to_string(&rooms).unwrap().replacen(
+        "description: The meeting room.",
+        "description: A meeting room.",
+        1,
+    );
     assert_ne!(text, fs::read_to_string(&rooms).unwrap(), "the edit applies");
     fs::write(&rooms, text).unwrap();
     let before = snapshot(&root.join("generated"));
     let summary = run(&root, Mode::Write).expect("the edited specs generate");
     assert!(summary.starts_with("codegen: 1 files written"), "{summary}");
     let after = snapshot(&root.join("generated"));
-    let changed: Vec<_> = before.iter().zip(&after).filter(|(a, b)| a.1 != b.1).map(|(a, _)| a.0.clone()).collect();
+    let changed: Vec<_> =
+        before.iter().zip(&after).filter(|(a, b)| a.1 != b.1).map(|(a, _)| a.0.clone()).collect();
     assert_eq!(changed, [root.join("generated/src/rooms.rs")]);
     assert!(run(&root, Mode::Check).is_ok());
     fs::remove_dir_all(&root).unwrap();

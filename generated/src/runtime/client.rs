@@ -1,1 +1,354 @@
-//! TODO
+//! The part of every generated client that does not depend on the operation: endpoint, API
+//! version, URL building and the azure_core pipeline (retries, authentication, user agent,
+//! client request ID, logging) plus error decoding.
+//!
+//! A generated operation does, in order:
+//!
+//! 1. `let url = core.url(&[PathPart::Literal("/rooms/"), PathPart::Param(room_id)])?;` then
+//!    appends its other query pairs with `url.query_pairs_mut().append_pair(..)`;
+//! 2. `let mut request = Request::new(url, Method::Post);` plus headers
+//!    (`request.insert_header("content-type", "application/json")`) and the body
+//!    (`request.set_json(&body)?`);
+//! 3. [`repeatability::apply`](crate::runtime::repeatability::apply) if the operation is
+//!    repeatable;
+//! 4. `let raw = core.send(&options.method_options.context, &mut request).await?;`
+//! 5. `Ok(raw.into())` to get an `azure_core::http::Response<T>` (JSON body, read with
+//!    `into_model()`) or `Response<(), NoFormat>` (no body).
+//!
+//! Authentication is a per-try policy so every retry is signed (or authorized) anew:
+//! [`HmacAuthenticationPolicy`] for access keys, [`BearerTokenPolicy`] for token credentials.
+
+use crate::runtime::{
+    connection_string::validate_endpoint,
+    credential::{AccessKeyCredential, CommunicationCredential, COMMUNICATION_SCOPE},
+    error::{ServiceError, MAX_ERROR_BODY_BYTES},
+    hmac::HmacAuthenticationPolicy,
+};
+use azure_core::{
+    credentials::{AccessToken, TokenCredential, TokenRequestOptions},
+    error::ErrorKind,
+    http::{
+        headers::AUTHORIZATION,
+        policies::{Policy, PolicyResult},
+        AsyncResponseBody, ClientMethodOptions, ClientOptions, Context, Pipeline,
+        PipelineStreamOptions, RawResponse, Request, StatusCode, Url,
+    },
+    time::{Duration, OffsetDateTime},
+};
+use futures::StreamExt as _;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::{
+    fmt,
+    net::IpAddr,
+    sync::{Arc, Mutex},
+};
+
+/// Everything except the RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+const PATH_PARAM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// How a client authenticates.
+#[derive(Clone, Debug)]
+pub enum Auth {
+    /// Sign every try with the access key (HMAC-SHA256).
+    AccessKey(AccessKeyCredential),
+    /// Send `Authorization: Bearer <token>` obtained from the credential for the
+    /// `https://communication.azure.com//.default` scope.
+    Bearer(Arc<dyn TokenCredential>),
+}
+
+impl From<CommunicationCredential> for Auth {
+    fn from(credential: CommunicationCredential) -> Self {
+        match credential {
+            CommunicationCredential::AccessKey(key) => Self::AccessKey(key),
+            CommunicationCredential::TokenCredential(token) => Self::Bearer(token),
+        }
+    }
+}
+
+impl From<AccessKeyCredential> for Auth {
+    fn from(credential: AccessKeyCredential) -> Self {
+        Self::AccessKey(credential)
+    }
+}
+
+impl From<Arc<dyn TokenCredential>> for Auth {
+    fn from(credential: Arc<dyn TokenCredential>) -> Self {
+        Self::Bearer(credential)
+    }
+}
+
+/// One piece of a request path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPart<'a> {
+    /// Spec text, used as is (e.g. `"/chat/threads/"`). The first part should start with `/`.
+    Literal(&'static str),
+    /// A caller-supplied path parameter; every character except the RFC 3986 unreserved ones is
+    /// percent-encoded (`19:a@thread.v2` → `19%3Aa%40thread.v2`).
+    Param(&'a str),
+}
+
+/// The shared core of a generated client: endpoint, API version and pipeline.
+///
+/// Cloning is cheap (one `Arc`).
+#[derive(Clone, Debug)]
+pub struct ClientCore {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    endpoint: Url,
+    api_version: String,
+    pipeline: Pipeline,
+}
+
+impl ClientCore {
+    /// Creates the core for `endpoint` (an absolute `http`/`https` URL; a trailing slash and a
+    /// base path are fine, a query or fragment is not).
+    ///
+    /// The pipeline is azure_core's standard one (client request ID, user agent
+    /// `azsdk-rust-azure-communication/<version>`, retry per `client_options.retry`, logging)
+    /// with the authentication policy for `auth` installed per try.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error of kind [`ErrorKind::DataConversion`] for an invalid endpoint, and of
+    /// kind [`ErrorKind::Credential`] for bearer authentication over plain `http` to anything
+    /// but a loopback address.
+    pub fn new(
+        endpoint: &str,
+        auth: Auth,
+        client_options: ClientOptions,
+        api_version: String,
+    ) -> azure_core::Result<Self> {
+        let endpoint = validate_endpoint(endpoint.trim()).map_err(|what| {
+            azure_core::Error::with_message(
+                ErrorKind::DataConversion,
+                format!("invalid Communication Services endpoint: it {what}"),
+            )
+        })?;
+        let auth_policy: Arc<dyn Policy> = match auth {
+            Auth::AccessKey(key) => Arc::new(HmacAuthenticationPolicy::new(key)),
+            Auth::Bearer(credential) => {
+                check_bearer_transport(&endpoint)?;
+                Arc::new(BearerTokenPolicy::new(credential, [COMMUNICATION_SCOPE]))
+            }
+        };
+        let pipeline = Pipeline::new(
+            Some(env!("CARGO_PKG_NAME")),
+            Some(env!("CARGO_PKG_VERSION")),
+            client_options,
+            Vec::new(),
+            vec![auth_policy],
+            None,
+        );
+        Ok(Self { inner: Arc::new(Inner { endpoint, api_version, pipeline }) })
+    }
+
+    /// The service endpoint.
+    pub fn endpoint(&self) -> &Url {
+        &self.inner.endpoint
+    }
+
+    /// The API version sent as `api-version` on every request.
+    pub fn api_version(&self) -> &str {
+        &self.inner.api_version
+    }
+
+    /// The pipeline, for operations that need more than [`send`](Self::send).
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.inner.pipeline
+    }
+
+    /// Builds `endpoint + path + ?api-version=<api_version>`.
+    ///
+    /// The path is the concatenation of `parts` (see [`PathPart`]) after the endpoint's own path
+    /// (without its trailing slash). Any query on the endpoint is dropped; `api-version` is the
+    /// first query pair, so callers append theirs with `url.query_pairs_mut()`.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error of kind [`ErrorKind::DataConversion`] when a parameter is empty, `.`
+    /// or `..` (URLs cannot carry those as a path segment: they would address another
+    /// resource).
+    pub fn url(&self, parts: &[PathPart<'_>]) -> azure_core::Result<Url> {
+        let mut path = self.inner.endpoint.path().trim_end_matches('/').to_owned();
+        let starts_with_slash =
+            matches!(parts.first(), Some(PathPart::Literal(l)) if l.starts_with('/'));
+        if !parts.is_empty() && !starts_with_slash {
+            path.push('/');
+        }
+        for part in parts {
+            match part {
+                PathPart::Literal(literal) => path.push_str(literal),
+                PathPart::Param(param) => {
+                    if param.is_empty() || *param == "." || *param == ".." {
+                        return Err(azure_core::Error::with_message(
+                            ErrorKind::DataConversion,
+                            format!("invalid path parameter {param:?}: it must not be empty, \".\" or \"..\""),
+                        ));
+                    }
+                    path.extend(utf8_percent_encode(param, PATH_PARAM));
+                }
+            }
+        }
+        let mut url = self.inner.endpoint.clone();
+        url.set_path(&path);
+        url.set_query(None);
+        url.set_fragment(None);
+        url.query_pairs_mut().append_pair("api-version", &self.inner.api_version);
+        Ok(url)
+    }
+
+    /// Sends `request` through the pipeline and reads the whole response.
+    ///
+    /// * 2xx: `Ok` with the buffered response (status, headers, body).
+    /// * anything else: `Err` of kind [`ErrorKind::HttpResponse`] (status, error code, raw
+    ///   response with at most [`MAX_ERROR_BODY_BYTES`] of body) whose inner error is a
+    ///   [`ServiceError`]; see [`ServiceError::from_error`].
+    /// * transport failures (after retries) and authentication failures: their own errors.
+    ///
+    /// Retries (per the client options) happen inside; a request must therefore already carry
+    /// everything that must be identical on every try (e.g. repeatability headers).
+    pub async fn send(
+        &self,
+        ctx: &Context<'_>,
+        request: &mut Request,
+    ) -> azure_core::Result<RawResponse> {
+        let options = PipelineStreamOptions { skip_checks: true, ..Default::default() };
+        let response = self.inner.pipeline.stream(ctx, request, Some(options)).await?;
+        if response.status().is_success() {
+            return response.try_into_raw_response().await;
+        }
+        let (status, headers, body) = response.deconstruct();
+        let (bytes, complete) = read_capped(body, MAX_ERROR_BODY_BYTES).await;
+        Err(ServiceError::error_for_response(status, headers, bytes, complete))
+    }
+}
+
+/// Reads at most `cap` bytes of `body`; the flag is false when the body was longer or a read
+/// failed (the rest is not read: the connection is dropped).
+async fn read_capped(mut body: AsyncResponseBody, cap: usize) -> (Vec<u8>, bool) {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let Ok(chunk) = chunk else {
+            return (bytes, false);
+        };
+        let room = cap - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            return (bytes, false);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    (bytes, true)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Bearer tokens travel only over TLS, or over plain HTTP to the local machine (tests).
+fn check_bearer_transport(url: &Url) -> azure_core::Result<()> {
+    if url.scheme() == "https" || is_loopback(url) {
+        Ok(())
+    } else {
+        Err(azure_core::Error::with_message(
+            ErrorKind::Credential,
+            "bearer tokens are only sent over https (or plain http to a loopback address)",
+        ))
+    }
+}
+
+/// Refresh a cached token this long before it expires.
+const REFRESH_MARGIN: Duration = Duration::minutes(5);
+
+/// Per-try bearer authentication: sets `Authorization: Bearer <token>` from a
+/// [`TokenCredential`], caching the token until five minutes before it expires and dropping it
+/// after a 401.
+///
+/// Unlike azure_core's `BearerTokenAuthorizationPolicy` it also works over plain http to a
+/// loopback address (for tests); any other plain-http URL is refused.
+pub struct BearerTokenPolicy {
+    credential: Arc<dyn TokenCredential>,
+    scopes: Vec<String>,
+    cache: Mutex<Option<AccessToken>>,
+}
+
+impl BearerTokenPolicy {
+    /// Creates the policy for `credential` and `scopes`.
+    pub fn new<S: Into<String>>(
+        credential: Arc<dyn TokenCredential>,
+        scopes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        Self {
+            credential,
+            scopes: scopes.into_iter().map(Into::into).collect(),
+            cache: Mutex::new(None),
+        }
+    }
+
+    fn cached(&self) -> Option<AccessToken> {
+        let cache = self.cache.lock().ok()?;
+        cache
+            .as_ref()
+            .filter(|token| token.expires_on > OffsetDateTime::now_utc() + REFRESH_MARGIN)
+            .cloned()
+    }
+
+    fn store(&self, token: Option<AccessToken>) {
+        if let Ok(mut cache) = self.cache.lock() {
+            *cache = token;
+        }
+    }
+}
+
+impl fmt::Debug for BearerTokenPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BearerTokenPolicy")
+            .field("credential", &self.credential)
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait::async_trait]
+impl Policy for BearerTokenPolicy {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        check_bearer_transport(request.url())?;
+        let token = match self.cached() {
+            Some(token) => token,
+            None => {
+                let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
+                let options = TokenRequestOptions {
+                    method_options: ClientMethodOptions { context: ctx.clone() },
+                };
+                let token = self.credential.get_token(&scopes, Some(options)).await?;
+                self.store(Some(token.clone()));
+                token
+            }
+        };
+        request.insert_header(AUTHORIZATION, format!("Bearer {}", token.token.secret()));
+        let Some((first, rest)) = next.split_first() else {
+            return Err(azure_core::Error::with_message(
+                ErrorKind::Other,
+                "BearerTokenPolicy must not be the last policy of a pipeline",
+            ));
+        };
+        let response = first.send(ctx, request, rest).await?;
+        if response.status() == StatusCode::Unauthorized {
+            self.store(None);
+        }
+        Ok(response)
+    }
+}

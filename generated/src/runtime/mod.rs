@@ -15,3 +15,9 @@ pub mod hmac;
 pub mod identifier;
 pub mod number_or_string;
 pub mod repeatability;
+
+pub use client::{Auth, ClientCore, PathPart};
+pub use connection_string::ConnectionString;
+pub use credential::{AccessKeyCredential, CommunicationCredential, UserTokenCredential};
+pub use error::ServiceError;
+pub use repeatability::RepeatabilityStyle;

@@ -18,7 +18,10 @@ pub fn assert_round_trip<T: DeserializeOwned + Serialize>(json: &str) {
     let original: Value = serde_json::from_str(json).expect("the example is valid JSON");
     let typed: T = match serde_json::from_str(json) {
         Ok(typed) => typed,
-        Err(e) => panic!("the example does not deserialize into {}: {e}\n{json}", std::any::type_name::<T>()),
+        Err(e) => panic!(
+            "the example does not deserialize into {}: {e}\n{json}",
+            std::any::type_name::<T>()
+        ),
     };
     let written = serde_json::to_value(&typed).expect("the model serializes");
     assert_same_json(&original, &written, "$");
@@ -52,13 +55,17 @@ pub fn first_difference(expected: &Value, actual: &Value, path: &str) -> Option<
             if a.len() != b.len() {
                 return Some(format!("different lengths at {path}: {} vs {}", a.len(), b.len()));
             }
-            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| first_difference(x, y, &format!("{path}[{i}]")))
+            a.iter()
+                .zip(b)
+                .enumerate()
+                .find_map(|(i, (x, y))| first_difference(x, y, &format!("{path}[{i}]")))
         }
         (Value::String(a), Value::String(b)) if a != b => {
-            let same_instant = match (OffsetDateTime::parse(a, &Rfc3339), OffsetDateTime::parse(b, &Rfc3339)) {
-                (Ok(x), Ok(y)) => x == y,
-                _ => false,
-            };
+            let same_instant =
+                match (OffsetDateTime::parse(a, &Rfc3339), OffsetDateTime::parse(b, &Rfc3339)) {
+                    (Ok(x), Ok(y)) => x == y,
+                    _ => false,
+                };
             (!same_instant).then(|| format!("different values at {path}: {a:?} vs {b:?}"))
         }
         (Value::Number(a), Value::Number(b)) => {

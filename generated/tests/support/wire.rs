@@ -43,7 +43,8 @@ pub struct ValidHmacSignature;
 impl Match for ValidHmacSignature {
     fn matches(&self, request: &Request) -> bool {
         expected_authorization(request, ACCESS_KEY).is_some_and(|expected| {
-            request.headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(expected.as_str())
+            request.headers.get("authorization").and_then(|v| v.to_str().ok())
+                == Some(expected.as_str())
         })
     }
 }
@@ -54,7 +55,8 @@ pub fn expected_authorization(request: &Request, key_base64: &str) -> Option<Str
     let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
     let date = header("x-ms-date")?;
     let content_hash = header("x-ms-content-sha256")?;
-    let actual_hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&request.body));
+    let actual_hash =
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&request.body));
     if content_hash != actual_hash {
         return None;
     }
@@ -63,12 +65,15 @@ pub fn expected_authorization(request: &Request, key_base64: &str) -> Option<Str
         Some(q) => format!("{}?{q}", request.url.path()),
         None => request.url.path().to_owned(),
     };
-    let string_to_sign = format!("{}\n{path_and_query}\n{date};{host};{content_hash}", request.method.as_str());
+    let string_to_sign =
+        format!("{}\n{path_and_query}\n{date};{host};{content_hash}", request.method.as_str());
     let key = base64::engine::general_purpose::STANDARD.decode(key_base64).ok()?;
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).ok()?;
     mac.update(string_to_sign.as_bytes());
     let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-    Some(format!("HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature={signature}"))
+    Some(format!(
+        "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature={signature}"
+    ))
 }
 
 /// Accepts a request whose JSON body is the expected value (timestamps compared as instants).

@@ -29,7 +29,11 @@ pub fn client_tokens(client: &Client, module: &Module) -> TokenStream {
             }
         }
     });
-    let constructors = if client.parent.is_none() { top_level_constructors(client) } else { quote! {} };
+    let constructors = if client.parent.is_none() {
+        top_level_constructors(client)
+    } else {
+        quote! {}
+    };
     let accessors = client.children.iter().filter_map(|child| {
         let child = module.clients.iter().find(|c| &c.name == child)?;
         let child_name = format_ident!("{}", child.name);
@@ -57,7 +61,11 @@ pub fn client_tokens(client: &Client, module: &Module) -> TokenStream {
     let methods = client.operations.iter().map(operation_method);
     let options = client.operations.iter().map(|op| operation_options(client, op));
     let header_traits = client.operations.iter().filter_map(|op| headers_trait(client, op));
-    let client_options = if client.parent.is_none() { client_options(client) } else { quote! {} };
+    let client_options = if client.parent.is_none() {
+        client_options(client)
+    } else {
+        quote! {}
+    };
     quote! {
         #client_doc
         #[derive(Clone, Debug)]
@@ -188,7 +196,11 @@ fn optional(op: &Operation) -> impl Iterator<Item = &Parameter> {
 
 fn operation_options(client: &Client, op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.options_name);
-    let doc = format!(" Optional parameters of [`{}::{}`].", client.name, crate::names::unraw(&op.method_name));
+    let doc = format!(
+        " Optional parameters of [`{}::{}`].",
+        client.name,
+        crate::names::unraw(&op.method_name)
+    );
     let fields = optional(op).map(|p| {
         let n = ident(&p.name);
         let ty = parameter_type(p);
@@ -249,7 +261,11 @@ fn operation_method(op: &Operation) -> TokenStream {
     let method = ident(&op.method_name);
     let options = format_ident!("{}", op.options_name);
     let mut doc_text = op.description.clone();
-    let statuses = op.responses.iter().map(|r| format!("`{}` ({})", r.status, r.description.trim_end_matches('.'))).collect::<Vec<_>>();
+    let statuses = op
+        .responses
+        .iter()
+        .map(|r| format!("`{}` ({})", r.status, r.description.trim_end_matches('.')))
+        .collect::<Vec<_>>();
     doc_text.push_str(&format!("\n\nSucceeds with {}.", statuses.join(" or ")));
     if let Some(t) = &op.headers_trait {
         doc_text.push_str(&format!(" Typed response headers: [`{t}`]."));
@@ -258,7 +274,11 @@ fn operation_method(op: &Operation) -> TokenStream {
     let doc = doc(&doc_text);
     let args = positional(op).map(|p| {
         let n = ident(&p.name);
-        let ty = if p.ty == Type::String { quote! { &str } } else { parameter_type(p) };
+        let ty = if p.ty == Type::String {
+            quote! { &str }
+        } else {
+            parameter_type(p)
+        };
         quote! { #n: #ty, }
     });
     let body_arg = op.body.as_ref().map(|b| {
@@ -297,21 +317,22 @@ fn operation_method(op: &Operation) -> TokenStream {
             }
         }
     });
-    let headers = op.parameters.iter().filter(|p| p.location == ParameterLocation::Header).map(|p| {
-        let wire = p.wire_name.to_ascii_lowercase();
-        let n = ident(&p.name);
-        if p.required {
-            let text = to_text(&p.ty, quote! { (&#n) });
-            quote! { request.insert_header(#wire, ::std::string::String::from(#text)); }
-        } else {
-            let text = to_text(&p.ty, quote! { value });
-            quote! {
-                if let ::std::option::Option::Some(value) = &options.#n {
-                    request.insert_header(#wire, ::std::string::String::from(#text));
+    let headers =
+        op.parameters.iter().filter(|p| p.location == ParameterLocation::Header).map(|p| {
+            let wire = p.wire_name.to_ascii_lowercase();
+            let n = ident(&p.name);
+            if p.required {
+                let text = to_text(&p.ty, quote! { (&#n) });
+                quote! { request.insert_header(#wire, ::std::string::String::from(#text)); }
+            } else {
+                let text = to_text(&p.ty, quote! { value });
+                quote! {
+                    if let ::std::option::Option::Some(value) = &options.#n {
+                        request.insert_header(#wire, ::std::string::String::from(#text));
+                    }
                 }
             }
-        }
-    });
+        });
     let http_method = match op.method {
         HttpMethod::Get => quote! { Get },
         HttpMethod::Put => quote! { Put },
@@ -421,7 +442,11 @@ fn headers_trait(client: &Client, op: &Operation) -> Option<TokenStream> {
         }
     });
     let response = response_type(op);
-    let doc = format!(" Typed response headers of [`{}::{}`].", client.name, crate::names::unraw(&op.method_name));
+    let doc = format!(
+        " Typed response headers of [`{}::{}`].",
+        client.name,
+        crate::names::unraw(&op.method_name)
+    );
     Some(quote! {
         #[doc = #doc]
         pub trait #name {

@@ -16,6 +16,7 @@ pub fn tests_rs(ir: &Ir) -> Option<String> {
     }
     let tokens = quote! {
         //! Round-trip tests generated from the examples in `specs/`.
+        #![cfg_attr(rustfmt, rustfmt::skip)]
         mod support;
         #(#tests)*
     };
@@ -39,9 +40,17 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
     };
     for s in &module.structs {
         for (i, example) in s.examples.iter().enumerate() {
-            let ty = Type::Named(crate::ir::Named { module: module.name.clone(), name: s.name.clone(), is_enum: false });
+            let ty = Type::Named(crate::ir::Named {
+                module: module.name.clone(),
+                name: s.name.clone(),
+                is_enum: false,
+            });
             let snake = names::value_name(&s.name).unwrap_or_default();
-            test(format!("{}_{}_example_{}", module.name, names::unraw(&snake), i + 1), &ty, example);
+            test(
+                format!("{}_{}_example_{}", module.name, names::unraw(&snake), i + 1),
+                &ty,
+                example,
+            );
         }
     }
     for client in &module.clients {
@@ -52,7 +61,11 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
                     test(format!("{}_{method}_{}_request", module.name, ex.test_name), &b.ty, body);
                 }
                 if let (Some(body), Some(ty)) = (&ex.response_body, &ex.response_type) {
-                    test(format!("{}_{method}_{}_response_{}", module.name, ex.test_name, ex.status), ty, body);
+                    test(
+                        format!("{}_{method}_{}_response_{}", module.name, ex.test_name, ex.status),
+                        ty,
+                        body,
+                    );
                 }
             }
         }
@@ -62,7 +75,8 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
         let module_ident = super::ident(&module.name);
         for (i, example) in set.examples.iter().enumerate() {
             let snake = names::value_name(&set.name).unwrap_or_default();
-            let fn_name = format_ident!("{}_{}_delivery_{}", module.name, names::unraw(&snake), i + 1);
+            let fn_name =
+                format_ident!("{}_{}_delivery_{}", module.name, names::unraw(&snake), i + 1);
             let json = super::json_literal(example);
             tests.push(quote! {
                 #gate
@@ -82,4 +96,3 @@ pub(super) fn public_type(ty: &Type) -> TokenStream {
     let text = inner.to_string().replace("crate ::", "azure_communication ::");
     text.parse().unwrap_or(inner)
 }
-

@@ -35,10 +35,13 @@ fn lib_rs(ir: &Ir) -> String {
         let name = ident(&m.name);
         let doc = doc(&m.description);
         let gate = feature_gate(m);
-        quote! { #doc #gate pub mod #name; }
+        quote! { #doc #gate #[rustfmt::skip] pub mod #name; }
     });
+    // Generated files are formatted by prettyplease; rustfmt is kept off them so that
+    // `cargo fmt --check` checks only hand-written code and never fights the generator.
     let tokens = quote! {
         #![doc = include_str!("../../README.md")]
+        #![cfg_attr(rustfmt, rustfmt::skip)]
         #![deny(missing_docs)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
         pub mod runtime;

@@ -23,16 +23,25 @@ pub fn struct_tokens(s: &Struct) -> TokenStream {
         let n = ident(&f.name);
         if !f.required {
             quote! { #n: ::std::option::Option::None }
-        } else {
+        } else if f.ty == Type::String || f.boxed {
             let value = constructor_value(f, quote! { #n });
             quote! { #n: #value }
+        } else {
+            quote! { #n }
         }
     });
     let new_doc = if required.is_empty() {
         format!(" Creates a `{}` with every optional field unset.", s.name)
     } else {
-        let list = required.iter().map(|f| format!("`{}`", names::unraw(&f.name))).collect::<Vec<_>>().join(", ");
-        format!(" Creates a `{}` from its required fields ({list}); optional fields start unset.", s.name)
+        let list = required
+            .iter()
+            .map(|f| format!("`{}`", names::unraw(&f.name)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            " Creates a `{}` from its required fields ({list}); optional fields start unset.",
+            s.name
+        )
     };
     let withs = s.fields.iter().filter(|f| !f.required).map(|f| {
         let n = ident(&f.name);
@@ -87,7 +96,11 @@ fn field_tokens(f: &Field) -> TokenStream {
     let json = &f.json_name;
     let aliases = f.aliases.iter().map(|a| quote! { alias = #a, });
     let inner = type_tokens(&f.ty);
-    let inner = if f.boxed { quote! { ::std::boxed::Box<#inner> } } else { inner };
+    let inner = if f.boxed {
+        quote! { ::std::boxed::Box<#inner> }
+    } else {
+        inner
+    };
     let with = serde_with(&f.ty);
     let (ty, attrs) = if f.required {
         let with = with.map(|w| quote! { with = #w, });
@@ -118,7 +131,11 @@ fn constructor_param_type(ty: &Type) -> TokenStream {
 }
 
 fn constructor_value(f: &Field, value: TokenStream) -> TokenStream {
-    let value = if f.ty == Type::String { quote! { #value.into() } } else { value };
+    let value = if f.ty == Type::String {
+        quote! { #value.into() }
+    } else {
+        value
+    };
     if f.boxed {
         quote! { ::std::boxed::Box::new(#value) }
     } else {

@@ -6,7 +6,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{feature_gate, format_file, ident};
-use crate::ir::{AuthScheme, Client, HttpMethod, Ir, Module, Operation, OperationExample, PathPart, Repeatability, Type};
+use crate::ir::{
+    AuthScheme, Client, HttpMethod, Ir, Module, Operation, OperationExample, PathPart,
+    Repeatability, Type,
+};
 use crate::names;
 
 /// The test file, when any operation has examples.
@@ -14,7 +17,13 @@ pub fn tests_rs(ir: &Ir) -> Option<String> {
     let tests: Vec<TokenStream> = ir
         .modules
         .iter()
-        .flat_map(|m| m.clients.iter().flat_map(move |c| c.operations.iter().flat_map(move |op| op.examples.iter().map(move |ex| example_test(m, c, op, ex)))))
+        .flat_map(|m| {
+            m.clients.iter().flat_map(move |c| {
+                c.operations.iter().flat_map(move |op| {
+                    op.examples.iter().map(move |ex| example_test(m, c, op, ex))
+                })
+            })
+        })
         .collect();
     if tests.is_empty() {
         return None;
@@ -22,15 +31,27 @@ pub fn tests_rs(ir: &Ir) -> Option<String> {
     let tokens = quote! {
         //! Wire tests generated from the operation examples in `specs/`: each runs the generated
         //! client against a loopback server that accepts only the documented request.
+        #![cfg_attr(rustfmt, rustfmt::skip)]
         mod support;
         #(#tests)*
     };
     Some(format_file("the operation examples in specs/", tokens))
 }
 
-fn example_test(module: &Module, client: &Client, op: &Operation, ex: &OperationExample) -> TokenStream {
+fn example_test(
+    module: &Module,
+    client: &Client,
+    op: &Operation,
+    ex: &OperationExample,
+) -> TokenStream {
     let gate = feature_gate(module);
-    let fn_name = format_ident!("{}_{}_{}_{}", module.name, names::unraw(&op.method_name), ex.test_name, ex.status);
+    let fn_name = format_ident!(
+        "{}_{}_{}_{}",
+        module.name,
+        names::unraw(&op.method_name),
+        ex.test_name,
+        ex.status
+    );
     let module_ident = ident(&module.name);
     let top = top_client(module, client);
     let top_name = format_ident!("{}", top.name);
@@ -57,7 +78,9 @@ fn example_test(module: &Module, client: &Client, op: &Operation, ex: &Operation
     };
     let repeatability = match op.repeatability {
         Repeatability::None => quote! {},
-        Repeatability::RequestIdOnly => quote! { .and(wiremock::matchers::header_exists("repeatability-request-id")) },
+        Repeatability::RequestIdOnly => {
+            quote! { .and(wiremock::matchers::header_exists("repeatability-request-id")) }
+        }
         Repeatability::Standard => quote! {
             .and(wiremock::matchers::header_exists("repeatability-request-id"))
             .and(wiremock::matchers::header_exists("repeatability-first-sent"))
@@ -75,7 +98,8 @@ fn example_test(module: &Module, client: &Client, op: &Operation, ex: &Operation
         let json = super::json_literal(b);
         quote! { .set_body_raw(#json, "application/json") }
     });
-    let response_headers = ex.response_headers.iter().map(|(k, v)| quote! { .insert_header(#k, #v) });
+    let response_headers =
+        ex.response_headers.iter().map(|(k, v)| quote! { .insert_header(#k, #v) });
     let mut call = quote! { client };
     if client.parent.is_some() {
         let accessor = format_ident!("{}", client.accessor);
@@ -83,7 +107,11 @@ fn example_test(module: &Module, client: &Client, op: &Operation, ex: &Operation
         call = quote! { #call.#accessor(#(#values),*) };
     }
     let method_ident = ident(&op.method_name);
-    let positional = op.parameters.iter().filter(|p| p.required).map(|p| literal_value(&p.ty, param(&p.wire_name)));
+    let positional = op
+        .parameters
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| literal_value(&p.ty, param(&p.wire_name)));
     let body_arg = ex.request_body.as_ref().map(|b| {
         let json = super::json_literal(b);
         let ty = public_type(&op.body.as_ref().map(|b| b.ty.clone()).unwrap_or(Type::Json));
@@ -106,17 +134,26 @@ fn example_test(module: &Module, client: &Client, op: &Operation, ex: &Operation
         };
         let header_checks = op.headers_trait.as_ref().map(|t| {
             let trait_ident = format_ident!("{}", t);
-            let checks = op.responses.iter().filter(|r| r.status == status).flat_map(|r| r.headers.iter()).filter_map(|h| {
-                let (_, value) = ex.response_headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(&h.wire_name))?;
-                let accessor = ident(&h.name);
-                let expected = literal_value(&h.ty, Some(serde_json::Value::String(value.clone())));
-                Some(quote! {
-                    assert_eq!(
-                        #trait_ident::#accessor(&response).expect("the header parses"),
-                        Some(#expected.into()),
-                    );
-                })
-            });
+            let checks = op
+                .responses
+                .iter()
+                .filter(|r| r.status == status)
+                .flat_map(|r| r.headers.iter())
+                .filter_map(|h| {
+                    let (_, value) = ex
+                        .response_headers
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(&h.wire_name))?;
+                    let accessor = ident(&h.name);
+                    let expected =
+                        literal_value(&h.ty, Some(serde_json::Value::String(value.clone())));
+                    Some(quote! {
+                        assert_eq!(
+                            #trait_ident::#accessor(&response).expect("the header parses"),
+                            Some(#expected.into()),
+                        );
+                    })
+                });
             quote! {
                 use azure_communication::#module_ident::#trait_ident;
                 #(#checks)*
@@ -129,9 +166,14 @@ fn example_test(module: &Module, client: &Client, op: &Operation, ex: &Operation
             #model_check
         }
     } else {
-        let code_check = ex.response_body.as_ref().and_then(|b| b.pointer("/error/code")).and_then(|c| c.as_str()).map(|code| {
-            quote! { assert_eq!(service_error.code(), Some(#code)); }
-        });
+        let code_check = ex
+            .response_body
+            .as_ref()
+            .and_then(|b| b.pointer("/error/code"))
+            .and_then(|c| c.as_str())
+            .map(|code| {
+                quote! { assert_eq!(service_error.code(), Some(#code)); }
+            });
         quote! {
             let error = result.expect_err("the documented response is an error");
             let service_error = azure_communication::runtime::error::ServiceError::from_error(&error)
@@ -184,7 +226,11 @@ fn top_client<'m>(module: &'m Module, client: &'m Client) -> &'m Client {
 
 /// The path as it must appear on the wire: parameter values percent-encoded except for the
 /// RFC 3986 unreserved characters. Written independently of the runtime's encoder on purpose.
-fn encoded_path(op: &Operation, client: &Client, param: &dyn Fn(&str) -> Option<serde_json::Value>) -> String {
+fn encoded_path(
+    op: &Operation,
+    client: &Client,
+    param: &dyn Fn(&str) -> Option<serde_json::Value>,
+) -> String {
     let wire_name = |rust: &str| {
         op.parameters
             .iter()

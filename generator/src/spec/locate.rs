@@ -22,7 +22,9 @@ impl Locations {
     pub fn index(text: &str) -> Result<Self, (Position, String)> {
         let mut builder = Builder::default();
         let mut parser = Parser::new_from_str(text);
-        parser.load(&mut builder, false).map_err(|e| (position(e.marker()), e.info().to_owned()))?;
+        parser
+            .load(&mut builder, false)
+            .map_err(|e| (position(e.marker()), e.info().to_owned()))?;
         Ok(builder.locations)
     }
 
@@ -113,12 +115,12 @@ impl MarkedEventReceiver for Builder {
                 None => {
                     if let Some(Frame::Mapping { path, pending_key }) = self.stack.last_mut() {
                         let key_path = join(path, &text);
-                        let inside_duplicate = self
-                            .locations
-                            .duplicates
-                            .iter()
-                            .any(|(d, _)| key_path.starts_with(d.as_str()) && key_path[d.len()..].starts_with('.'));
-                        if self.locations.keys.insert(key_path.clone(), at).is_some() && !inside_duplicate {
+                        let inside_duplicate = self.locations.duplicates.iter().any(|(d, _)| {
+                            key_path.starts_with(d.as_str()) && key_path[d.len()..].starts_with('.')
+                        });
+                        if self.locations.keys.insert(key_path.clone(), at).is_some()
+                            && !inside_duplicate
+                        {
                             self.locations.duplicates.push((key_path, at));
                         }
                         *pending_key = Some(text);
@@ -157,7 +159,10 @@ mod tests {
         let l = Locations::index(text).unwrap();
         assert_eq!(l.value("module"), Position { line: 1, column: 9 });
         assert_eq!(l.key("definitions.Room"), Position { line: 3, column: 3 });
-        assert_eq!(l.value("definitions.Room.properties.id.type"), Position { line: 5, column: 19 });
+        assert_eq!(
+            l.value("definitions.Room.properties.id.type"),
+            Position { line: 5, column: 19 }
+        );
         assert_eq!(l.value("list.1"), Position { line: 8, column: 5 });
         assert_eq!(l.value("definitions.Room.missing"), Position { line: 3, column: 3 });
         assert_eq!(l.value("definitions.Room.properties"), Position { line: 4, column: 5 });

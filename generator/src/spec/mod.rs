@@ -307,13 +307,14 @@ pub struct LoadedSpec {
 
 /// Parses one spec file. Syntax and structure errors come back as diagnostics with positions.
 pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
-    let locations = Locations::index(text).map_err(|(position, message)| Diagnostic {
-        file: file.to_owned(),
-        position,
-        path: String::new(),
-        message: format!("invalid yaml: {message}"),
-    })
-    .map_err(|d| vec![d])?;
+    let locations = Locations::index(text)
+        .map_err(|(position, message)| Diagnostic {
+            file: file.to_owned(),
+            position,
+            path: String::new(),
+            message: format!("invalid yaml: {message}"),
+        })
+        .map_err(|d| vec![d])?;
     let duplicates: Vec<Diagnostic> = locations
         .duplicate_keys()
         .iter()
@@ -328,7 +329,9 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
         })
         .collect();
     match serde_yaml::from_str::<Spec>(text) {
-        Ok(spec) if duplicates.is_empty() => Ok(LoadedSpec { file: file.to_owned(), spec, locations }),
+        Ok(spec) if duplicates.is_empty() => {
+            Ok(LoadedSpec { file: file.to_owned(), spec, locations })
+        }
         Ok(_) => Err(duplicates),
         Err(error) => {
             let mut all = duplicates;
