@@ -91,7 +91,7 @@ fn stale_generated_files(
     files: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<String>, String> {
     let mut stale = Vec::new();
-    for sub in ["src", "tests"] {
+    for sub in ["src", "tests", "examples"] {
         let Ok(entries) = fs::read_dir(out.join(sub)) else { continue };
         for entry in entries.flatten() {
             let path = entry.path();

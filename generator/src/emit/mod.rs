@@ -5,6 +5,7 @@ mod clients;
 mod events;
 mod examples;
 mod models;
+mod runnable_examples;
 mod wire_tests;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ pub fn emit(ir: &Ir) -> BTreeMap<String, String> {
     if let Some(tests) = examples::tests_rs(ir) {
         files.insert("tests/examples.rs".to_owned(), tests);
     }
+    files.extend(runnable_examples::examples(ir));
     if let Some(tests) = wire_tests::tests_rs(ir) {
         files.insert("tests/operations.rs".to_owned(), tests);
     }
