@@ -21,3 +21,6 @@ pub use connection_string::ConnectionString;
 pub use credential::{AccessKeyCredential, CommunicationCredential, UserTokenCredential};
 pub use error::ServiceError;
 pub use repeatability::RepeatabilityStyle;
+
+pub use events::{CloudEvent, Delivery, DeliveryError, EventData, EventGridEvent};
+pub use number_or_string::NumberOrString;
