@@ -162,6 +162,13 @@ pub struct AcsChatEventBaseProperties {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The chat thread id.
     #[serde(
         rename = "threadId",
@@ -183,6 +190,7 @@ impl AcsChatEventBaseProperties {
     pub fn new() -> Self {
         Self {
             recipient_communication_identifier: ::std::option::Option::None,
+            recipient_id: ::std::option::Option::None,
             thread_id: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
         }
@@ -194,6 +202,15 @@ impl AcsChatEventBaseProperties {
         value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         self.recipient_communication_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recipient_id`.
+    #[must_use]
+    pub fn with_recipient_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
@@ -257,6 +274,13 @@ pub struct AcsChatMessageDeletedEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The chat thread id.
     #[serde(
         rename = "threadId",
@@ -292,6 +316,13 @@ pub struct AcsChatMessageDeletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
+    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    #[serde(
+        rename = "senderId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub sender_id: ::std::option::Option<::std::string::String>,
     /// The type of the message.
     #[serde(rename = "type")]
     pub r#type: ::std::string::String,
@@ -321,12 +352,14 @@ impl AcsChatMessageDeletedEventData {
     ) -> Self {
         Self {
             recipient_communication_identifier: ::std::option::Option::None,
+            recipient_id: ::std::option::Option::None,
             thread_id: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
             compose_time: ::std::option::Option::None,
             message_id: message_id.into(),
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
+            sender_id: ::std::option::Option::None,
             r#type: r#type.into(),
             version: ::std::option::Option::None,
             delete_time: ::std::option::Option::None,
@@ -339,6 +372,15 @@ impl AcsChatMessageDeletedEventData {
         value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         self.recipient_communication_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recipient_id`.
+    #[must_use]
+    pub fn with_recipient_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
@@ -372,6 +414,15 @@ impl AcsChatMessageDeletedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sender_id`.
+    #[must_use]
+    pub fn with_sender_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sender_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `version`.
@@ -530,6 +581,13 @@ pub struct AcsChatMessageEditedEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The chat thread id.
     #[serde(
         rename = "threadId",
@@ -565,6 +623,13 @@ pub struct AcsChatMessageEditedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
+    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    #[serde(
+        rename = "senderId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub sender_id: ::std::option::Option<::std::string::String>,
     /// The type of the message.
     #[serde(rename = "type")]
     pub r#type: ::std::string::String,
@@ -607,12 +672,14 @@ impl AcsChatMessageEditedEventData {
     ) -> Self {
         Self {
             recipient_communication_identifier: ::std::option::Option::None,
+            recipient_id: ::std::option::Option::None,
             thread_id: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
             compose_time: ::std::option::Option::None,
             message_id: message_id.into(),
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
+            sender_id: ::std::option::Option::None,
             r#type: r#type.into(),
             version: ::std::option::Option::None,
             edit_time: ::std::option::Option::None,
@@ -627,6 +694,15 @@ impl AcsChatMessageEditedEventData {
         value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         self.recipient_communication_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recipient_id`.
+    #[must_use]
+    pub fn with_recipient_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
@@ -660,6 +736,15 @@ impl AcsChatMessageEditedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sender_id`.
+    #[must_use]
+    pub fn with_sender_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sender_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `version`.
@@ -851,6 +936,13 @@ pub struct AcsChatMessageEventBaseProperties {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The chat thread id.
     #[serde(
         rename = "threadId",
@@ -886,6 +978,13 @@ pub struct AcsChatMessageEventBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
+    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    #[serde(
+        rename = "senderId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub sender_id: ::std::option::Option<::std::string::String>,
     /// The type of the message.
     #[serde(rename = "type")]
     pub r#type: ::std::string::String,
@@ -907,12 +1006,14 @@ impl AcsChatMessageEventBaseProperties {
     ) -> Self {
         Self {
             recipient_communication_identifier: ::std::option::Option::None,
+            recipient_id: ::std::option::Option::None,
             thread_id: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
             compose_time: ::std::option::Option::None,
             message_id: message_id.into(),
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
+            sender_id: ::std::option::Option::None,
             r#type: r#type.into(),
             version: ::std::option::Option::None,
         }
@@ -924,6 +1025,15 @@ impl AcsChatMessageEventBaseProperties {
         value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         self.recipient_communication_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recipient_id`.
+    #[must_use]
+    pub fn with_recipient_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
@@ -957,6 +1067,15 @@ impl AcsChatMessageEventBaseProperties {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sender_id`.
+    #[must_use]
+    pub fn with_sender_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sender_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `version`.
@@ -1094,6 +1213,13 @@ pub struct AcsChatMessageReceivedEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The chat thread id.
     #[serde(
         rename = "threadId",
@@ -1129,6 +1255,13 @@ pub struct AcsChatMessageReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
+    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    #[serde(
+        rename = "senderId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub sender_id: ::std::option::Option<::std::string::String>,
     /// The type of the message.
     #[serde(rename = "type")]
     pub r#type: ::std::string::String,
@@ -1166,12 +1299,14 @@ impl AcsChatMessageReceivedEventData {
     ) -> Self {
         Self {
             recipient_communication_identifier: ::std::option::Option::None,
+            recipient_id: ::std::option::Option::None,
             thread_id: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
             compose_time: ::std::option::Option::None,
             message_id: message_id.into(),
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
+            sender_id: ::std::option::Option::None,
             r#type: r#type.into(),
             version: ::std::option::Option::None,
             message_body: ::std::option::Option::None,
@@ -1185,6 +1320,15 @@ impl AcsChatMessageReceivedEventData {
         value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         self.recipient_communication_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recipient_id`.
+    #[must_use]
+    pub fn with_recipient_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
@@ -1218,6 +1362,15 @@ impl AcsChatMessageReceivedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sender_id`.
+    #[must_use]
+    pub fn with_sender_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sender_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `version`.
@@ -1478,6 +1631,13 @@ pub struct AcsChatParticipantAddedToThreadWithUserEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The chat thread id.
     #[serde(
         rename = "threadId",
@@ -1531,6 +1691,7 @@ impl AcsChatParticipantAddedToThreadWithUserEventData {
     ) -> Self {
         Self {
             recipient_communication_identifier: ::std::option::Option::None,
+            recipient_id: ::std::option::Option::None,
             thread_id: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
@@ -1547,6 +1708,15 @@ impl AcsChatParticipantAddedToThreadWithUserEventData {
         value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         self.recipient_communication_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recipient_id`.
+    #[must_use]
+    pub fn with_recipient_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
@@ -1683,6 +1853,13 @@ pub struct AcsChatParticipantRemovedFromThreadWithUserEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The chat thread id.
     #[serde(
         rename = "threadId",
@@ -1736,6 +1913,7 @@ impl AcsChatParticipantRemovedFromThreadWithUserEventData {
     ) -> Self {
         Self {
             recipient_communication_identifier: ::std::option::Option::None,
+            recipient_id: ::std::option::Option::None,
             thread_id: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
@@ -1752,6 +1930,15 @@ impl AcsChatParticipantRemovedFromThreadWithUserEventData {
         value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         self.recipient_communication_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recipient_id`.
+    #[must_use]
+    pub fn with_recipient_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
@@ -1903,6 +2090,13 @@ pub struct AcsChatThreadCreatedWithUserEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The chat thread id.
     #[serde(
         rename = "threadId",
@@ -1932,9 +2126,25 @@ pub struct AcsChatThreadCreatedWithUserEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
+    /// Deprecated: the raw id of the user who created the thread; use `createdByCommunicationIdentifier`.
+    #[serde(
+        rename = "createdBy",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub created_by: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the user who created the thread.
     #[serde(rename = "createdByCommunicationIdentifier")]
     pub created_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+    /// Deprecated: the members of the thread; use `participants`.
+    #[serde(
+        rename = "members",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub members: ::std::option::Option<
+        ::std::vec::Vec<crate::events::AcsChatThreadMember>,
+    >,
     /// The thread metadata.
     #[serde(
         rename = "metadata",
@@ -1967,11 +2177,14 @@ impl AcsChatThreadCreatedWithUserEventData {
     ) -> Self {
         Self {
             recipient_communication_identifier: ::std::option::Option::None,
+            recipient_id: ::std::option::Option::None,
             thread_id: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
+            created_by: ::std::option::Option::None,
             created_by_communication_identifier,
+            members: ::std::option::Option::None,
             metadata: ::std::option::Option::None,
             participants,
             properties,
@@ -1984,6 +2197,15 @@ impl AcsChatThreadCreatedWithUserEventData {
         value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         self.recipient_communication_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recipient_id`.
+    #[must_use]
+    pub fn with_recipient_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
@@ -2017,6 +2239,24 @@ impl AcsChatThreadCreatedWithUserEventData {
         value: crate::runtime::number_or_string::NumberOrString,
     ) -> Self {
         self.version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `created_by`.
+    #[must_use]
+    pub fn with_created_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `members`.
+    #[must_use]
+    pub fn with_members(
+        mut self,
+        value: ::std::vec::Vec<crate::events::AcsChatThreadMember>,
+    ) -> Self {
+        self.members = ::std::option::Option::Some(value);
         self
     }
     /// Sets `metadata`.
@@ -2065,6 +2305,13 @@ pub struct AcsChatThreadDeletedEventData {
     /// The communication identifier of the user who deleted the thread.
     #[serde(rename = "deletedByCommunicationIdentifier")]
     pub deleted_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+    /// Deprecated: why the thread was deleted, for example `deleteByThread`.
+    #[serde(
+        rename = "reason",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub reason: ::std::option::Option<::std::string::String>,
 }
 impl AcsChatThreadDeletedEventData {
     /// Creates a `AcsChatThreadDeletedEventData` from its required fields (`thread_id`, `transaction_id`, `deleted_by_communication_identifier`); optional fields start unset.
@@ -2081,6 +2328,7 @@ impl AcsChatThreadDeletedEventData {
             version: ::std::option::Option::None,
             delete_time: ::std::option::Option::None,
             deleted_by_communication_identifier,
+            reason: ::std::option::Option::None,
         }
     }
     /// Sets `create_time`.
@@ -2104,6 +2352,15 @@ impl AcsChatThreadDeletedEventData {
         self.delete_time = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `reason`.
+    #[must_use]
+    pub fn with_reason(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.reason = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 /// Schema of common properties of all user-level chat thread events.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2118,6 +2375,13 @@ pub struct AcsChatThreadEventBaseProperties {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The chat thread id.
     #[serde(
         rename = "threadId",
@@ -2154,6 +2418,7 @@ impl AcsChatThreadEventBaseProperties {
     pub fn new() -> Self {
         Self {
             recipient_communication_identifier: ::std::option::Option::None,
+            recipient_id: ::std::option::Option::None,
             thread_id: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
@@ -2167,6 +2432,15 @@ impl AcsChatThreadEventBaseProperties {
         value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         self.recipient_communication_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recipient_id`.
+    #[must_use]
+    pub fn with_recipient_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
@@ -2262,6 +2536,58 @@ impl AcsChatThreadEventInThreadBaseProperties {
     ) -> Self {
         self.version = ::std::option::Option::Some(value);
         self
+    }
+}
+/// Deprecated: a member of a chat thread as older deliveries list it; see `AcsChatThreadParticipantProperties`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AcsChatThreadMember {
+    /// The display name of the member.
+    #[serde(
+        rename = "displayName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    /// The raw id of the member.
+    #[serde(
+        rename = "memberId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub member_id: ::std::option::Option<::std::string::String>,
+}
+impl AcsChatThreadMember {
+    /// Creates a `AcsChatThreadMember` with every optional field unset.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            display_name: ::std::option::Option::None,
+            member_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `display_name`.
+    #[must_use]
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `member_id`.
+    #[must_use]
+    pub fn with_member_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.member_id = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl ::std::default::Default for AcsChatThreadMember {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// Schema of the chat thread participant.
@@ -2438,6 +2764,13 @@ pub struct AcsChatThreadPropertiesUpdatedPerUserEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The chat thread id.
     #[serde(
         rename = "threadId",
@@ -2506,6 +2839,7 @@ impl AcsChatThreadPropertiesUpdatedPerUserEventData {
     ) -> Self {
         Self {
             recipient_communication_identifier: ::std::option::Option::None,
+            recipient_id: ::std::option::Option::None,
             thread_id: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
@@ -2523,6 +2857,15 @@ impl AcsChatThreadPropertiesUpdatedPerUserEventData {
         value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         self.recipient_communication_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recipient_id`.
+    #[must_use]
+    pub fn with_recipient_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
@@ -2587,6 +2930,13 @@ pub struct AcsChatThreadWithUserDeletedEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The chat thread id.
     #[serde(
         rename = "threadId",
@@ -2636,6 +2986,7 @@ impl AcsChatThreadWithUserDeletedEventData {
     ) -> Self {
         Self {
             recipient_communication_identifier: ::std::option::Option::None,
+            recipient_id: ::std::option::Option::None,
             thread_id: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
@@ -2651,6 +3002,15 @@ impl AcsChatThreadWithUserDeletedEventData {
         value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         self.recipient_communication_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recipient_id`.
+    #[must_use]
+    pub fn with_recipient_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `thread_id`.
