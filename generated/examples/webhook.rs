@@ -31,7 +31,7 @@ async fn main() -> std::io::Result<()> {
 }
 
 /// The routes, apart from `main` so that a test can serve them on a loopback port.
-fn router() -> Router {
+pub fn router() -> Router {
     Router::new()
         .route("/eventgrid", post(event_grid))
         .route("/cloudevents", post(cloud_events).options(cloud_events_handshake))
