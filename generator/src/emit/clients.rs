@@ -235,10 +235,12 @@ fn operation_options(client: &Client, op: &Operation) -> TokenStream {
     }
 }
 
-/// The text of a scalar value, as it goes into a query string or header.
+/// The text of a scalar value as a `&str`, for a query string, header or path. `value` must
+/// be an identifier bound to a reference to the value.
 fn to_text(ty: &Type, value: TokenStream) -> TokenStream {
     match ty {
-        Type::String => quote! { #value.as_str() },
+        // Positional strings are `&str` and options fields `String`; `AsRef` takes both.
+        Type::String => quote! { ::std::convert::AsRef::<str>::as_ref(#value) },
         Type::DateTime => quote! { &crate::runtime::datetime::rfc3339::format(*#value) },
         Type::DateTimeRfc1123 => quote! { &crate::runtime::datetime::rfc1123::format(*#value) },
         Type::Url => quote! { #value.as_str() },
@@ -290,12 +292,7 @@ fn operation_method(op: &Operation) -> TokenStream {
         PathPart::Literal(text) => quote! { crate::runtime::client::PathPart::Literal(#text) },
         PathPart::Parameter(name) => {
             let n = ident(name);
-            let p = op.parameters.iter().find(|p| &p.name == name);
-            let text = match p {
-                Some(p) if p.ty != Type::String => to_text(&p.ty, quote! { (&#n) }),
-                _ => quote! { #n },
-            };
-            quote! { crate::runtime::client::PathPart::Param(#text) }
+            quote! { crate::runtime::client::PathPart::Param(&#n) }
         }
         PathPart::Scope(name) => {
             let n = ident(name);
@@ -306,8 +303,11 @@ fn operation_method(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let n = ident(&p.name);
         if p.required {
-            let text = to_text(&p.ty, quote! { (&#n) });
-            quote! { url.query_pairs_mut().append_pair(#wire, #text); }
+            let text = to_text(&p.ty, quote! { value });
+            quote! {
+                let value = &#n;
+                url.query_pairs_mut().append_pair(#wire, #text);
+            }
         } else {
             let text = to_text(&p.ty, quote! { value });
             quote! {
@@ -322,8 +322,11 @@ fn operation_method(op: &Operation) -> TokenStream {
             let wire = p.wire_name.to_ascii_lowercase();
             let n = ident(&p.name);
             if p.required {
-                let text = to_text(&p.ty, quote! { (&#n) });
-                quote! { request.insert_header(#wire, ::std::string::String::from(#text)); }
+                let text = to_text(&p.ty, quote! { value });
+                quote! {
+                    let value = &#n;
+                    request.insert_header(#wire, ::std::string::String::from(#text));
+                }
             } else {
                 let text = to_text(&p.ty, quote! { value });
                 quote! {
@@ -366,6 +369,16 @@ fn operation_method(op: &Operation) -> TokenStream {
             );
         },
     };
+    // Path parameters that are not strings become their text before the path is built.
+    let path_texts = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Path && p.ty != Type::String)
+        .map(|p| {
+            let n = ident(&p.name);
+            let text = to_text(&p.ty, quote! { value });
+            quote! { let #n = { let value = &#n; ::std::string::String::from(#text) }; }
+        });
     let returns = response_type(op);
     let url_mut = if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) {
         quote! { mut }
@@ -381,6 +394,7 @@ fn operation_method(op: &Operation) -> TokenStream {
             options: ::std::option::Option<#options<'_>>,
         ) -> ::azure_core::Result<#returns> {
             let options = options.unwrap_or_default();
+            #(#path_texts)*
             let #url_mut url = self.core.url(&[#(#path_parts),*])?;
             #(#query)*
             let mut request = ::azure_core::http::Request::new(url, ::azure_core::http::Method::#http_method);
