@@ -10,14 +10,19 @@ mod runtime {
     pub use azure_communication::runtime::*;
 }
 
+#[rustfmt::skip]
 #[path = "../../generator/tests/snapshots/clients/src/clients.rs"]
 pub mod clients;
+#[rustfmt::skip]
 #[path = "../../generator/tests/snapshots/enums/src/enums.rs"]
 pub mod enums;
+#[rustfmt::skip]
 #[path = "../../generator/tests/snapshots/events/src/events.rs"]
 pub mod events;
+#[rustfmt::skip]
 #[path = "../../generator/tests/snapshots/extends/src/extends.rs"]
 pub mod extends;
+#[rustfmt::skip]
 #[path = "../../generator/tests/snapshots/objects/src/objects.rs"]
 pub mod objects;
 
@@ -33,7 +38,12 @@ fn extensible_enums_keep_unknown_values_and_closed_ones_reject_them() {
     assert_eq!("connected".parse::<enums::CallState>().unwrap().to_string(), "connected");
     assert_eq!(enums::Channel::Mixed.as_ref(), "mixed");
     let error = serde_json::from_str::<enums::Channel>(r#""stereo""#).unwrap_err();
-    assert!(error.to_string().contains("unknown Channel value 'stereo', expected one of: mixed, unmixed"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("unknown Channel value 'stereo', expected one of: mixed, unmixed"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -77,8 +87,10 @@ fn event_sets_dispatch_by_type_and_keep_unknown_types() {
 
 #[test]
 fn clients_expose_scoped_clients_and_typed_options() {
-    let key = azure_communication::runtime::credential::AccessKeyCredential::new("cGFzc3dvcmQ=").unwrap();
-    let client = clients::ThingsClient::new("https://contoso.communication.azure.com", key, None).unwrap();
+    let key =
+        azure_communication::runtime::credential::AccessKeyCredential::new("cGFzc3dvcmQ=").unwrap();
+    let client =
+        clients::ThingsClient::new("https://contoso.communication.azure.com", key, None).unwrap();
     let thing = client.thing_client("a:b@c");
     assert_eq!(thing.thing_id(), "a:b@c");
     let options = clients::CreateThingOptions { max_page_size: Some(5), ..Default::default() };
