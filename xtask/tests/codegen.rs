@@ -29,6 +29,7 @@ fn scratch_copy(name: &str) -> PathBuf {
     copy_dir(&workspace_root().join("specs"), &root.join("specs"));
     copy_dir(&workspace_root().join("generated/src"), &root.join("generated/src"));
     copy_dir(&workspace_root().join("generated/tests"), &root.join("generated/tests"));
+    copy_dir(&workspace_root().join("generated/examples"), &root.join("generated/examples"));
     root
 }
 
