@@ -51,7 +51,7 @@ impl CallAutomationClient {
     }
     /// Create an outbound call.
     ///
-    /// Succeeds with `201` (Returns the create call response).
+    /// Succeeds with `201` (Returns the create call response). Typed response headers: \[`CreateCallHeaders`\].
     ///
     /// # Errors
     ///
@@ -117,6 +117,30 @@ pub struct CreateCallOptions<'a> {
     pub repeatability_first_sent: ::std::option::Option<::time::OffsetDateTime>,
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+}
+/// Typed response headers of [`CallAutomationClient::create_call`].
+pub trait CreateCallHeaders {
+    /// The `Repeatability-Result` header: Whether the service ran this request or recognised it as a repeat of one it already ran.
+    ///
+    /// `Ok(None)` when the response does not have the header; an error when its value
+    /// does not parse.
+    fn repeatability_result(
+        &self,
+    ) -> ::azure_core::Result<::std::option::Option<crate::common::RepeatabilityResult>>;
+}
+impl CreateCallHeaders
+for ::azure_core::http::Response<crate::callautomation::CallConnectionProperties> {
+    fn repeatability_result(
+        &self,
+    ) -> ::azure_core::Result<
+        ::std::option::Option<crate::common::RepeatabilityResult>,
+    > {
+        self.headers()
+            .get_optional_as::<
+                crate::common::RepeatabilityResult,
+                _,
+            >(&::azure_core::http::headers::HeaderName::from("repeatability-result"))
+    }
 }
 /// Properties of a call connection.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -480,3 +480,70 @@ impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModelKind {
         )
     }
 }
+/// The `Repeatability-Result` response header of a request sent with `Repeatability-Request-ID` and `Repeatability-First-Sent`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RepeatabilityResult {
+    /// `accepted`: The service accepted the request and ran it.
+    Accepted,
+    /// `rejected`: The service rejected the request as a repeat of one it already received, or because the repeatability headers were invalid.
+    Rejected,
+    /// A value this version of the crate does not know, kept as sent.
+    UnknownValue(::std::string::String),
+}
+impl RepeatabilityResult {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+            Self::UnknownValue(value) => value,
+        }
+    }
+}
+impl ::std::convert::AsRef<str> for RepeatabilityResult {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for RepeatabilityResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for RepeatabilityResult {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            match value {
+                "accepted" => Self::Accepted,
+                "rejected" => Self::Rejected,
+                other => Self::UnknownValue(other.to_owned()),
+            },
+        )
+    }
+}
+impl ::serde::Serialize for RepeatabilityResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RepeatabilityResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.parse() {
+                ::std::result::Result::Ok(v) => v,
+                ::std::result::Result::Err(never) => match never {}
+            },
+        )
+    }
+}

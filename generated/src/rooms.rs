@@ -51,7 +51,7 @@ impl RoomsClient {
     }
     /// Creates a new room. On an error the service also sends the error code in the `x-ms-error-code` response header.
     ///
-    /// Succeeds with `201` (Request successful. The action returns a new room).
+    /// Succeeds with `201` (Request successful. The action returns a new room). Typed response headers: \[`CreateRoomHeaders`\].
     ///
     /// # Errors
     ///
@@ -111,6 +111,29 @@ pub struct CreateRoomOptions<'a> {
     pub repeatability_first_sent: ::std::option::Option<::time::OffsetDateTime>,
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+}
+/// Typed response headers of [`RoomsClient::create_room`].
+pub trait CreateRoomHeaders {
+    /// The `Repeatability-Result` header: Whether the service ran this request or recognised it as a repeat of one it already ran.
+    ///
+    /// `Ok(None)` when the response does not have the header; an error when its value
+    /// does not parse.
+    fn repeatability_result(
+        &self,
+    ) -> ::azure_core::Result<::std::option::Option<crate::common::RepeatabilityResult>>;
+}
+impl CreateRoomHeaders for ::azure_core::http::Response<crate::rooms::RoomModel> {
+    fn repeatability_result(
+        &self,
+    ) -> ::azure_core::Result<
+        ::std::option::Option<crate::common::RepeatabilityResult>,
+    > {
+        self.headers()
+            .get_optional_as::<
+                crate::common::RepeatabilityResult,
+                _,
+            >(&::azure_core::http::headers::HeaderName::from("repeatability-result"))
+    }
 }
 /// Request payload for creating new room.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -136,6 +136,7 @@ async fn callautomation_create_call_create_an_outbound_call_201() {
         .await;
     let response = result.expect("the documented response is a success");
     assert_eq!(u16::from(response.status()), 201u16);
+    use azure_communication::callautomation::CreateCallHeaders;
     let model = response.into_model().expect("the documented response parses");
     support::assert_same_json(
         &serde_json::from_str(
@@ -767,6 +768,7 @@ async fn rooms_create_room_create_a_new_meeting_room_201() {
         .await;
     let response = result.expect("the documented response is a success");
     assert_eq!(u16::from(response.status()), 201u16);
+    use azure_communication::rooms::CreateRoomHeaders;
     let model = response.into_model().expect("the documented response parses");
     support::assert_same_json(
         &serde_json::from_str(

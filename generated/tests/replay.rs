@@ -218,8 +218,13 @@ async fn drive_create_room(
     };
     match client.create_room(&request, Some(options)).await {
         Ok(response) => {
+            use azure_communication::rooms::CreateRoomHeaders as _;
             let status = u16::from(response.status());
             let headers = response.headers().clone();
+            let repeatability = response
+                .repeatability_result()
+                .unwrap_or_else(|e| panic!("{ctx}: Repeatability-Result: {e}"))
+                .map(|r| r.to_string());
             let model = response.into_model().unwrap_or_else(|e| {
                 panic!("{ctx}: the recorded response does not parse into RoomModel: {e}")
             });
@@ -227,7 +232,7 @@ async fn drive_create_room(
                 status,
                 headers,
                 model: Some(serde_json::to_value(model).expect("the model serializes")),
-                typed_headers: Vec::new(),
+                typed_headers: vec![("repeatability-result", repeatability)],
             }
         }
         Err(e) => Outcome::Failure(e),
