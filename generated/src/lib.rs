@@ -5,11 +5,11 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod runtime;
-/// Azure Communication Services Call Automation, for creating outbound calls from a server application.
+/// Azure Communication Services Call Automation: create, answer, redirect and reject calls; manage the participants of a call, transfer and end it; play audio and recognize DTMF tones; record calls; and the events the service posts to the callback URI.
 #[cfg(feature = "callautomation")]
 #[rustfmt::skip]
 pub mod callautomation;
-/// Azure Communication Services Chat, for creating chat threads and sending read receipts.
+/// Azure Communication Services Chat: create, list, update and delete chat threads, and send, list, edit and delete messages, manage participants, read receipts and typing notifications in a thread.
 #[cfg(feature = "chat")]
 #[rustfmt::skip]
 pub mod chat;
@@ -20,7 +20,7 @@ pub mod common;
 #[cfg(feature = "events")]
 #[rustfmt::skip]
 pub mod events;
-/// Azure Communication Services Rooms, for creating rooms for calls and meetings.
+/// Azure Communication Services Rooms: create, list, update and delete rooms for calls and meetings, and list and update the participants of a room.
 #[cfg(feature = "rooms")]
 #[rustfmt::skip]
 pub mod rooms;

@@ -25,6 +25,14 @@ pub mod extends;
 #[rustfmt::skip]
 #[path = "../../generator/tests/snapshots/objects/src/objects.rs"]
 pub mod objects;
+#[rustfmt::skip]
+#[path = "../../generator/tests/snapshots/paging/src/paging.rs"]
+pub mod paging;
+#[rustfmt::skip]
+#[path = "../../generator/tests/snapshots/unions/src/unions.rs"]
+pub mod unions;
+
+mod support;
 
 use azure_communication::runtime::events::{parse_event_grid, EventData};
 
@@ -96,4 +104,122 @@ fn clients_expose_scoped_clients_and_typed_options() {
     let options = clients::CreateThingOptions { max_page_size: Some(5), ..Default::default() };
     assert_eq!(options.max_page_size, Some(5));
     assert_eq!(clients::ThingsClientOptions::default().api_version, "2024-01-01");
+}
+
+#[tokio::test]
+async fn a_pager_follows_next_links_as_sent_through_an_empty_last_page() {
+    use futures::TryStreamExt as _;
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    let page = |ids: &[&str], next: Option<String>| {
+        let value: Vec<_> = ids.iter().map(|id| serde_json::json!({ "id": id })).collect();
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({ "value": value, "nextLink": next }))
+    };
+    Mock::given(method("GET"))
+        .and(path("/items"))
+        .and(query_param("maxPageSize", "2"))
+        .respond_with(page(
+            &["a", "b"],
+            Some(format!("{uri}/items/19:x@thread.v2?api-version=2024-01-01&token=a%2Fb")),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/items/19:x@thread.v2"))
+        .and(query_param("token", "a/b"))
+        .respond_with(page(&["c"], Some(format!("{uri}/items/last?api-version=2024-01-01"))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/items/last"))
+        .respond_with(page(&[], None))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = paging::ItemsClient::new(&uri, support::wire::user_token(), None).unwrap();
+    let options = paging::ListItemsOptions { max_page_size: Some(2), ..Default::default() };
+
+    let items: Vec<paging::Item> =
+        client.list_items(Some(options)).unwrap().try_collect().await.unwrap();
+
+    let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+    assert!(requests[1].url.as_str().contains("/items/19:x@thread.v2?"), "{}", requests[1].url);
+    assert!(
+        requests.iter().all(|r| r.headers.get("authorization").is_some()),
+        "every page is authorized"
+    );
+}
+
+#[tokio::test]
+async fn merge_patch_bodies_tell_set_from_cleared_from_untouched() {
+    use azure_communication::runtime::nullable::Nullable;
+    let patch = paging::ItemPatch::new()
+        .with_name("renamed")
+        .with_until(Nullable::Null)
+        .with_tags([("keep".to_owned(), Some("yes".to_owned())), ("drop".to_owned(), None)].into());
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        serde_json::json!({ "name": "renamed", "until": null, "tags": { "keep": "yes", "drop": null } })
+    );
+    assert_eq!(serde_json::to_string(&paging::ItemPatch::new()).unwrap(), "{}");
+    let read: paging::ItemPatch =
+        serde_json::from_str(r#"{"until":"2024-01-01T00:00:00Z","name":null}"#).unwrap();
+    assert_eq!(read.name, Nullable::Null);
+    assert!(matches!(read.until, Nullable::Value(_)));
+    assert!(read.tags.is_none(), "a map of nullable values is itself optional");
+
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("PATCH"))
+        .and(wiremock::matchers::path("/items/a%2Fb"))
+        .and(wiremock::matchers::header("content-type", "application/merge-patch+json"))
+        .and(wiremock::matchers::body_json(serde_json::json!({ "name": "renamed", "until": null, "tags": { "keep": "yes", "drop": null } })))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({ "id": "a/b" })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client =
+        paging::ItemsClient::new(&server.uri(), support::wire::user_token(), None).unwrap();
+    let item = client.update_item("a/b", &patch, None).await.unwrap().into_model().unwrap();
+    assert_eq!(item.id, "a/b");
+}
+
+#[test]
+fn kind_tagged_objects_cannot_disagree_and_unknown_kinds_still_parse() {
+    let file = unions::PlaySource::new(unions::PlaySourceKind::File(unions::FileSource::new(
+        "https://x/a.wav",
+    )))
+    .with_play_source_id("cached");
+    assert_eq!(
+        serde_json::to_value(&file).unwrap(),
+        serde_json::json!({ "sourceType": "file", "fileSource": { "uri": "https://x/a.wav" }, "playSourceId": "cached" })
+    );
+    let text: unions::PlaySource = serde_json::from_str(r#"{"textSource":"hello"}"#).unwrap();
+    assert_eq!(
+        text.kind,
+        unions::PlaySourceKind::Text("hello".into()),
+        "a missing kind is inferred"
+    );
+    let unknown: unions::PlaySource =
+        serde_json::from_str(r#"{"sourceType":"ssml","ssmlSource":"<speak/>"}"#).unwrap();
+    assert_eq!(unknown.kind, unions::PlaySourceKind::Unknown("ssml".into()));
+    assert_eq!(
+        serde_json::to_value(&unknown).unwrap(),
+        serde_json::json!({ "sourceType": "ssml" })
+    );
+    let error = serde_json::from_str::<unions::PlaySource>(r#"{"sourceType":"file"}"#).unwrap_err();
+    assert!(
+        error.to_string().contains("missing field `fileSource` for sourceType `file`"),
+        "{error}"
+    );
+    let error = serde_json::from_str::<unions::PlaySource>(r#"{"playSourceId":"x"}"#).unwrap_err();
+    assert!(error.to_string().contains("missing field `sourceType`"), "{error}");
 }

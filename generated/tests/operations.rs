@@ -178,6 +178,334 @@ async fn callautomation_create_call_create_an_outbound_call_201() {
         "$",
     );
 }
+#[cfg(feature = "callautomation")]
+/// `createCall` example "Create an outbound call. (OpenAPI example)" from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/ServerCalling_CreateCall.json`, every documented status.
+#[tokio::test]
+async fn callautomation_create_call_create_an_outbound_call_open_api_example() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/ServerCalling_CreateCall.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[support::wire::PathPiece::Literal("/calling/callConnections")],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("createCallRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::callautomation::CreateCallOptions::default();
+        let result = client
+            .create_call(
+                &example
+                    .value::<
+                        azure_communication::callautomation::CreateCallRequest,
+                    >("createCallRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "callautomation")]
+/// `addParticipant` example "Add participants to the call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_AddParticipant.json`, every documented status.
+#[tokio::test]
+async fn callautomation_add_participant_add_participants_to_the_call() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_AddParticipant.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal(
+                                "/calling/callConnections/",
+                            ),
+                            support::wire::PathPiece::Param(
+                                &example.string("callConnectionId"),
+                            ),
+                            support::wire::PathPiece::Literal("/participants:add"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("addParticipantsRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::callautomation::AddParticipantOptions::default();
+        let result = client
+            .call_connection_client(example.string("callConnectionId"))
+            .add_participant(
+                &example
+                    .value::<
+                        azure_communication::callautomation::AddParticipantsRequest,
+                    >("addParticipantsRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "callautomation")]
+/// `getCall` example "Get call connection." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_GetCall.json`, every documented status.
+#[tokio::test]
+async fn callautomation_get_call_get_call_connection() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_GetCall.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal(
+                                "/calling/callConnections/",
+                            ),
+                            support::wire::PathPiece::Param(
+                                &example.string("callConnectionId"),
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::callautomation::GetCallOptions::default();
+        let result = client
+            .call_connection_client(example.string("callConnectionId"))
+            .get_call(Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "callautomation")]
+/// `getParticipants` example "Get participants from a call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_GetParticipants.json`, every documented status.
+#[tokio::test]
+async fn callautomation_get_participants_get_participants_from_a_call() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_GetParticipants.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal(
+                                "/calling/callConnections/",
+                            ),
+                            support::wire::PathPiece::Param(
+                                &example.string("callConnectionId"),
+                            ),
+                            support::wire::PathPiece::Literal("/participants"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::callautomation::GetParticipantsOptions::default();
+        let result = client
+            .call_connection_client(example.string("callConnectionId"))
+            .get_participants(Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
 #[cfg(feature = "chat")]
 /// `createChatThread` example "Create chat thread", status 201.
 #[tokio::test]
@@ -379,6 +707,1112 @@ async fn chat_create_chat_thread_create_chat_thread_201() {
     );
 }
 #[cfg(feature = "chat")]
+/// `createChatThread` example "Create chat thread (OpenAPI example)" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_CreateChatThread.json`, every documented status.
+#[tokio::test]
+async fn chat_create_chat_thread_create_chat_thread_open_api_example() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_CreateChatThread.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[support::wire::PathPiece::Literal("/chat/threads")],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("createChatThreadRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::CreateChatThreadOptions::default();
+        let result = client
+            .create_chat_thread(
+                &example
+                    .value::<
+                        azure_communication::chat::CreateChatThreadRequest,
+                    >("createChatThreadRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `createChatThread` example "Create chat thread with repeatability request id header" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_CreateChatThreadWithIdempotencyToken.json`, every documented status.
+#[tokio::test]
+async fn chat_create_chat_thread_create_chat_thread_with_repeatability_request_id_header() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_CreateChatThreadWithIdempotencyToken.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[support::wire::PathPiece::Literal("/chat/threads")],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("createChatThreadRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::CreateChatThreadOptions::default();
+        let result = client
+            .create_chat_thread(
+                &example
+                    .value::<
+                        azure_communication::chat::CreateChatThreadRequest,
+                    >("createChatThreadRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `deleteChatThread` example "Delete chat thread" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_DeleteChatThread.json`, every documented status.
+#[tokio::test]
+async fn chat_delete_chat_thread_delete_chat_thread() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_DeleteChatThread.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("DELETE"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::DeleteChatThreadOptions::default();
+        let result = client
+            .delete_chat_thread(&example.string("chatThreadId"), Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `listChatThreads` example "Get threads with pagination (Max Page Size)" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_ListChatThreadsWithPageSize.json`, every documented status.
+#[tokio::test]
+async fn chat_list_chat_threads_get_threads_with_pagination_max_page_size() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_ListChatThreadsWithPageSize.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[support::wire::PathPiece::Literal("/chat/threads")],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&["maxPageSize", "startTime"]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::ListChatThreadsOptions::default();
+        options.max_page_size = example.optional("maxPageSize");
+        options.start_time = example.optional("startTime");
+        let result = {
+            use futures::StreamExt as _;
+            let pager = client
+                .list_chat_threads(Some(options))
+                .expect("the pager builds");
+            pager.into_pages().next().await.expect("a first page")
+        };
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `addChatParticipants` example "Add participants" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Participants_AddChatParticipants.json`, every documented status.
+#[tokio::test]
+async fn chat_add_chat_participants_add_participants() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Participants_AddChatParticipants.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                            support::wire::PathPiece::Literal("/participants/:add"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("addChatParticipantsRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::AddChatParticipantsOptions::default();
+        let result = client
+            .chat_thread_client(example.string("chatThreadId"))
+            .add_chat_participants(
+                &example
+                    .value::<
+                        azure_communication::chat::AddChatParticipantsRequest,
+                    >("addChatParticipantsRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `deleteChatMessage` example "Delete message" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_DeleteChatMessage.json`, every documented status.
+#[tokio::test]
+async fn chat_delete_chat_message_delete_message() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_DeleteChatMessage.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("DELETE"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                            support::wire::PathPiece::Literal("/messages/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatMessageId"),
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::DeleteChatMessageOptions::default();
+        let result = client
+            .chat_thread_client(example.string("chatThreadId"))
+            .delete_chat_message(&example.string("chatMessageId"), Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `getChatMessage` example "Get Message" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_GetChatMessage.json`, every documented status.
+#[tokio::test]
+async fn chat_get_chat_message_get_message() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_GetChatMessage.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                            support::wire::PathPiece::Literal("/messages/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatMessageId"),
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::GetChatMessageOptions::default();
+        let result = client
+            .chat_thread_client(example.string("chatThreadId"))
+            .get_chat_message(&example.string("chatMessageId"), Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `getChatThreadProperties` example "Get chat thread" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_GetChatThread.json`, every documented status.
+#[tokio::test]
+async fn chat_get_chat_thread_properties_get_chat_thread() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_GetChatThread.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::GetChatThreadPropertiesOptions::default();
+        let result = client
+            .chat_thread_client(example.string("chatThreadId"))
+            .get_chat_thread_properties(Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `listChatMessages` example "Get messages with pagination (max page size)" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_ListChatMessagesWithPageSize.json`, every documented status.
+#[tokio::test]
+async fn chat_list_chat_messages_get_messages_with_pagination_max_page_size() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_ListChatMessagesWithPageSize.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                            support::wire::PathPiece::Literal("/messages"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&["maxPageSize", "startTime"]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::ListChatMessagesOptions::default();
+        options.max_page_size = example.optional("maxPageSize");
+        options.start_time = example.optional("startTime");
+        let result = {
+            use futures::StreamExt as _;
+            let pager = client
+                .chat_thread_client(example.string("chatThreadId"))
+                .list_chat_messages(Some(options))
+                .expect("the pager builds");
+            pager.into_pages().next().await.expect("a first page")
+        };
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `listChatParticipants` example "Get participants with pagination (max page size)" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Participants_ListChatParticipantsWithPageSize.json`, every documented status.
+#[tokio::test]
+async fn chat_list_chat_participants_get_participants_with_pagination_max_page_size() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Participants_ListChatParticipantsWithPageSize.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                            support::wire::PathPiece::Literal("/participants"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&["maxPageSize", "skip"]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::ListChatParticipantsOptions::default();
+        options.max_page_size = example.optional("maxPageSize");
+        options.skip = example.optional("skip");
+        let result = {
+            use futures::StreamExt as _;
+            let pager = client
+                .chat_thread_client(example.string("chatThreadId"))
+                .list_chat_participants(Some(options))
+                .expect("the pager builds");
+            pager.into_pages().next().await.expect("a first page")
+        };
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `listChatReadReceipts` example "Get thread read receipts with pagination (max page size)" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Conversations_ListChatReadReceiptsWithPageSize.json`, every documented status.
+#[tokio::test]
+async fn chat_list_chat_read_receipts_get_thread_read_receipts_with_pagination_max_page_size() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Conversations_ListChatReadReceiptsWithPageSize.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                            support::wire::PathPiece::Literal("/readReceipts"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&["maxPageSize", "skip"]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::ListChatReadReceiptsOptions::default();
+        options.max_page_size = example.optional("maxPageSize");
+        options.skip = example.optional("skip");
+        let result = {
+            use futures::StreamExt as _;
+            let pager = client
+                .chat_thread_client(example.string("chatThreadId"))
+                .list_chat_read_receipts(Some(options))
+                .expect("the pager builds");
+            pager.into_pages().next().await.expect("a first page")
+        };
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `removeChatParticipant` example "Remove participant" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Participants_RemoveChatParticipant.json`, every documented status.
+#[tokio::test]
+async fn chat_remove_chat_participant_remove_participant() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Participants_RemoveChatParticipant.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                            support::wire::PathPiece::Literal("/participants/:remove"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(
+                        example.json("participantCommunicationIdentifier"),
+                        &[],
+                    ),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::RemoveChatParticipantOptions::default();
+        let result = client
+            .chat_thread_client(example.string("chatThreadId"))
+            .remove_chat_participant(
+                &example
+                    .value::<
+                        azure_communication::common::CommunicationIdentifierModel,
+                    >("participantCommunicationIdentifier"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `sendChatMessage` example "Send Message" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_SendChatMessage.json`, every documented status.
+#[tokio::test]
+async fn chat_send_chat_message_send_message() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_SendChatMessage.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                            support::wire::PathPiece::Literal("/messages"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("sendChatMessageRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::SendChatMessageOptions::default();
+        let result = client
+            .chat_thread_client(example.string("chatThreadId"))
+            .send_chat_message(
+                &example
+                    .value::<
+                        azure_communication::chat::SendChatMessageRequest,
+                    >("sendChatMessageRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
 /// `sendChatReadReceipt` example "Send read receipt", status 200.
 #[tokio::test]
 async fn chat_send_chat_read_receipt_send_read_receipt_200() {
@@ -426,6 +1860,93 @@ async fn chat_send_chat_read_receipt_send_read_receipt_200() {
         .await;
     let response = result.expect("the documented response is a success");
     assert_eq!(u16::from(response.status()), 200u16);
+}
+#[cfg(feature = "chat")]
+/// `sendChatReadReceipt` example "Send read receipt (OpenAPI example)" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Conversations_SendChatReadReceipt.json`, every documented status.
+#[tokio::test]
+async fn chat_send_chat_read_receipt_send_read_receipt_open_api_example() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Conversations_SendChatReadReceipt.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                            support::wire::PathPiece::Literal("/readReceipts"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("sendReadReceiptRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::SendChatReadReceiptOptions::default();
+        let result = client
+            .chat_thread_client(example.string("chatThreadId"))
+            .send_chat_read_receipt(
+                &example
+                    .value::<
+                        azure_communication::chat::SendReadReceiptRequest,
+                    >("sendReadReceiptRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
 }
 #[cfg(feature = "chat")]
 /// `sendChatReadReceipt` example "Send read receipt, forbidden", status 403.
@@ -687,6 +2208,283 @@ async fn chat_send_chat_read_receipt_send_read_receipt_unauthorized_401() {
     assert_eq!(u16::from(service_error.status()), 401u16);
     assert_eq!(service_error.code(), Some("Unauthorized"));
 }
+#[cfg(feature = "chat")]
+/// `sendTypingNotification` example "Post typing event to a thread" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_SendTypingNotification.json`, every documented status.
+#[tokio::test]
+async fn chat_send_typing_notification_post_typing_event_to_a_thread() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_SendTypingNotification.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                            support::wire::PathPiece::Literal("/typing"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(
+                        example.json("sendTypingNotificationRequest"),
+                        &[],
+                    ),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::SendTypingNotificationOptions::default();
+        let result = client
+            .chat_thread_client(example.string("chatThreadId"))
+            .send_typing_notification(
+                &example
+                    .value::<
+                        azure_communication::chat::SendTypingNotificationRequest,
+                    >("sendTypingNotificationRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `updateChatMessage` example "Update message content" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_UpdateChatMessage.json`, every documented status.
+#[tokio::test]
+async fn chat_update_chat_message_update_message_content() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Messages_UpdateChatMessage.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("PATCH"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                            support::wire::PathPiece::Literal("/messages/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatMessageId"),
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(
+                wiremock::matchers::header(
+                    "content-type",
+                    "application/merge-patch+json",
+                ),
+            )
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("updateChatMessageRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::UpdateChatMessageOptions::default();
+        let result = client
+            .chat_thread_client(example.string("chatThreadId"))
+            .update_chat_message(
+                &example.string("chatMessageId"),
+                &example
+                    .value::<
+                        azure_communication::chat::UpdateChatMessageRequest,
+                    >("updateChatMessageRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "chat")]
+/// `updateChatThreadProperties` example "Update chat thread topic" from `../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_UpdateChatThreadTopic.json`, every documented status.
+#[tokio::test]
+async fn chat_update_chat_thread_properties_update_chat_thread_topic() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/chat/2024-03-07/examples/Threads_UpdateChatThreadTopic.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("PATCH"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/chat/threads/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("chatThreadId"),
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(
+                wiremock::matchers::header(
+                    "authorization",
+                    support::wire::USER_TOKEN_HEADER,
+                ),
+            );
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(
+                wiremock::matchers::header(
+                    "content-type",
+                    "application/merge-patch+json",
+                ),
+            )
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("updateChatThreadRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::chat::ChatClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::chat::ChatClient::new(
+                &server.uri(),
+                support::wire::user_token(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::chat::UpdateChatThreadPropertiesOptions::default();
+        let result = client
+            .chat_thread_client(example.string("chatThreadId"))
+            .update_chat_thread_properties(
+                &example
+                    .value::<
+                        azure_communication::chat::UpdateChatThreadRequest,
+                    >("updateChatThreadRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
 #[cfg(feature = "rooms")]
 /// `createRoom` example "Create a new meeting room.", status 201.
 #[tokio::test]
@@ -784,4 +2582,556 @@ async fn rooms_create_room_create_a_new_meeting_room_201() {
         &serde_json::to_value(&model).expect("the model serializes"),
         "$",
     );
+}
+#[cfg(feature = "rooms")]
+/// `createRoom` example "Create a new meeting room. (OpenAPI example)" from `../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Rooms_Create.json`, every documented status.
+#[tokio::test]
+async fn rooms_create_room_create_a_new_meeting_room_open_api_example() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Rooms_Create.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[support::wire::PathPiece::Literal("/rooms")],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2023-10-30-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(
+                        example.json("createRoomRequest"),
+                        &[("enablePstnDialout", "pstnDialOutEnabled")],
+                    ),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::rooms::RoomsClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::rooms::RoomsClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::rooms::CreateRoomOptions::default();
+        let result = client
+            .create_room(
+                &example
+                    .value::<
+                        azure_communication::rooms::CreateRoomRequest,
+                    >("createRoomRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "rooms")]
+/// `deleteRoom` example "Delete a meeting room." from `../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Rooms_Delete.json`, every documented status.
+#[tokio::test]
+async fn rooms_delete_room_delete_a_meeting_room() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Rooms_Delete.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("DELETE"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/rooms/"),
+                            support::wire::PathPiece::Param(&example.string("roomId")),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2023-10-30-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::rooms::RoomsClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::rooms::RoomsClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::rooms::DeleteRoomOptions::default();
+        let result = client.delete_room(&example.string("roomId"), Some(options)).await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "rooms")]
+/// `getRoom` example "Get meeting room." from `../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Rooms_Get.json`, every documented status.
+#[tokio::test]
+async fn rooms_get_room_get_meeting_room() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Rooms_Get.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/rooms/"),
+                            support::wire::PathPiece::Param(&example.string("roomId")),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2023-10-30-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::rooms::RoomsClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::rooms::RoomsClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::rooms::GetRoomOptions::default();
+        let result = client.get_room(&example.string("roomId"), Some(options)).await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "rooms")]
+/// `listParticipants` example "Get participants" from `../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Participants_List.json`, every documented status.
+#[tokio::test]
+async fn rooms_list_participants_get_participants() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Participants_List.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/rooms/"),
+                            support::wire::PathPiece::Param(&example.string("roomId")),
+                            support::wire::PathPiece::Literal("/participants"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2023-10-30-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::rooms::RoomsClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::rooms::RoomsClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::rooms::ListParticipantsOptions::default();
+        let result = {
+            use futures::StreamExt as _;
+            let pager = client
+                .list_participants(&example.string("roomId"), Some(options))
+                .expect("the pager builds");
+            pager.into_pages().next().await.expect("a first page")
+        };
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "rooms")]
+/// `listRooms` example "List all rooms." from `../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Rooms_List.json`, every documented status.
+#[tokio::test]
+async fn rooms_list_rooms_list_all_rooms() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Rooms_List.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[support::wire::PathPiece::Literal("/rooms")],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2023-10-30-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::rooms::RoomsClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::rooms::RoomsClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::rooms::ListRoomsOptions::default();
+        let result = {
+            use futures::StreamExt as _;
+            let pager = client.list_rooms(Some(options)).expect("the pager builds");
+            pager.into_pages().next().await.expect("a first page")
+        };
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "rooms")]
+/// `updateParticipants` example "Update participants" from `../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Participants_Update.json`, every documented status.
+#[tokio::test]
+async fn rooms_update_participants_update_participants() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Participants_Update.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("PATCH"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/rooms/"),
+                            support::wire::PathPiece::Param(&example.string("roomId")),
+                            support::wire::PathPiece::Literal("/participants"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2023-10-30-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(
+                wiremock::matchers::header(
+                    "content-type",
+                    "application/merge-patch+json",
+                ),
+            )
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("updateParticipantsRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::rooms::RoomsClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::rooms::RoomsClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::rooms::UpdateParticipantsOptions::default();
+        let result = client
+            .update_participants(
+                &example.string("roomId"),
+                &example
+                    .value::<
+                        azure_communication::rooms::UpdateParticipantsRequest,
+                    >("updateParticipantsRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+#[cfg(feature = "rooms")]
+/// `updateRoom` example "Update meeting room's properties." from `../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Rooms_Update.json`, every documented status.
+#[tokio::test]
+async fn rooms_update_room_update_meeting_room_s_properties() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/rooms/2023-10-30-preview/examples/Rooms_Update.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("PATCH"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/rooms/"),
+                            support::wire::PathPiece::Param(&example.string("roomId")),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2023-10-30-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(
+                wiremock::matchers::header(
+                    "content-type",
+                    "application/merge-patch+json",
+                ),
+            )
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(
+                        example.json("updateRoomRequest"),
+                        &[("enablePstnDialout", "pstnDialOutEnabled")],
+                    ),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::rooms::RoomsClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::rooms::RoomsClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        #[allow(unused_mut)]
+        let mut options = azure_communication::rooms::UpdateRoomOptions::default();
+        let result = client
+            .update_room(
+                &example.string("roomId"),
+                &example
+                    .value::<
+                        azure_communication::rooms::UpdateRoomRequest,
+                    >("updateRoomRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::runtime::error::ServiceError::from_error(
+                    &error,
+                )
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
 }

@@ -74,6 +74,8 @@ pub enum Type {
     List(Box<Type>),
     /// `BTreeMap<String, T>`.
     Map(Box<Type>),
+    /// Absent, null or a value: `Nullable<T>` as a field, `Option<T>` inside collections.
+    Nullable(Box<Type>),
     /// A definition.
     Named(Named),
 }
@@ -93,7 +95,11 @@ impl Type {
     /// Whether values of the type are plain scalars that can go in a path, query or header.
     pub fn is_scalar(&self) -> bool {
         match self {
-            Type::List(_) | Type::Map(_) | Type::Json | Type::NumberOrString => false,
+            Type::List(_)
+            | Type::Map(_)
+            | Type::Json
+            | Type::NumberOrString
+            | Type::Nullable(_) => false,
             Type::Named(n) => n.is_enum,
             _ => true,
         }
@@ -111,8 +117,38 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Example JSON values that must round-trip.
     pub examples: Vec<Value>,
+    /// The variants, when the object is kind-tagged.
+    pub union: Option<Union>,
     /// Where it was defined.
     pub origin: Origin,
+}
+
+/// The kind-tagged part of an object.
+#[derive(Debug)]
+pub struct Union {
+    /// The JSON property naming the variant.
+    pub discriminator: String,
+    /// Name of the generated enum of variants (`PlaySourceKind`).
+    pub kind_enum: String,
+    /// Variants in discriminator order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One variant of a kind-tagged object.
+#[derive(Debug)]
+pub struct UnionVariant {
+    /// Discriminator value.
+    pub value: String,
+    /// Rust variant name.
+    pub name: String,
+    /// JSON property holding the payload.
+    pub property: String,
+    /// Name of the payload's field in the private wire struct.
+    pub wire_field: String,
+    /// Payload type.
+    pub ty: Type,
+    /// Doc comment.
+    pub description: String,
 }
 
 /// A struct field.
@@ -206,6 +242,8 @@ pub struct Operation {
     pub repeatability: Repeatability,
     /// Request body.
     pub body: Option<Body>,
+    /// How a list operation pages.
+    pub paging: Option<Paging>,
     /// Success responses by status.
     pub responses: Vec<Response>,
     /// The body type shared by every success response, if any.
@@ -255,6 +293,21 @@ pub struct Body {
     pub ty: Type,
     /// Doc comment.
     pub description: String,
+    /// Whether it is sent as `application/merge-patch+json` rather than `application/json`.
+    pub merge_patch: bool,
+    /// Its parameter name in OpenAPI example files.
+    pub example_parameter: String,
+}
+
+/// How a list operation pages.
+#[derive(Debug)]
+pub struct Paging {
+    /// Rust field of the page holding the items.
+    pub items_field: String,
+    /// Item type.
+    pub item: Type,
+    /// JSON property holding the next link.
+    pub next_link: String,
 }
 
 /// A success response.
@@ -286,6 +339,8 @@ pub struct ResponseHeader {
 pub struct OperationExample {
     /// Title.
     pub title: String,
+    /// An OpenAPI example file read when the tests run; the other fields are then empty.
+    pub file: Option<String>,
     /// Rust-safe name for a test function.
     pub test_name: String,
     /// Parameter values by wire name.

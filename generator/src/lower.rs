@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::diagnostics::{suggest, Diagnostic, Diagnostics};
 use crate::ir::{
     Body, Client, Enum, EventSet, EventVariant, Field, Ir, Module, Named, Operation,
-    OperationExample, Origin, Parameter, PathPart, Response, ResponseHeader, Struct, Type, Variant,
+    OperationExample, Origin, Paging, Parameter, PathPart, Response, ResponseHeader, Struct, Type,
+    Union, UnionVariant, Variant,
 };
 use crate::names;
 use crate::spec::{self, LoadedSpec, ParameterLocation};
@@ -19,6 +20,7 @@ pub fn lower(specs: &[LoadedSpec]) -> Result<Ir, Vec<Diagnostic>> {
     let mut ir = Ir { modules };
     ir.modules.sort_by(|a, b| a.name.cmp(&b.name));
     mark_boxed_fields(&mut ir);
+    resolve_paging(&mut ir, specs, &mut cx.errors);
     cx.errors.finish().map(|()| ir)
 }
 
@@ -178,6 +180,9 @@ impl<'a> Lowering<'a> {
         if let Some(inner) = strip_generic(text, "list") {
             return self.resolve(spec, path, inner).map(|t| Type::List(Box::new(t)));
         }
+        if let Some(inner) = strip_generic(text, "nullable") {
+            return self.resolve(spec, path, inner).map(|t| Type::Nullable(Box::new(t)));
+        }
         if let Some(inner) = strip_generic(text, "map") {
             return match inner.split_once(',') {
                 Some((key, value)) if key.trim() == "string" => {
@@ -275,11 +280,14 @@ impl<'a> Lowering<'a> {
                     self.error(spec, &format!("{path}.closed"), "'closed' applies to enums only");
                 }
                 let fields = self.fields(spec, def_name);
+                let union =
+                    def.union.as_ref().and_then(|u| self.union(spec, &path, def_name, u, &fields));
                 structs.push(Struct {
                     name: rust_name,
                     description: def.description.clone(),
                     fields,
                     examples: def.examples.clone(),
+                    union,
                     origin,
                 });
             }
@@ -297,6 +305,72 @@ impl<'a> Lowering<'a> {
             clients,
             event_sets,
         })
+    }
+
+    fn union(
+        &mut self,
+        spec: &LoadedSpec,
+        path: &str,
+        def_name: &str,
+        union: &spec::Union,
+        fields: &[Field],
+    ) -> Option<Union> {
+        let upath = format!("{path}.union");
+        let kind_enum = names::derived_type_name(def_name, "Kind").ok()?;
+        if fields.iter().any(|f| f.json_name == union.discriminator) {
+            let message = format!("the discriminator '{}' is also a property", union.discriminator);
+            self.error(spec, &format!("{upath}.discriminator"), message);
+        }
+        if union.variants.is_empty() {
+            self.error(spec, &format!("{upath}.variants"), "a union needs at least one variant");
+        }
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        for (value, v) in &union.variants {
+            let vpath = format!("{upath}.variants.{value}");
+            let Ok(name) = names::variant_name(value)
+                .map_err(|e| self.error_at_key(spec, &vpath, e.to_string()))
+            else {
+                continue;
+            };
+            if name == "Unknown" {
+                self.error_at_key(
+                    spec,
+                    &vpath,
+                    "'Unknown' is the variant that keeps discriminators the crate does not know",
+                );
+                continue;
+            }
+            if let Some(other) = variants.iter().find(|o| o.name == name) {
+                let message = format!(
+                    "discriminators '{}' and '{value}' both become variant '{name}'",
+                    other.value
+                );
+                self.error_at_key(spec, &vpath, message);
+                continue;
+            }
+            if fields.iter().any(|f| f.json_name == v.property)
+                || variants.iter().any(|o| o.property == v.property)
+            {
+                let message = format!("the payload property '{}' is already used", v.property);
+                self.error(spec, &format!("{vpath}.property"), message);
+                continue;
+            }
+            let Some(ty) = self.resolve(spec, &format!("{vpath}.type"), &v.ty) else { continue };
+            let Ok(field) = names::value_name(&v.property)
+                .map_err(|e| self.error(spec, &format!("{vpath}.property"), e.to_string()))
+            else {
+                continue;
+            };
+            variants.push(UnionVariant {
+                value: value.clone(),
+                name,
+                wire_field: format!("payload_{}", names::unraw(&field)),
+                property: v.property.clone(),
+                ty,
+                description: v.description.clone(),
+            });
+        }
+        Some(Union { discriminator: union.discriminator.clone(), kind_enum, variants })
     }
 
     fn enumeration(
@@ -683,10 +757,25 @@ impl<'a> Lowering<'a> {
         }
         let template = self.path_template(spec, path, &op.path, &op.parameters, scope)?;
         let body = op.body.as_ref().and_then(|b| {
-            let (ty, description) = match b {
-                spec::Body::Type(t) => (t.as_str(), "The request body.".to_owned()),
-                spec::Body::Described(d) => (d.ty.as_str(), d.description.clone()),
+            let (ty, description, content_type, parameter) = match b {
+                spec::Body::Type(t) => (t.as_str(), "The request body.".to_owned(), None, None),
+                spec::Body::Described(d) => (
+                    d.ty.as_str(),
+                    d.description.clone(),
+                    d.content_type.as_deref(),
+                    d.parameter.clone(),
+                ),
             };
+            let merge_patch = match content_type {
+                None | Some("application/json") => false,
+                Some("application/merge-patch+json") => true,
+                Some(other) => {
+                    let message = format!("content type '{other}' is not supported; use application/json or application/merge-patch+json");
+                    self.error(spec, &format!("{path}.body.content-type"), message);
+                    false
+                }
+            };
+            let example_parameter = parameter.unwrap_or_else(|| names::lower_camel(ty));
             let resolved = self.resolve(spec, &format!("{path}.body"), ty)?;
             let name = match &resolved {
                 Type::Named(n) => names::value_name(&n.name).unwrap_or_else(|_| "body".to_owned()),
@@ -699,7 +788,7 @@ impl<'a> Lowering<'a> {
                     format!("the body argument '{name}' clashes with a parameter"),
                 );
             }
-            Some(Body { name, ty: resolved, description })
+            Some(Body { name, ty: resolved, description, merge_patch, example_parameter })
         });
         if op.responses.is_empty() {
             self.error_at_key(
@@ -763,6 +852,17 @@ impl<'a> Lowering<'a> {
         let headers_trait = (!header_names.is_empty())
             .then(|| names::derived_type_name(op_name, "Headers").unwrap_or_default());
         let examples = self.operation_examples(spec, path, op, ok_body.as_ref(), &error);
+        let paging = op.paging.as_ref().map(|p| {
+            if op.method != spec::HttpMethod::Get {
+                self.error(spec, &format!("{path}.paging"), "only GET operations can page");
+            }
+            // The item type is filled in once every module is lowered (see `resolve_paging`).
+            Paging {
+                items_field: p.items.clone(),
+                item: Type::Json,
+                next_link: p.next_link.clone(),
+            }
+        });
         Some(Operation {
             spec_name: op_name.to_owned(),
             method_name,
@@ -774,6 +874,7 @@ impl<'a> Lowering<'a> {
             parameters,
             repeatability: op.repeatability,
             body,
+            paging,
             responses,
             ok_body,
             error,
@@ -877,7 +978,49 @@ impl<'a> Lowering<'a> {
         let mut test_names = BTreeSet::new();
         for (title, ex) in &op.examples {
             let epath = format!("{path}.examples.{title}");
-            let status = ex.response.status;
+            let test_name =
+                names::value_name(&sanitize(title)).unwrap_or_else(|_| "example".to_owned());
+            let test_name = names::unraw(&test_name).to_owned();
+            let response = match (&ex.file, &ex.response) {
+                (Some(file), None)
+                    if ex.request.body.is_none() && ex.request.parameters.is_empty() =>
+                {
+                    if !test_names.insert(test_name.clone()) {
+                        self.error_at_key(
+                            spec,
+                            &epath,
+                            format!("example titles must differ after conversion to '{test_name}'"),
+                        );
+                        continue;
+                    }
+                    out.push(OperationExample {
+                        title: title.clone(),
+                        file: Some(file.clone()),
+                        test_name,
+                        parameters: Vec::new(),
+                        request_body: None,
+                        status: 0,
+                        response_headers: Vec::new(),
+                        response_body: None,
+                        response_type: None,
+                    });
+                    continue;
+                }
+                (Some(_), _) => {
+                    self.error_at_key(
+                        spec,
+                        &format!("{epath}.file"),
+                        "an example is either a 'file' or a 'request' and 'response', not both",
+                    );
+                    continue;
+                }
+                (None, Some(response)) => response,
+                (None, None) => {
+                    self.error_at_key(spec, &epath, "an example needs a 'response' (or a 'file')");
+                    continue;
+                }
+            };
+            let status = response.status;
             let success = op.responses.contains_key(&status);
             if (200..300).contains(&status) && !success {
                 self.error(
@@ -927,7 +1070,7 @@ impl<'a> Lowering<'a> {
             let response_type = if success { ok_body.cloned() } else { Some(error.clone()) };
             // When the declared body type did not resolve, that error is already reported.
             let declared = op.responses.get(&status).is_some_and(|r| r.body.is_some());
-            if response_type.is_none() && ex.response.body.is_some() && !declared {
+            if response_type.is_none() && response.body.is_some() && !declared {
                 self.error_at_key(
                     spec,
                     &format!("{epath}.response.body"),
@@ -935,9 +1078,6 @@ impl<'a> Lowering<'a> {
                 );
                 continue;
             }
-            let test_name =
-                names::value_name(&sanitize(title)).unwrap_or_else(|_| "example".to_owned());
-            let test_name = names::unraw(&test_name).to_owned();
             if !test_names.insert(test_name.clone()) {
                 self.error_at_key(
                     spec,
@@ -948,6 +1088,7 @@ impl<'a> Lowering<'a> {
             }
             out.push(OperationExample {
                 title: title.clone(),
+                file: None,
                 test_name,
                 parameters: ex
                     .request
@@ -957,13 +1098,12 @@ impl<'a> Lowering<'a> {
                     .collect(),
                 request_body: ex.request.body.clone(),
                 status,
-                response_headers: ex
-                    .response
+                response_headers: response
                     .headers
                     .iter()
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect(),
-                response_body: ex.response.body.clone(),
+                response_body: response.body.clone(),
                 response_type,
             });
         }
@@ -1236,6 +1376,66 @@ fn mark_boxed_fields(ir: &mut Ir) {
                     if !n.is_enum && reaches(&(n.module.clone(), n.name.clone()), &me) {
                         f.boxed = true;
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Fills in the item type of every paging operation from its page type, once every module is
+/// lowered (the page type may live in another module).
+fn resolve_paging(ir: &mut Ir, specs: &[LoadedSpec], errors: &mut Diagnostics) {
+    // (module, struct) → its fields as (JSON name, Rust name, type).
+    type Fields = Vec<(String, String, Type)>;
+    let mut pages: BTreeMap<(String, String), Fields> = BTreeMap::new();
+    for m in &ir.modules {
+        for s in &m.structs {
+            let fields =
+                s.fields.iter().map(|f| (f.json_name.clone(), f.name.clone(), f.ty.clone()));
+            pages.insert((m.name.clone(), s.name.clone()), fields.collect());
+        }
+    }
+    for m in &mut ir.modules {
+        for c in &mut m.clients {
+            for op in &mut c.operations {
+                let Some(paging) = &mut op.paging else { continue };
+                let path = format!("{}.paging", op.origin.path);
+                let mut fail = |message: String| {
+                    let position = specs
+                        .iter()
+                        .find(|s| s.file == op.origin.file)
+                        .map(|s| s.locations.value(&path))
+                        .unwrap_or_default();
+                    errors.push(Diagnostic {
+                        file: op.origin.file.clone(),
+                        position,
+                        path: path.clone(),
+                        message,
+                    });
+                };
+                let Some(Type::Named(page)) = &op.ok_body else {
+                    fail("a paging operation needs a success body that is an object".to_owned());
+                    continue;
+                };
+                let Some(fields) = pages.get(&(page.module.clone(), page.name.clone())) else {
+                    fail(format!("'{}' is not an object", page.name));
+                    continue;
+                };
+                match fields.iter().find(|(json, ..)| *json == paging.items_field) {
+                    Some((_, rust, Type::List(item))) => {
+                        paging.item = (**item).clone();
+                        paging.items_field = rust.clone();
+                    }
+                    _ => fail(format!(
+                        "'{}' has no list property '{}'",
+                        page.name, paging.items_field
+                    )),
+                }
+                if !fields
+                    .iter()
+                    .any(|(json, _, ty)| *json == paging.next_link && *ty == Type::String)
+                {
+                    fail(format!("'{}' has no string property '{}'", page.name, paging.next_link));
                 }
             }
         }

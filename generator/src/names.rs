@@ -1,7 +1,7 @@
 //! The one place that turns spec names into Rust names: case conversion, keyword escaping and
 //! the rules for names that cannot become identifiers. Emitters never convert names themselves.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords that can be used as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
@@ -93,6 +93,11 @@ fn checked(converted: String, original: &str) -> Result<String, NameError> {
     } else {
         Ok(converted)
     }
+}
+
+/// A JSON-style name: `CreateRoomRequest` → `createRoomRequest`.
+pub fn lower_camel(spec_name: &str) -> String {
+    spec_name.to_lower_camel_case()
 }
 
 /// The name without a raw-identifier prefix, for building derived names (`with_type`).

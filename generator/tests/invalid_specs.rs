@@ -59,7 +59,7 @@ definitions:
     ));
     assert_eq!(
         e,
-        ["specs/rooms.yaml:12:5: definitions.Room: unknown field `propertes`, expected one of `description`, `properties`, `extends`, `enum`, `closed`, `examples`"]
+        ["specs/rooms.yaml:12:5: definitions.Room: unknown field `propertes`, expected one of `description`, `properties`, `extends`, `union`, `enum`, `closed`, `examples`"]
     );
 }
 
@@ -260,5 +260,22 @@ definitions:
             "specs/rooms.yaml:13:18: definitions.Room.properties.a.type: unknown type 'Strin' (did you mean 'string'?)",
             "specs/rooms.yaml:14:18: definitions.Room.properties.b.type: unknown type 'Boolean' (did you mean 'boolean'?)",
         ]
+    );
+}
+
+#[test]
+fn an_unquoted_comma_in_a_flow_mapping_gets_a_hint() {
+    let e = errors(&service(
+        "\
+definitions:
+  Room:
+    description: A room.
+    properties:
+      id: { type: string, description: The id, a number. }
+",
+    ));
+    assert_eq!(
+        e,
+        ["specs/rooms.yaml:13:48: definitions.Room.properties.id: unknown field `a number.`, expected one of `type`, `description`, `required`, `aliases` (a comma ends an unquoted value inside { }: put the value in quotes)"]
     );
 }

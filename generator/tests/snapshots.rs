@@ -65,14 +65,25 @@ fn events() {
 }
 
 #[test]
+fn paging() {
+    check("paging");
+}
+
+#[test]
+fn unions() {
+    check("unions");
+}
+
+#[test]
 fn output_is_byte_identical_across_runs() {
-    let sources: Vec<SpecSource> = ["enums", "objects", "extends", "clients", "events"]
-        .iter()
-        .map(|f| SpecSource {
-            name: format!("tests/fixtures/{f}.yaml"),
-            text: fs::read_to_string(fixtures().join(format!("{f}.yaml"))).unwrap(),
-        })
-        .collect();
+    let sources: Vec<SpecSource> =
+        ["enums", "objects", "extends", "clients", "events", "paging", "unions"]
+            .iter()
+            .map(|f| SpecSource {
+                name: format!("tests/fixtures/{f}.yaml"),
+                text: fs::read_to_string(fixtures().join(format!("{f}.yaml"))).unwrap(),
+            })
+            .collect();
     let first = generate(&sources).unwrap();
     let mut reversed = sources.clone();
     reversed.reverse();

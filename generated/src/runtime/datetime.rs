@@ -186,6 +186,35 @@ pub mod rfc3339 {
                 .transpose()
         }
     }
+
+    /// Serde helpers for a merge-patch field, `Nullable<OffsetDateTime>`; use with
+    /// `#[serde(default, skip_serializing_if = "Nullable::is_absent", with = "…")]`.
+    pub mod nullable {
+        use crate::runtime::nullable::Nullable;
+        use serde::{Deserialize, Deserializer, Serializer};
+        use time::OffsetDateTime;
+
+        /// Writes `null` or the RFC 3339 text.
+        pub fn serialize<S: Serializer>(
+            value: &Nullable<OffsetDateTime>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Nullable::Value(value) => super::serialize(value, serializer),
+                Nullable::Absent | Nullable::Null => serializer.serialize_none(),
+            }
+        }
+
+        /// Reads `null` as `Null` and a string as an RFC 3339 date-time.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Nullable<OffsetDateTime>, D::Error> {
+            match Option::<std::borrow::Cow<'de, str>>::deserialize(deserializer)? {
+                None => Ok(Nullable::Null),
+                Some(text) => super::parse(&text).map(Nullable::Value).map_err(serde::de::Error::custom),
+            }
+        }
+    }
 }
 
 /// RFC 1123 (IMF-fixdate) timestamps, as used in HTTP headers.

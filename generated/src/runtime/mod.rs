@@ -13,7 +13,9 @@ pub mod error;
 pub mod events;
 pub mod hmac;
 pub mod identifier;
+pub mod nullable;
 pub mod number_or_string;
+pub mod paging;
 pub mod repeatability;
 
 pub use client::{Auth, ClientCore, PathPart};

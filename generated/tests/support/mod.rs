@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod openapi;
 pub mod wire;
 
 use serde::de::DeserializeOwned;
@@ -72,5 +73,21 @@ pub fn first_difference(expected: &Value, actual: &Value, path: &str) -> Option<
             (a.as_f64() != b.as_f64()).then(|| format!("different numbers at {path}: {a} vs {b}"))
         }
         (a, b) => (a != b).then(|| format!("different values at {path}: {a} vs {b}")),
+    }
+}
+
+/// `json` with the top-level keys renamed from each `(old, new)` pair: a documented body that
+/// uses a property's older name, compared with what the model writes.
+pub fn rename_keys(json: Value, renames: &[(&str, &str)]) -> Value {
+    match json {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| match renames.iter().find(|(old, _)| *old == k) {
+                    Some((_, new)) => ((*new).to_owned(), v),
+                    None => (k, v),
+                })
+                .collect(),
+        ),
+        other => other,
     }
 }

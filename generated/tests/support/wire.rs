@@ -92,3 +92,39 @@ impl Match for JsonBody {
         super::same_json(&self.0, &actual)
     }
 }
+
+/// A piece of an expected request path.
+pub enum PathPiece<'a> {
+    /// Text from the path template.
+    Literal(&'static str),
+    /// A parameter value, percent-encoded on the wire.
+    Param(&'a str),
+}
+
+/// The path a request must carry: parameter values percent-encoded except for the RFC 3986
+/// unreserved characters. Written independently of the runtime's encoder on purpose.
+pub fn expected_path(pieces: &[PathPiece<'_>]) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            PathPiece::Literal(text) => out.push_str(text),
+            PathPiece::Param(value) => {
+                for byte in value.bytes() {
+                    if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+                        out.push(byte as char);
+                    } else {
+                        out.push_str(&format!("%{byte:02X}"));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+impl JsonBody {
+    /// Expects `value`.
+    pub fn value(value: Value) -> Self {
+        Self(value)
+    }
+}

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::{doc, ident, type_tokens};
 use crate::ir::{
-    AuthScheme, Client, HttpMethod, Module, Operation, Parameter, ParameterLocation, PathPart,
+    AuthScheme, Client, HttpMethod, Ir, Module, Operation, Parameter, ParameterLocation, PathPart,
     Repeatability, Type,
 };
 
@@ -292,7 +292,13 @@ fn operation_method(op: &Operation) -> TokenStream {
         PathPart::Literal(text) => quote! { crate::runtime::client::PathPart::Literal(#text) },
         PathPart::Parameter(name) => {
             let n = ident(name);
-            quote! { crate::runtime::client::PathPart::Param(&#n) }
+            // String parameters are `&str` already; others were turned into a `String` above.
+            let is_str = op.parameters.iter().any(|p| &p.name == name && p.ty == Type::String);
+            if is_str {
+                quote! { crate::runtime::client::PathPart::Param(#n) }
+            } else {
+                quote! { crate::runtime::client::PathPart::Param(&#n) }
+            }
         }
         PathPart::Scope(name) => {
             let n = ident(name);
@@ -345,8 +351,10 @@ fn operation_method(op: &Operation) -> TokenStream {
     };
     let set_body = op.body.as_ref().map(|b| {
         let n = ident(&b.name);
+        let content_type =
+            if b.merge_patch { "application/merge-patch+json" } else { "application/json" };
         quote! {
-            request.insert_header("content-type", "application/json");
+            request.insert_header("content-type", #content_type);
             request.set_json(#n)?;
         }
     });
@@ -379,6 +387,69 @@ fn operation_method(op: &Operation) -> TokenStream {
             let text = to_text(&p.ty, quote! { value });
             quote! { let #n = { let value = &#n; ::std::string::String::from(#text) }; }
         });
+    if let Some(paging) = &op.paging {
+        let page = op.ok_body.as_ref().map(type_tokens).unwrap_or_else(|| quote! { () });
+        let next_link = &paging.next_link;
+        let collect_headers: Vec<TokenStream> = op
+            .parameters
+            .iter()
+            .filter(|p| p.location == ParameterLocation::Header)
+            .map(|p| {
+                let wire = p.wire_name.to_ascii_lowercase();
+                let n = ident(&p.name);
+                let text = to_text(&p.ty, quote! { value });
+                if p.required {
+                    quote! { { let value = &#n; headers.push((#wire, ::std::string::String::from(#text))); } }
+                } else {
+                    quote! {
+                        if let ::std::option::Option::Some(value) = &options.#n {
+                            headers.push((#wire, ::std::string::String::from(#text)));
+                        }
+                    }
+                }
+            })
+            .collect();
+        let headers_decl = if collect_headers.is_empty() {
+            quote! { let headers: [(&'static str, ::std::string::String); 0] = []; }
+        } else {
+            quote! { let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new(); }
+        };
+        let url_mut = if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) {
+            quote! { mut }
+        } else {
+            quote! {}
+        };
+        return quote! {
+            #doc
+            ///
+            /// The pager yields the items of every page, following each page's next link; use
+            /// `into_pages()` to see the pages themselves.
+            pub fn #method(
+                &self,
+                #(#args)*
+                options: ::std::option::Option<#options<'_>>,
+            ) -> ::azure_core::Result<::azure_core::http::Pager<#page>> {
+                let options = options.unwrap_or_default();
+                #(#path_texts)*
+                let #url_mut url = self.core.url(&[#(#path_parts),*])?;
+                #(#query)*
+                #headers_decl
+                #(#collect_headers)*
+                ::std::result::Result::Ok(crate::runtime::paging::pager(
+                    self.core.clone(),
+                    url,
+                    move |request| {
+                        request.insert_header("accept", "application/json");
+                        for (name, value) in &headers {
+                            request.insert_header(*name, value.clone());
+                        }
+                    },
+                    |raw| crate::runtime::paging::next_link_field(raw, #next_link),
+                    options.method_options.context.into_owned(),
+                ))
+            }
+        };
+    }
     let returns = response_type(op);
     let url_mut = if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) {
         quote! { mut }
@@ -471,4 +542,40 @@ fn headers_trait(client: &Client, op: &Operation) -> Option<TokenStream> {
             #(#impls)*
         }
     })
+}
+
+/// `azure_core`'s `Page` for every struct of `module` that some paging operation returns, so its
+/// pager can yield the items.
+pub fn page_impls(ir: &Ir, module: &Module) -> Vec<TokenStream> {
+    let mut done = std::collections::BTreeSet::new();
+    let mut impls = Vec::new();
+    let operations =
+        ir.modules.iter().flat_map(|m| m.clients.iter()).flat_map(|c| c.operations.iter());
+    for op in operations {
+        let (Some(paging), Some(Type::Named(page))) = (&op.paging, &op.ok_body) else { continue };
+        if page.module != module.name || !done.insert(page.name.clone()) {
+            continue;
+        }
+        let Some(s) = module.structs.iter().find(|s| s.name == page.name) else { continue };
+        let Some(field) = s.fields.iter().find(|f| f.name == paging.items_field) else { continue };
+        let name = format_ident!("{}", page.name);
+        let items = ident(&field.name);
+        let item = type_tokens(&paging.item);
+        let value = if field.required {
+            quote! { self.#items }
+        } else {
+            quote! { self.#items.unwrap_or_default() }
+        };
+        impls.push(quote! {
+            #[::async_trait::async_trait]
+            impl ::azure_core::http::pager::Page for #name {
+                type Item = #item;
+                type IntoIter = ::std::vec::IntoIter<#item>;
+                async fn into_items(self) -> ::azure_core::Result<Self::IntoIter> {
+                    ::std::result::Result::Ok(#value.into_iter())
+                }
+            }
+        });
+    }
+    impls
 }

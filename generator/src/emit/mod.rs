@@ -20,7 +20,7 @@ pub fn emit(ir: &Ir) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     files.insert("src/lib.rs".to_owned(), lib_rs(ir));
     for module in &ir.modules {
-        files.insert(format!("src/{}.rs", module.name), module_rs(module));
+        files.insert(format!("src/{}.rs", module.name), module_rs(ir, module));
     }
     if let Some(tests) = examples::tests_rs(ir) {
         files.insert("tests/examples.rs".to_owned(), tests);
@@ -52,8 +52,9 @@ fn lib_rs(ir: &Ir) -> String {
     format_file("every spec in specs/", tokens)
 }
 
-fn module_rs(module: &Module) -> String {
+fn module_rs(ir: &Ir, module: &Module) -> String {
     let structs = module.structs.iter().map(models::struct_tokens);
+    let pages = clients::page_impls(ir, module);
     let enums = module.enums.iter().map(models::enum_tokens);
     let clients = module.clients.iter().map(|c| clients::client_tokens(c, module));
     let events = module.event_sets.iter().map(events::event_set_tokens);
@@ -64,6 +65,7 @@ fn module_rs(module: &Module) -> String {
         #(#structs)*
         #(#enums)*
         #(#events)*
+        #(#pages)*
     };
     format_file(&module.spec_file, tokens)
 }
@@ -163,6 +165,12 @@ fn type_tokens(ty: &Type) -> TokenStream {
         Type::Map(inner) => {
             let inner = type_tokens(inner);
             quote! { ::std::collections::BTreeMap<::std::string::String, #inner> }
+        }
+        // Inside a list or map, `null` and a value are the only choices; as a field,
+        // `models::field_tokens` uses `Nullable<T>` for the third, absent.
+        Type::Nullable(inner) => {
+            let inner = type_tokens(inner);
+            quote! { ::std::option::Option<#inner> }
         }
         Type::Named(n) => {
             let module = ident(&n.module);

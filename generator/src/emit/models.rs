@@ -4,16 +4,19 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, ident, serde_with, type_tokens};
-use crate::ir::{Enum, Field, Struct, Type};
+use crate::ir::{Enum, Field, Struct, Type, Union, UnionVariant};
 use crate::names;
 
 /// A struct with serde derives, a constructor taking the required fields and a `with_` method
 /// per optional field.
 pub fn struct_tokens(s: &Struct) -> TokenStream {
+    if let Some(union) = &s.union {
+        return union_tokens(s, union);
+    }
     let name = format_ident!("{}", s.name);
     let doc = doc(&s.description);
     let fields = s.fields.iter().map(field_tokens);
-    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let required: Vec<&Field> = s.fields.iter().filter(|f| is_required(f)).collect();
     let params = required.iter().map(|f| {
         let n = ident(&f.name);
         let ty = constructor_param_type(&f.ty);
@@ -21,7 +24,9 @@ pub fn struct_tokens(s: &Struct) -> TokenStream {
     });
     let inits = s.fields.iter().map(|f| {
         let n = ident(&f.name);
-        if !f.required {
+        if matches!(f.ty, Type::Nullable(_)) {
+            quote! { #n: crate::runtime::nullable::Nullable::Absent }
+        } else if !f.required {
             quote! { #n: ::std::option::Option::None }
         } else if f.ty == Type::String || f.boxed {
             let value = constructor_value(f, quote! { #n });
@@ -43,21 +48,7 @@ pub fn struct_tokens(s: &Struct) -> TokenStream {
             s.name
         )
     };
-    let withs = s.fields.iter().filter(|f| !f.required).map(|f| {
-        let n = ident(&f.name);
-        let method = format_ident!("with_{}", names::unraw(&f.name));
-        let ty = constructor_param_type(&f.ty);
-        let value = constructor_value(f, quote! { value });
-        let doc = format!(" Sets `{}`.", names::unraw(&f.name));
-        quote! {
-            #[doc = #doc]
-            #[must_use]
-            pub fn #method(mut self, value: #ty) -> Self {
-                self.#n = ::std::option::Option::Some(#value);
-                self
-            }
-        }
-    });
+    let withs = s.fields.iter().filter(|f| !is_required(f)).map(with_method);
     let default_impl = if required.is_empty() {
         quote! {
             impl ::std::default::Default for #name {
@@ -90,6 +81,40 @@ pub fn struct_tokens(s: &Struct) -> TokenStream {
     }
 }
 
+fn is_required(f: &Field) -> bool {
+    f.required && !matches!(f.ty, Type::Nullable(_))
+}
+
+/// `with_<field>`: sets an optional field; a nullable one takes a value or `Nullable::Null`.
+fn with_method(f: &Field) -> TokenStream {
+    let n = ident(&f.name);
+    let method = format_ident!("with_{}", names::unraw(&f.name));
+    let doc = format!(" Sets `{}`.", names::unraw(&f.name));
+    if let Type::Nullable(inner) = &f.ty {
+        let inner = type_tokens(inner);
+        return quote! {
+            #[doc = #doc]
+            ///
+            /// Pass a value to set it, or `Nullable::Null` to remove the stored value.
+            #[must_use]
+            pub fn #method(mut self, value: impl ::std::convert::Into<crate::runtime::nullable::Nullable<#inner>>) -> Self {
+                self.#n = value.into();
+                self
+            }
+        };
+    }
+    let ty = constructor_param_type(&f.ty);
+    let value = constructor_value(f, quote! { value });
+    quote! {
+        #[doc = #doc]
+        #[must_use]
+        pub fn #method(mut self, value: #ty) -> Self {
+            self.#n = ::std::option::Option::Some(#value);
+            self
+        }
+    }
+}
+
 fn field_tokens(f: &Field) -> TokenStream {
     let name = ident(&f.name);
     let doc = doc(&f.description);
@@ -102,6 +127,18 @@ fn field_tokens(f: &Field) -> TokenStream {
         inner
     };
     let with = serde_with(&f.ty);
+    if let Type::Nullable(inner) = &f.ty {
+        let inner_ty = type_tokens(inner);
+        let with = serde_with(inner).map(|w| {
+            let w = format!("{w}::nullable");
+            quote! { with = #w, }
+        });
+        return quote! {
+            #doc
+            #[serde(rename = #json, #(#aliases)* default, skip_serializing_if = "crate::runtime::nullable::Nullable::is_absent", #with)]
+            pub #name: crate::runtime::nullable::Nullable<#inner_ty>,
+        };
+    }
     let (ty, attrs) = if f.required {
         let with = with.map(|w| quote! { with = #w, });
         (inner, quote! { #with })
@@ -258,5 +295,206 @@ pub fn enum_tokens(e: &Enum) -> TokenStream {
                 #deserialize_body
             }
         }
+    }
+}
+
+/// A kind-tagged object: the shared fields plus a `kind` enum holding the one payload its
+/// discriminator names. JSON goes through a private wire struct with every property optional,
+/// so a discriminator and a payload that disagree can be read (and reported) but never built.
+fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
+    let name = format_ident!("{}", s.name);
+    let kind = format_ident!("{}", union.kind_enum);
+    let wire = format_ident!("{}Wire", s.name);
+    let struct_doc = doc(&s.description);
+    let kind_doc = format!(" Which kind of `{}` this is, with its payload.", s.name);
+    let discriminator = &union.discriminator;
+    let fields = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let doc = doc(&f.description);
+        let ty = plain_field_type(f);
+        quote! { #doc pub #n: #ty, }
+    });
+    let wire_fields = s.fields.iter().map(field_tokens);
+    let payload_fields = union.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.wire_field);
+        let json = &v.property;
+        let ty = type_tokens(&v.ty);
+        quote! {
+            #[serde(rename = #json, default, skip_serializing_if = "::std::option::Option::is_none")]
+            #n: ::std::option::Option<#ty>,
+        }
+    });
+    let payload_ident = |v: &UnionVariant| format_ident!("{}", v.wire_field);
+    let variants = union.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        let ty = type_tokens(&v.ty);
+        let doc = doc(&format!("`{}` = `{}`: {}", discriminator, v.value, v.description));
+        quote! { #doc #n(#ty), }
+    });
+    let kind_names = union.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        let value = &v.value;
+        quote! { Self::#n(_) => #value, }
+    });
+    let to_wire = union.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        let payload = payload_ident(v);
+        quote! { #kind::#n(value) => wire.#payload = ::std::option::Option::Some(value.clone()), }
+    });
+    let from_known = union.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        let value = &v.value;
+        let payload = payload_ident(v);
+        let missing = format!("missing field `{}` for {} `{}`", v.property, discriminator, v.value);
+        quote! {
+            #value => match wire.#payload.take() {
+                ::std::option::Option::Some(payload) => #kind::#n(payload),
+                ::std::option::Option::None => return ::std::result::Result::Err(::serde::de::Error::custom(#missing)),
+            },
+        }
+    });
+    let infer = union.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        let payload = payload_ident(v);
+        quote! {
+            if let ::std::option::Option::Some(payload) = wire.#payload.take() {
+                found.push(#kind::#n(payload));
+            }
+        }
+    });
+    let no_kind = format!("missing field `{discriminator}` and no payload to infer it from");
+    let two_kinds = format!("missing field `{discriminator}` and more than one payload");
+    let field_moves = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        quote! { #n: wire.#n, }
+    });
+    let field_copies = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        quote! { #n: self.#n.clone(), }
+    });
+    let payload_nones = union.variants.iter().map(|v| {
+        let payload = payload_ident(v);
+        quote! { #payload: ::std::option::Option::None, }
+    });
+    let params = s.fields.iter().filter(|f| is_required(f)).map(|f| {
+        let n = ident(&f.name);
+        let ty = constructor_param_type(&f.ty);
+        quote! { #n: #ty }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        if matches!(f.ty, Type::Nullable(_)) {
+            quote! { #n: crate::runtime::nullable::Nullable::Absent }
+        } else if !f.required {
+            quote! { #n: ::std::option::Option::None }
+        } else {
+            let value = constructor_value(f, quote! { #n });
+            quote! { #n: #value }
+        }
+    });
+    let withs = s.fields.iter().filter(|f| !is_required(f)).map(with_method);
+    let new_doc =
+        format!(" Creates a `{}` of the given kind; optional fields start unset.", s.name);
+    quote! {
+        #struct_doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            #[doc = #kind_doc]
+            pub kind: #kind,
+        }
+
+        #[doc = #kind_doc]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #kind {
+            #(#variants)*
+            /// A kind this version of the crate does not know, kept as sent (its payload is not).
+            Unknown(::std::string::String),
+        }
+
+        impl #kind {
+            /// The discriminator value of this kind.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#kind_names)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl #name {
+            #[doc = #new_doc]
+            #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+            pub fn new(kind: #kind, #(#params),*) -> Self {
+                Self { #(#inits,)* kind }
+            }
+            #(#withs)*
+        }
+
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        struct #wire {
+            #[serde(rename = #discriminator, default, skip_serializing_if = "::std::option::Option::is_none")]
+            kind: ::std::option::Option<::std::string::String>,
+            #(#wire_fields)*
+            #(#payload_fields)*
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut wire = #wire {
+                    kind: ::std::option::Option::Some(self.kind.as_str().to_owned()),
+                    #(#field_copies)*
+                    #(#payload_nones)*
+                };
+                match &self.kind {
+                    #(#to_wire)*
+                    #kind::Unknown(_) => {}
+                }
+                wire.serialize(serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let mut wire = #wire::deserialize(deserializer)?;
+                let kind = match wire.kind.take() {
+                    ::std::option::Option::Some(kind) => match kind.as_str() {
+                        #(#from_known)*
+                        _ => #kind::Unknown(kind),
+                    },
+                    ::std::option::Option::None => {
+                        let mut found = ::std::vec::Vec::new();
+                        #(#infer)*
+                        match found.len() {
+                            0 => return ::std::result::Result::Err(::serde::de::Error::custom(#no_kind)),
+                            1 => found.remove(0),
+                            _ => return ::std::result::Result::Err(::serde::de::Error::custom(#two_kinds)),
+                        }
+                    }
+                };
+                ::std::result::Result::Ok(Self { #(#field_moves)* kind })
+            }
+        }
+    }
+}
+
+/// The Rust type of a field as declared in a struct.
+fn plain_field_type(f: &Field) -> TokenStream {
+    if let Type::Nullable(inner) = &f.ty {
+        let inner = type_tokens(inner);
+        return quote! { crate::runtime::nullable::Nullable<#inner> };
+    }
+    let inner = type_tokens(&f.ty);
+    let inner = if f.boxed {
+        quote! { ::std::boxed::Box<#inner> }
+    } else {
+        inner
+    };
+    if f.required {
+        inner
+    } else {
+        quote! { ::std::option::Option<#inner> }
     }
 }

@@ -44,6 +44,9 @@ fn example_test(
     op: &Operation,
     ex: &OperationExample,
 ) -> TokenStream {
+    if let Some(file) = &ex.file {
+        return file_example_test(module, client, op, ex, file);
+    }
     let gate = feature_gate(module);
     let fn_name = format_ident!(
         "{}_{}_{}_{}",
@@ -277,4 +280,191 @@ fn literal_value(ty: &Type, value: Option<serde_json::Value>) -> TokenStream {
 
 fn public_type(ty: &Type) -> TokenStream {
     super::examples::public_type(ty)
+}
+
+/// A test that reads an OpenAPI example file when it runs and, for each documented status,
+/// expects the documented request and parses the documented response.
+fn file_example_test(
+    module: &Module,
+    client: &Client,
+    op: &Operation,
+    ex: &OperationExample,
+    file: &str,
+) -> TokenStream {
+    let gate = feature_gate(module);
+    let fn_name =
+        format_ident!("{}_{}_{}", module.name, names::unraw(&op.method_name), ex.test_name);
+    let module_ident = ident(&module.name);
+    let top = top_client(module, client);
+    let top_name = format_ident!("{}", top.name);
+    let top_options = format_ident!("{}", top.options_name);
+    let op_options = format_ident!("{}", op.options_name);
+    let api_version = top.api_version.clone().unwrap_or_default();
+    let method = http_method(op);
+    let token_only = top.auth.iter().all(|a| *a == AuthScheme::UserToken);
+    let credential = if token_only {
+        quote! { support::wire::user_token() }
+    } else {
+        quote! { support::wire::access_key() }
+    };
+    let auth_check = if token_only {
+        quote! { .and(wiremock::matchers::header("authorization", support::wire::USER_TOKEN_HEADER)) }
+    } else {
+        quote! { .and(support::wire::ValidHmacSignature) }
+    };
+    let wire_of = |rust: &str| {
+        op.parameters
+            .iter()
+            .chain(client.scope.iter())
+            .find(|p| p.name == rust)
+            .map(|p| p.wire_name.clone())
+            .unwrap_or_default()
+    };
+    let pieces = op.path.iter().map(|part| match part {
+        PathPart::Literal(text) => quote! { support::wire::PathPiece::Literal(#text) },
+        PathPart::Parameter(name) | PathPart::Scope(name) => {
+            let wire = wire_of(name);
+            quote! { support::wire::PathPiece::Param(&example.string(#wire)) }
+        }
+    });
+    let query_names: Vec<&str> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == crate::ir::ParameterLocation::Query)
+        .map(|p| p.wire_name.as_str())
+        .collect();
+    let body_check = op.body.as_ref().map(|b| {
+        let content_type =
+            if b.merge_patch { "application/merge-patch+json" } else { "application/json" };
+        let parameter = &b.example_parameter;
+        // A documented request may use a property's older name, which the model reads as an
+        // alias but always writes under its main name.
+        let renames = body_aliases(module, &b.ty).into_iter().map(|(alias, main)| quote! { (#alias, #main) });
+        quote! {
+            let mock = mock
+                .and(wiremock::matchers::header("content-type", #content_type))
+                .and(support::wire::JsonBody::value(support::rename_keys(example.json(#parameter), &[#(#renames),*])));
+        }
+    });
+    let mut call = quote! { client };
+    if client.parent.is_some() {
+        let accessor = format_ident!("{}", client.accessor);
+        let values = client.scope.iter().map(|p| {
+            let wire = &p.wire_name;
+            quote! { example.string(#wire) }
+        });
+        call = quote! { #call.#accessor(#(#values),*) };
+    }
+    let positional = op.parameters.iter().filter(|p| p.required).map(|p| {
+        let wire = &p.wire_name;
+        if p.ty == Type::String {
+            quote! { &example.string(#wire) }
+        } else {
+            let ty = public_type(&p.ty);
+            quote! { example.value::<#ty>(#wire) }
+        }
+    });
+    let optional = op.parameters.iter().filter(|p| !p.required).map(|p| {
+        let wire = &p.wire_name;
+        let n = ident(&p.name);
+        quote! { options.#n = example.optional(#wire); }
+    });
+    let body_arg = op.body.as_ref().map(|b| {
+        let parameter = &b.example_parameter;
+        let ty = public_type(&b.ty);
+        quote! { &example.value::<#ty>(#parameter), }
+    });
+    let method_ident = ident(&op.method_name);
+    let call = if op.paging.is_some() {
+        quote! {
+            {
+                use futures::StreamExt as _;
+                let pager = #call.#method_ident(#(#positional,)* Some(options)).expect("the pager builds");
+                // Only the documented page: its next link points at the real service.
+                pager.into_pages().next().await.expect("a first page")
+            }
+        }
+    } else {
+        quote! { #call.#method_ident(#(#positional,)* #body_arg Some(options)).await }
+    };
+    let model_check = if op.ok_body.is_some() {
+        quote! {
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(body, &serde_json::to_value(&model).expect("the model serializes"), "$");
+            }
+        }
+    } else {
+        quote! { let _ = result; }
+    };
+    let doc = format!(
+        " `{}` example \"{}\" from `{file}`, every documented status.",
+        op.spec_name, ex.title
+    );
+    quote! {
+        #gate
+        #[doc = #doc]
+        #[tokio::test]
+        async fn #fn_name() {
+            let example = support::openapi::Example::load(#file);
+            for response in example.responses() {
+                let server = wiremock::MockServer::start().await;
+                let mut mock = wiremock::Mock::given(wiremock::matchers::method(#method))
+                    .and(wiremock::matchers::path(support::wire::expected_path(&[#(#pieces),*])))
+                    .and(wiremock::matchers::query_param("api-version", #api_version))
+                    .and(wiremock::matchers::header("accept", "application/json"))
+                    #auth_check;
+                for (name, value) in example.texts(&[#(#query_names),*]) {
+                    mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+                }
+                #body_check
+                mock.respond_with(response.template()).expect(1).mount(&server).await;
+                let client_options = azure_communication::#module_ident::#top_options {
+                    client_options: support::wire::no_retries(),
+                    ..Default::default()
+                };
+                let client = azure_communication::#module_ident::#top_name::new(&server.uri(), #credential, Some(client_options))
+                    .expect("the client builds");
+                #[allow(unused_mut)]
+                let mut options = azure_communication::#module_ident::#op_options::default();
+                #(#optional)*
+                let result = #call;
+                if response.is_success() {
+                    let result = result.unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+                    assert_eq!(u16::from(result.status()), response.status);
+                    #model_check
+                } else {
+                    let error = result.expect_err("the documented response is an error");
+                    let service_error = azure_communication::runtime::error::ServiceError::from_error(&error)
+                        .expect("the error carries the service's answer");
+                    assert_eq!(u16::from(service_error.status()), response.status);
+                    if let Some(code) = response.body.as_ref().and_then(|b| b.pointer("/error/code")).and_then(|c| c.as_str()) {
+                        assert_eq!(service_error.code(), Some(code));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn http_method(op: &Operation) -> &'static str {
+    match op.method {
+        HttpMethod::Get => "GET",
+        HttpMethod::Put => "PUT",
+        HttpMethod::Post => "POST",
+        HttpMethod::Patch => "PATCH",
+        HttpMethod::Delete => "DELETE",
+    }
+}
+
+/// `(alias, main name)` of every aliased property of a body type defined in `module`.
+fn body_aliases(module: &Module, ty: &Type) -> Vec<(String, String)> {
+    let Type::Named(named) = ty else { return Vec::new() };
+    module
+        .structs
+        .iter()
+        .filter(|s| named.module == module.name && s.name == named.name)
+        .flat_map(|s| s.fields.iter())
+        .flat_map(|f| f.aliases.iter().map(|a| (a.clone(), f.json_name.clone())))
+        .collect()
 }

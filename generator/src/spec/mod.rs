@@ -97,6 +97,8 @@ pub struct Operation {
     pub repeatability: Repeatability,
     /// Request body.
     pub body: Option<Body>,
+    /// How a list operation pages.
+    pub paging: Option<Paging>,
     /// Success responses by status.
     pub responses: BTreeMap<u16, Response>,
     /// Body type of error responses.
@@ -176,13 +178,27 @@ pub enum Body {
 
 /// The long form of a request body.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DescribedBody {
     /// Body type.
     #[serde(rename = "type")]
     pub ty: String,
     /// Doc comment of the body argument.
     pub description: String,
+    /// Media type: `application/json` (default) or `application/merge-patch+json`.
+    pub content_type: Option<String>,
+    /// The body's parameter name in OpenAPI example files.
+    pub parameter: Option<String>,
+}
+
+/// How a list operation pages.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Paging {
+    /// The list property of the page holding its items.
+    pub items: String,
+    /// The string property holding the next page's URL.
+    pub next_link: String,
 }
 
 /// A success response.
@@ -209,15 +225,17 @@ pub struct ResponseHeader {
     pub description: String,
 }
 
-/// A documented request/response pair.
+/// A documented request/response pair, written out or in an OpenAPI example file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperationExample {
+    /// An OpenAPI example file, relative to the workspace root, read when the tests run.
+    pub file: Option<String>,
     /// The request.
     #[serde(default)]
     pub request: ExampleRequest,
     /// The response.
-    pub response: ExampleResponse,
+    pub response: Option<ExampleResponse>,
 }
 
 /// The request half of an example.
@@ -254,6 +272,8 @@ pub struct Definition {
     pub properties: Option<BTreeMap<String, Property>>,
     /// Object: the definition whose properties come first.
     pub extends: Option<String>,
+    /// Object: the discriminator and the variants of a kind-tagged object.
+    pub union: Option<Union>,
     /// Enum: wire value → description.
     #[serde(rename = "enum")]
     pub values: Option<BTreeMap<String, String>>,
@@ -263,6 +283,29 @@ pub struct Definition {
     /// Example JSON values.
     #[serde(default)]
     pub examples: Vec<serde_json::Value>,
+}
+
+/// The variants of a kind-tagged object.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Union {
+    /// The JSON property naming the variant.
+    pub discriminator: String,
+    /// Discriminator value → variant.
+    pub variants: BTreeMap<String, UnionVariant>,
+}
+
+/// One variant of a kind-tagged object.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnionVariant {
+    /// The sibling property holding the variant's payload.
+    pub property: String,
+    /// The payload type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Doc comment.
+    pub description: String,
 }
 
 /// A property of an object.
@@ -355,6 +398,14 @@ fn structure_error(file: &str, error: &serde_yaml::Error) -> Diagnostic {
     let (path, message) = match text.split_once(": ") {
         Some((path, message)) if !path.contains(' ') => (path.to_owned(), message.to_owned()),
         _ => (String::new(), text),
+    };
+    let message = match message.strip_prefix("unknown field `") {
+        // `{ description: Set, clear or keep }` ends the value at the comma and reads the rest
+        // as a key: say so rather than leave the author puzzling over a sentence-shaped key.
+        Some(rest) if rest.split('`').next().is_some_and(|key| key.contains(' ')) => format!(
+            "{message} (a comma ends an unquoted value inside {{ }}: put the value in quotes)"
+        ),
+        _ => message,
     };
     Diagnostic { file: file.to_owned(), position, path, message }
 }
