@@ -136,7 +136,6 @@ async fn callautomation_create_call_create_an_outbound_call_201() {
         .await;
     let response = result.expect("the documented response is a success");
     assert_eq!(u16::from(response.status()), 201u16);
-    use azure_communication::callautomation::CreateCallHeaders;
     let model = response.into_model().expect("the documented response parses");
     support::assert_same_json(
         &serde_json::from_str(
@@ -219,8 +218,9 @@ async fn callautomation_create_call_create_an_outbound_call_open_api_example() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::callautomation::CreateCallOptions::default();
+        let options = azure_communication::callautomation::CreateCallOptions {
+            ..Default::default()
+        };
         let result = client
             .create_call(
                 &example
@@ -309,8 +309,9 @@ async fn callautomation_add_participant_add_participants_to_the_call() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::callautomation::AddParticipantOptions::default();
+        let options = azure_communication::callautomation::AddParticipantOptions {
+            ..Default::default()
+        };
         let result = client
             .call_connection_client(example.string("callConnectionId"))
             .add_participant(
@@ -392,8 +393,9 @@ async fn callautomation_get_call_get_call_connection() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::callautomation::GetCallOptions::default();
+        let options = azure_communication::callautomation::GetCallOptions {
+            ..Default::default()
+        };
         let result = client
             .call_connection_client(example.string("callConnectionId"))
             .get_call(Some(options))
@@ -470,8 +472,9 @@ async fn callautomation_get_participants_get_participants_from_a_call() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::callautomation::GetParticipantsOptions::default();
+        let options = azure_communication::callautomation::GetParticipantsOptions {
+            ..Default::default()
+        };
         let result = client
             .call_connection_client(example.string("callConnectionId"))
             .get_participants(Some(options))
@@ -752,8 +755,9 @@ async fn chat_create_chat_thread_create_chat_thread_open_api_example() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::CreateChatThreadOptions::default();
+        let options = azure_communication::chat::CreateChatThreadOptions {
+            ..Default::default()
+        };
         let result = client
             .create_chat_thread(
                 &example
@@ -839,8 +843,9 @@ async fn chat_create_chat_thread_create_chat_thread_with_repeatability_request_i
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::CreateChatThreadOptions::default();
+        let options = azure_communication::chat::CreateChatThreadOptions {
+            ..Default::default()
+        };
         let result = client
             .create_chat_thread(
                 &example
@@ -924,8 +929,9 @@ async fn chat_delete_chat_thread_delete_chat_thread() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::DeleteChatThreadOptions::default();
+        let options = azure_communication::chat::DeleteChatThreadOptions {
+            ..Default::default()
+        };
         let result = client
             .delete_chat_thread(&example.string("chatThreadId"), Some(options))
             .await;
@@ -991,10 +997,11 @@ async fn chat_list_chat_threads_get_threads_with_pagination_max_page_size() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::ListChatThreadsOptions::default();
-        options.max_page_size = example.optional("maxPageSize");
-        options.start_time = example.optional("startTime");
+        let options = azure_communication::chat::ListChatThreadsOptions {
+            max_page_size: example.optional("maxPageSize"),
+            start_time: example.optional("startTime"),
+            ..Default::default()
+        };
         let result = {
             use futures::StreamExt as _;
             let pager = client
@@ -1084,8 +1091,9 @@ async fn chat_add_chat_participants_add_participants() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::AddChatParticipantsOptions::default();
+        let options = azure_communication::chat::AddChatParticipantsOptions {
+            ..Default::default()
+        };
         let result = client
             .chat_thread_client(example.string("chatThreadId"))
             .add_chat_participants(
@@ -1174,8 +1182,9 @@ async fn chat_delete_chat_message_delete_message() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::DeleteChatMessageOptions::default();
+        let options = azure_communication::chat::DeleteChatMessageOptions {
+            ..Default::default()
+        };
         let result = client
             .chat_thread_client(example.string("chatThreadId"))
             .delete_chat_message(&example.string("chatMessageId"), Some(options))
@@ -1251,8 +1260,9 @@ async fn chat_get_chat_message_get_message() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::GetChatMessageOptions::default();
+        let options = azure_communication::chat::GetChatMessageOptions {
+            ..Default::default()
+        };
         let result = client
             .chat_thread_client(example.string("chatThreadId"))
             .get_chat_message(&example.string("chatMessageId"), Some(options))
@@ -1331,8 +1341,9 @@ async fn chat_get_chat_thread_properties_get_chat_thread() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::GetChatThreadPropertiesOptions::default();
+        let options = azure_communication::chat::GetChatThreadPropertiesOptions {
+            ..Default::default()
+        };
         let result = client
             .chat_thread_client(example.string("chatThreadId"))
             .get_chat_thread_properties(Some(options))
@@ -1412,10 +1423,11 @@ async fn chat_list_chat_messages_get_messages_with_pagination_max_page_size() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::ListChatMessagesOptions::default();
-        options.max_page_size = example.optional("maxPageSize");
-        options.start_time = example.optional("startTime");
+        let options = azure_communication::chat::ListChatMessagesOptions {
+            max_page_size: example.optional("maxPageSize"),
+            start_time: example.optional("startTime"),
+            ..Default::default()
+        };
         let result = {
             use futures::StreamExt as _;
             let pager = client
@@ -1499,10 +1511,11 @@ async fn chat_list_chat_participants_get_participants_with_pagination_max_page_s
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::ListChatParticipantsOptions::default();
-        options.max_page_size = example.optional("maxPageSize");
-        options.skip = example.optional("skip");
+        let options = azure_communication::chat::ListChatParticipantsOptions {
+            max_page_size: example.optional("maxPageSize"),
+            skip: example.optional("skip"),
+            ..Default::default()
+        };
         let result = {
             use futures::StreamExt as _;
             let pager = client
@@ -1586,10 +1599,11 @@ async fn chat_list_chat_read_receipts_get_thread_read_receipts_with_pagination_m
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::ListChatReadReceiptsOptions::default();
-        options.max_page_size = example.optional("maxPageSize");
-        options.skip = example.optional("skip");
+        let options = azure_communication::chat::ListChatReadReceiptsOptions {
+            max_page_size: example.optional("maxPageSize"),
+            skip: example.optional("skip"),
+            ..Default::default()
+        };
         let result = {
             use futures::StreamExt as _;
             let pager = client
@@ -1683,8 +1697,9 @@ async fn chat_remove_chat_participant_remove_participant() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::RemoveChatParticipantOptions::default();
+        let options = azure_communication::chat::RemoveChatParticipantOptions {
+            ..Default::default()
+        };
         let result = client
             .chat_thread_client(example.string("chatThreadId"))
             .remove_chat_participant(
@@ -1770,8 +1785,9 @@ async fn chat_send_chat_message_send_message() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::SendChatMessageOptions::default();
+        let options = azure_communication::chat::SendChatMessageOptions {
+            ..Default::default()
+        };
         let result = client
             .chat_thread_client(example.string("chatThreadId"))
             .send_chat_message(
@@ -1913,8 +1929,9 @@ async fn chat_send_chat_read_receipt_send_read_receipt_open_api_example() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::SendChatReadReceiptOptions::default();
+        let options = azure_communication::chat::SendChatReadReceiptOptions {
+            ..Default::default()
+        };
         let result = client
             .chat_thread_client(example.string("chatThreadId"))
             .send_chat_read_receipt(
@@ -2263,8 +2280,9 @@ async fn chat_send_typing_notification_post_typing_event_to_a_thread() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::SendTypingNotificationOptions::default();
+        let options = azure_communication::chat::SendTypingNotificationOptions {
+            ..Default::default()
+        };
         let result = client
             .chat_thread_client(example.string("chatThreadId"))
             .send_typing_notification(
@@ -2358,8 +2376,9 @@ async fn chat_update_chat_message_update_message_content() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::UpdateChatMessageOptions::default();
+        let options = azure_communication::chat::UpdateChatMessageOptions {
+            ..Default::default()
+        };
         let result = client
             .chat_thread_client(example.string("chatThreadId"))
             .update_chat_message(
@@ -2450,8 +2469,9 @@ async fn chat_update_chat_thread_properties_update_chat_thread_topic() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::chat::UpdateChatThreadPropertiesOptions::default();
+        let options = azure_communication::chat::UpdateChatThreadPropertiesOptions {
+            ..Default::default()
+        };
         let result = client
             .chat_thread_client(example.string("chatThreadId"))
             .update_chat_thread_properties(
@@ -2566,7 +2586,6 @@ async fn rooms_create_room_create_a_new_meeting_room_201() {
         .await;
     let response = result.expect("the documented response is a success");
     assert_eq!(u16::from(response.status()), 201u16);
-    use azure_communication::rooms::CreateRoomHeaders;
     let model = response.into_model().expect("the documented response parses");
     support::assert_same_json(
         &serde_json::from_str(
@@ -2627,8 +2646,9 @@ async fn rooms_create_room_create_a_new_meeting_room_open_api_example() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::rooms::CreateRoomOptions::default();
+        let options = azure_communication::rooms::CreateRoomOptions {
+            ..Default::default()
+        };
         let result = client
             .create_room(
                 &example
@@ -2705,8 +2725,9 @@ async fn rooms_delete_room_delete_a_meeting_room() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::rooms::DeleteRoomOptions::default();
+        let options = azure_communication::rooms::DeleteRoomOptions {
+            ..Default::default()
+        };
         let result = client.delete_room(&example.string("roomId"), Some(options)).await;
         if response.is_success() {
             let result = result
@@ -2768,8 +2789,9 @@ async fn rooms_get_room_get_meeting_room() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::rooms::GetRoomOptions::default();
+        let options = azure_communication::rooms::GetRoomOptions {
+            ..Default::default()
+        };
         let result = client.get_room(&example.string("roomId"), Some(options)).await;
         if response.is_success() {
             let result = result
@@ -2839,8 +2861,9 @@ async fn rooms_list_participants_get_participants() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::rooms::ListParticipantsOptions::default();
+        let options = azure_communication::rooms::ListParticipantsOptions {
+            ..Default::default()
+        };
         let result = {
             use futures::StreamExt as _;
             let pager = client
@@ -2912,8 +2935,9 @@ async fn rooms_list_rooms_list_all_rooms() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::rooms::ListRoomsOptions::default();
+        let options = azure_communication::rooms::ListRoomsOptions {
+            ..Default::default()
+        };
         let result = {
             use futures::StreamExt as _;
             let pager = client.list_rooms(Some(options)).expect("the pager builds");
@@ -2999,8 +3023,9 @@ async fn rooms_update_participants_update_participants() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::rooms::UpdateParticipantsOptions::default();
+        let options = azure_communication::rooms::UpdateParticipantsOptions {
+            ..Default::default()
+        };
         let result = client
             .update_participants(
                 &example.string("roomId"),
@@ -3093,8 +3118,9 @@ async fn rooms_update_room_update_meeting_room_s_properties() {
                 Some(client_options),
             )
             .expect("the client builds");
-        #[allow(unused_mut)]
-        let mut options = azure_communication::rooms::UpdateRoomOptions::default();
+        let options = azure_communication::rooms::UpdateRoomOptions {
+            ..Default::default()
+        };
         let result = client
             .update_room(
                 &example.string("roomId"),

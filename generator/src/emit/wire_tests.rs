@@ -135,7 +135,7 @@ fn example_test(
             }
             _ => quote! {},
         };
-        let header_checks = op.headers_trait.as_ref().map(|t| {
+        let header_checks = op.headers_trait.as_ref().and_then(|t| {
             let trait_ident = format_ident!("{}", t);
             let checks = op
                 .responses
@@ -156,11 +156,14 @@ fn example_test(
                             Some(#expected.into()),
                         );
                     })
-                });
-            quote! {
-                use azure_communication::#module_ident::#trait_ident;
-                #(#checks)*
-            }
+                })
+                .collect::<Vec<_>>();
+            (!checks.is_empty()).then(|| {
+                quote! {
+                    use azure_communication::#module_ident::#trait_ident;
+                    #(#checks)*
+                }
+            })
         });
         quote! {
             let response = result.expect("the documented response is a success");
@@ -367,7 +370,7 @@ fn file_example_test(
     let optional = op.parameters.iter().filter(|p| !p.required).map(|p| {
         let wire = &p.wire_name;
         let n = ident(&p.name);
-        quote! { options.#n = example.optional(#wire); }
+        quote! { #n: example.optional(#wire), }
     });
     let body_arg = op.body.as_ref().map(|b| {
         let parameter = &b.example_parameter;
@@ -425,9 +428,10 @@ fn file_example_test(
                 };
                 let client = azure_communication::#module_ident::#top_name::new(&server.uri(), #credential, Some(client_options))
                     .expect("the client builds");
-                #[allow(unused_mut)]
-                let mut options = azure_communication::#module_ident::#op_options::default();
-                #(#optional)*
+                let options = azure_communication::#module_ident::#op_options {
+                    #(#optional)*
+                    ..Default::default()
+                };
                 let result = #call;
                 if response.is_success() {
                     let result = result.unwrap_or_else(|e| panic!("status {}: {e}", response.status));
