@@ -1914,11 +1914,17 @@ impl ::std::default::Default for CallDisconnected {
     }
 }
 /// The locator used for joining or taking action on a call.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CallLocator {
     /// Which kind of `CallLocator` this is, with its payload.
     pub kind: CallLocatorKind,
+    write_discriminator: bool,
+}
+impl ::std::cmp::PartialEq for CallLocator {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+    }
 }
 /// Which kind of `CallLocator` this is, with its payload.
 #[derive(Clone, Debug, PartialEq)]
@@ -1945,7 +1951,10 @@ impl CallLocator {
     /// Creates a `CallLocator` of the given kind; optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(kind: CallLocatorKind) -> Self {
-        Self { kind }
+        Self {
+            kind,
+            write_discriminator: true,
+        }
     }
 }
 #[derive(::serde::Serialize, ::serde::Deserialize)]
@@ -1975,7 +1984,7 @@ impl ::serde::Serialize for CallLocator {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut wire = CallLocatorWire {
-            kind: ::std::option::Option::Some(self.kind.as_str().to_owned()),
+            kind: self.write_discriminator.then(|| self.kind.as_str().to_owned()),
             payload_group_call_id: ::std::option::Option::None,
             payload_server_call_id: ::std::option::Option::None,
         };
@@ -1996,6 +2005,7 @@ impl<'de> ::serde::Deserialize<'de> for CallLocator {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut wire = CallLocatorWire::deserialize(deserializer)?;
+        let write_discriminator = wire.kind.is_some();
         let kind = match wire.kind.take() {
             ::std::option::Option::Some(kind) => {
                 match kind.as_str() {
@@ -2045,13 +2055,7 @@ impl<'de> ::serde::Deserialize<'de> for CallLocator {
                     found.push(CallLocatorKind::ServerCallLocator(payload));
                 }
                 match found.len() {
-                    0 => {
-                        return ::std::result::Result::Err(
-                            ::serde::de::Error::custom(
-                                "missing field `kind` and no payload to infer it from",
-                            ),
-                        );
-                    }
+                    0 => CallLocatorKind::Unknown(::std::string::String::new()),
                     1 => found.remove(0),
                     _ => {
                         return ::std::result::Result::Err(
@@ -2063,7 +2067,7 @@ impl<'de> ::serde::Deserialize<'de> for CallLocator {
                 }
             }
         };
-        ::std::result::Result::Ok(Self { kind })
+        ::std::result::Result::Ok(Self { kind, write_discriminator })
     }
 }
 /// The caller.
@@ -3063,13 +3067,19 @@ impl PlayRequest {
     }
 }
 /// The source of the audio to play.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct PlaySource {
     /// Defines the identifier to be used for caching related media.
     pub play_source_id: ::std::option::Option<::std::string::String>,
     /// Which kind of `PlaySource` this is, with its payload.
     pub kind: PlaySourceKind,
+    write_discriminator: bool,
+}
+impl ::std::cmp::PartialEq for PlaySource {
+    fn eq(&self, other: &Self) -> bool {
+        self.play_source_id == other.play_source_id && self.kind == other.kind
+    }
 }
 /// Which kind of `PlaySource` this is, with its payload.
 #[derive(Clone, Debug, PartialEq)]
@@ -3096,6 +3106,7 @@ impl PlaySource {
         Self {
             play_source_id: ::std::option::Option::None,
             kind,
+            write_discriminator: true,
         }
     }
     /// Sets `play_source_id`.
@@ -3136,7 +3147,7 @@ impl ::serde::Serialize for PlaySource {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut wire = PlaySourceWire {
-            kind: ::std::option::Option::Some(self.kind.as_str().to_owned()),
+            kind: self.write_discriminator.then(|| self.kind.as_str().to_owned()),
             play_source_id: self.play_source_id.clone(),
             payload_file_source: ::std::option::Option::None,
         };
@@ -3154,6 +3165,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut wire = PlaySourceWire::deserialize(deserializer)?;
+        let write_discriminator = wire.kind.is_some();
         let kind = match wire.kind.take() {
             ::std::option::Option::Some(kind) => {
                 match kind.as_str() {
@@ -3183,13 +3195,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
                     found.push(PlaySourceKind::File(payload));
                 }
                 match found.len() {
-                    0 => {
-                        return ::std::result::Result::Err(
-                            ::serde::de::Error::custom(
-                                "missing field `sourceType` and no payload to infer it from",
-                            ),
-                        );
-                    }
+                    0 => PlaySourceKind::Unknown(::std::string::String::new()),
                     1 => found.remove(0),
                     _ => {
                         return ::std::result::Result::Err(
@@ -3204,6 +3210,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
         ::std::result::Result::Ok(Self {
             play_source_id: wire.play_source_id,
             kind,
+            write_discriminator,
         })
     }
 }

@@ -93,115 +93,56 @@ impl CommunicationErrorResponse {
     }
 }
 /// Identifies a participant in Azure Communication services. A participant is, for example, a phone number or an Azure communication user. This model is polymorphic: apart from kind and rawId, at most one further property may be set which must match the kind enum value.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CommunicationIdentifierModel {
-    /// The communication user.
-    #[serde(
-        rename = "communicationUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub communication_user: ::std::option::Option<
-        crate::common::CommunicationUserIdentifierModel,
-    >,
-    /// The identifier kind. Only required in responses.
-    #[serde(
-        rename = "kind",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub kind: ::std::option::Option<crate::common::CommunicationIdentifierModelKind>,
-    /// The Microsoft Teams application.
-    #[serde(
-        rename = "microsoftTeamsApp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub microsoft_teams_app: ::std::option::Option<
-        crate::common::MicrosoftTeamsAppIdentifierModel,
-    >,
-    /// The Microsoft Teams user.
-    #[serde(
-        rename = "microsoftTeamsUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub microsoft_teams_user: ::std::option::Option<
-        crate::common::MicrosoftTeamsUserIdentifierModel,
-    >,
-    /// The phone number.
-    #[serde(
-        rename = "phoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub phone_number: ::std::option::Option<crate::common::PhoneNumberIdentifierModel>,
     /// Raw Id of the identifier. Optional in requests, required in responses.
-    #[serde(
-        rename = "rawId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
     pub raw_id: ::std::option::Option<::std::string::String>,
+    /// Which kind of `CommunicationIdentifierModel` this is, with its payload.
+    pub kind: CommunicationIdentifierModelKind,
+    write_discriminator: bool,
 }
-impl CommunicationIdentifierModel {
-    /// Creates a `CommunicationIdentifierModel` with every optional field unset.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            communication_user: ::std::option::Option::None,
-            kind: ::std::option::Option::None,
-            microsoft_teams_app: ::std::option::Option::None,
-            microsoft_teams_user: ::std::option::Option::None,
-            phone_number: ::std::option::Option::None,
-            raw_id: ::std::option::Option::None,
+impl ::std::cmp::PartialEq for CommunicationIdentifierModel {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw_id == other.raw_id && self.kind == other.kind
+    }
+}
+/// Which kind of `CommunicationIdentifierModel` this is, with its payload.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum CommunicationIdentifierModelKind {
+    /// `kind` = `communicationUser`: The communication user.
+    CommunicationUser(crate::common::CommunicationUserIdentifierModel),
+    /// `kind` = `microsoftTeamsApp`: The Microsoft Teams application.
+    MicrosoftTeamsApp(crate::common::MicrosoftTeamsAppIdentifierModel),
+    /// `kind` = `microsoftTeamsUser`: The Microsoft Teams user.
+    MicrosoftTeamsUser(crate::common::MicrosoftTeamsUserIdentifierModel),
+    /// `kind` = `phoneNumber`: The phone number.
+    PhoneNumber(crate::common::PhoneNumberIdentifierModel),
+    /// A kind this version of the crate does not know, kept as sent (its payload is not).
+    Unknown(::std::string::String),
+}
+impl CommunicationIdentifierModelKind {
+    /// The discriminator value of this kind.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CommunicationUser(_) => "communicationUser",
+            Self::MicrosoftTeamsApp(_) => "microsoftTeamsApp",
+            Self::MicrosoftTeamsUser(_) => "microsoftTeamsUser",
+            Self::PhoneNumber(_) => "phoneNumber",
+            Self::Unknown(value) => value,
         }
     }
-    /// Sets `communication_user`.
-    #[must_use]
-    pub fn with_communication_user(
-        mut self,
-        value: crate::common::CommunicationUserIdentifierModel,
-    ) -> Self {
-        self.communication_user = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `kind`.
-    #[must_use]
-    pub fn with_kind(
-        mut self,
-        value: crate::common::CommunicationIdentifierModelKind,
-    ) -> Self {
-        self.kind = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `microsoft_teams_app`.
-    #[must_use]
-    pub fn with_microsoft_teams_app(
-        mut self,
-        value: crate::common::MicrosoftTeamsAppIdentifierModel,
-    ) -> Self {
-        self.microsoft_teams_app = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `microsoft_teams_user`.
-    #[must_use]
-    pub fn with_microsoft_teams_user(
-        mut self,
-        value: crate::common::MicrosoftTeamsUserIdentifierModel,
-    ) -> Self {
-        self.microsoft_teams_user = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `phone_number`.
-    #[must_use]
-    pub fn with_phone_number(
-        mut self,
-        value: crate::common::PhoneNumberIdentifierModel,
-    ) -> Self {
-        self.phone_number = ::std::option::Option::Some(value);
-        self
+}
+impl CommunicationIdentifierModel {
+    /// Creates a `CommunicationIdentifierModel` of the given kind; optional fields start unset.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(kind: CommunicationIdentifierModelKind) -> Self {
+        Self {
+            raw_id: ::std::option::Option::None,
+            kind,
+            write_discriminator: true,
+        }
     }
     /// Sets `raw_id`.
     #[must_use]
@@ -213,9 +154,218 @@ impl CommunicationIdentifierModel {
         self
     }
 }
-impl ::std::default::Default for CommunicationIdentifierModel {
-    fn default() -> Self {
-        Self::new()
+#[derive(::serde::Serialize, ::serde::Deserialize)]
+struct CommunicationIdentifierModelWire {
+    #[serde(
+        rename = "kind",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    kind: ::std::option::Option<::std::string::String>,
+    /// Raw Id of the identifier. Optional in requests, required in responses.
+    #[serde(
+        rename = "rawId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub raw_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "communicationUser",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    payload_communication_user: ::std::option::Option<
+        crate::common::CommunicationUserIdentifierModel,
+    >,
+    #[serde(
+        rename = "microsoftTeamsApp",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    payload_microsoft_teams_app: ::std::option::Option<
+        crate::common::MicrosoftTeamsAppIdentifierModel,
+    >,
+    #[serde(
+        rename = "microsoftTeamsUser",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    payload_microsoft_teams_user: ::std::option::Option<
+        crate::common::MicrosoftTeamsUserIdentifierModel,
+    >,
+    #[serde(
+        rename = "phoneNumber",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    payload_phone_number: ::std::option::Option<
+        crate::common::PhoneNumberIdentifierModel,
+    >,
+}
+impl ::serde::Serialize for CommunicationIdentifierModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut wire = CommunicationIdentifierModelWire {
+            kind: self.write_discriminator.then(|| self.kind.as_str().to_owned()),
+            raw_id: self.raw_id.clone(),
+            payload_communication_user: ::std::option::Option::None,
+            payload_microsoft_teams_app: ::std::option::Option::None,
+            payload_microsoft_teams_user: ::std::option::Option::None,
+            payload_phone_number: ::std::option::Option::None,
+        };
+        match &self.kind {
+            CommunicationIdentifierModelKind::CommunicationUser(value) => {
+                wire.payload_communication_user = ::std::option::Option::Some(
+                    value.clone(),
+                );
+            }
+            CommunicationIdentifierModelKind::MicrosoftTeamsApp(value) => {
+                wire.payload_microsoft_teams_app = ::std::option::Option::Some(
+                    value.clone(),
+                );
+            }
+            CommunicationIdentifierModelKind::MicrosoftTeamsUser(value) => {
+                wire.payload_microsoft_teams_user = ::std::option::Option::Some(
+                    value.clone(),
+                );
+            }
+            CommunicationIdentifierModelKind::PhoneNumber(value) => {
+                wire.payload_phone_number = ::std::option::Option::Some(value.clone());
+            }
+            CommunicationIdentifierModelKind::Unknown(_) => {}
+        }
+        wire.serialize(serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut wire = CommunicationIdentifierModelWire::deserialize(deserializer)?;
+        let write_discriminator = wire.kind.is_some();
+        let kind = match wire.kind.take() {
+            ::std::option::Option::Some(kind) => {
+                match kind.as_str() {
+                    "communicationUser" => {
+                        match wire.payload_communication_user.take() {
+                            ::std::option::Option::Some(payload) => {
+                                CommunicationIdentifierModelKind::CommunicationUser(payload)
+                            }
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `communicationUser` for kind `communicationUser`",
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                    "microsoftTeamsApp" => {
+                        match wire.payload_microsoft_teams_app.take() {
+                            ::std::option::Option::Some(payload) => {
+                                CommunicationIdentifierModelKind::MicrosoftTeamsApp(payload)
+                            }
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `microsoftTeamsApp` for kind `microsoftTeamsApp`",
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                    "microsoftTeamsUser" => {
+                        match wire.payload_microsoft_teams_user.take() {
+                            ::std::option::Option::Some(payload) => {
+                                CommunicationIdentifierModelKind::MicrosoftTeamsUser(
+                                    payload,
+                                )
+                            }
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `microsoftTeamsUser` for kind `microsoftTeamsUser`",
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                    "phoneNumber" => {
+                        match wire.payload_phone_number.take() {
+                            ::std::option::Option::Some(payload) => {
+                                CommunicationIdentifierModelKind::PhoneNumber(payload)
+                            }
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `phoneNumber` for kind `phoneNumber`",
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                    _ => CommunicationIdentifierModelKind::Unknown(kind),
+                }
+            }
+            ::std::option::Option::None => {
+                let mut found = ::std::vec::Vec::new();
+                if let ::std::option::Option::Some(payload) = wire
+                    .payload_communication_user
+                    .take()
+                {
+                    found
+                        .push(
+                            CommunicationIdentifierModelKind::CommunicationUser(payload),
+                        );
+                }
+                if let ::std::option::Option::Some(payload) = wire
+                    .payload_microsoft_teams_app
+                    .take()
+                {
+                    found
+                        .push(
+                            CommunicationIdentifierModelKind::MicrosoftTeamsApp(payload),
+                        );
+                }
+                if let ::std::option::Option::Some(payload) = wire
+                    .payload_microsoft_teams_user
+                    .take()
+                {
+                    found
+                        .push(
+                            CommunicationIdentifierModelKind::MicrosoftTeamsUser(payload),
+                        );
+                }
+                if let ::std::option::Option::Some(payload) = wire
+                    .payload_phone_number
+                    .take()
+                {
+                    found.push(CommunicationIdentifierModelKind::PhoneNumber(payload));
+                }
+                match found.len() {
+                    0 => {
+                        CommunicationIdentifierModelKind::Unknown(
+                            ::std::string::String::new(),
+                        )
+                    }
+                    1 => found.remove(0),
+                    _ => {
+                        return ::std::result::Result::Err(
+                            ::serde::de::Error::custom(
+                                "missing field `kind` and more than one payload",
+                            ),
+                        );
+                    }
+                }
+            }
+        };
+        ::std::result::Result::Ok(Self {
+            raw_id: wire.raw_id,
+            kind,
+            write_discriminator,
+        })
     }
 }
 /// A user that got created with an Azure Communication Services resource.
@@ -386,85 +536,6 @@ impl ::serde::Serialize for CommunicationCloudEnvironmentModel {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CommunicationCloudEnvironmentModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(
-            match value.parse() {
-                ::std::result::Result::Ok(v) => v,
-                ::std::result::Result::Err(never) => match never {}
-            },
-        )
-    }
-}
-/// The identifier kind, for example 'communicationUser' or 'phoneNumber'.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CommunicationIdentifierModelKind {
-    /// `communicationUser`: An Azure Communication Services user; `communicationUser` is set.
-    CommunicationUser,
-    /// `microsoftTeamsApp`: A Microsoft Teams application; `microsoftTeamsApp` is set.
-    MicrosoftTeamsApp,
-    /// `microsoftTeamsUser`: A Microsoft Teams user; `microsoftTeamsUser` is set.
-    MicrosoftTeamsUser,
-    /// `phoneNumber`: A phone number; `phoneNumber` is set.
-    PhoneNumber,
-    /// `unknown`: An identifier of a kind not listed here; only `rawId` identifies it.
-    Unknown,
-    /// A value this version of the crate does not know, kept as sent.
-    UnknownValue(::std::string::String),
-}
-impl CommunicationIdentifierModelKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommunicationUser => "communicationUser",
-            Self::MicrosoftTeamsApp => "microsoftTeamsApp",
-            Self::MicrosoftTeamsUser => "microsoftTeamsUser",
-            Self::PhoneNumber => "phoneNumber",
-            Self::Unknown => "unknown",
-            Self::UnknownValue(value) => value,
-        }
-    }
-}
-impl ::std::convert::AsRef<str> for CommunicationIdentifierModelKind {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::std::fmt::Display for CommunicationIdentifierModelKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for CommunicationIdentifierModelKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(
-            match value {
-                "communicationUser" => Self::CommunicationUser,
-                "microsoftTeamsApp" => Self::MicrosoftTeamsApp,
-                "microsoftTeamsUser" => Self::MicrosoftTeamsUser,
-                "phoneNumber" => Self::PhoneNumber,
-                "unknown" => Self::Unknown,
-                other => Self::UnknownValue(other.to_owned()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for CommunicationIdentifierModelKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModelKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -507,52 +507,54 @@ fn connection_string_errors_say_what_is_wrong_without_the_key() {
 
 #[test]
 fn identifiers_round_trip_through_raw_ids() {
-    let cases: [(&str, Kind); 14] = [
-        ("8:acs:2dee53b4-368b-45b4-ab52-8493fb117652_00000005-1234", Kind::CommunicationUser),
-        ("8:spool:2dee53b4_0000", Kind::CommunicationUser),
-        ("8:dod-acs:abc_123", Kind::CommunicationUser),
-        ("8:gcch-acs:abc_123", Kind::CommunicationUser),
-        ("4:+14255550123", Kind::PhoneNumber),
-        ("8:orgid:45ab2481-1c1c-4005-be24-0ffb879b1130", Kind::MicrosoftTeamsUser),
-        ("8:dod:45ab2481", Kind::MicrosoftTeamsUser),
-        ("8:gcch:45ab2481", Kind::MicrosoftTeamsUser),
-        ("8:teamsvisitor:45ab2481", Kind::MicrosoftTeamsUser),
-        ("28:orgid:01234567-89ab", Kind::MicrosoftTeamsApp),
-        ("28:dod:01234567-89ab", Kind::MicrosoftTeamsApp),
-        ("28:gcch:01234567-89ab", Kind::MicrosoftTeamsApp),
-        ("8:acs:too:many", Kind::Unknown),
-        ("48:something", Kind::Unknown),
+    // The discriminator each raw ID must give.
+    let cases: [(&str, &str); 14] = [
+        ("8:acs:2dee53b4-368b-45b4-ab52-8493fb117652_00000005-1234", "communicationUser"),
+        ("8:spool:2dee53b4_0000", "communicationUser"),
+        ("8:dod-acs:abc_123", "communicationUser"),
+        ("8:gcch-acs:abc_123", "communicationUser"),
+        ("4:+14255550123", "phoneNumber"),
+        ("8:orgid:45ab2481-1c1c-4005-be24-0ffb879b1130", "microsoftTeamsUser"),
+        ("8:dod:45ab2481", "microsoftTeamsUser"),
+        ("8:gcch:45ab2481", "microsoftTeamsUser"),
+        ("8:teamsvisitor:45ab2481", "microsoftTeamsUser"),
+        ("28:orgid:01234567-89ab", "microsoftTeamsApp"),
+        ("28:dod:01234567-89ab", "microsoftTeamsApp"),
+        ("28:gcch:01234567-89ab", "microsoftTeamsApp"),
+        ("8:acs:too:many", "unknown"),
+        ("48:something", "unknown"),
     ];
     for (raw, kind) in cases {
         let model = CommunicationIdentifierModel::from_raw_id(raw);
-        assert_eq!(model.kind.as_ref(), Some(&kind), "{raw}");
+        assert_eq!(model.kind.as_str(), kind, "{raw}");
         assert_eq!(model.raw_id.as_deref(), Some(raw));
         assert_eq!(model.raw_id(), Some(raw.to_owned()));
         let mut without_raw = model.clone();
         without_raw.raw_id = None;
         let recomputed = without_raw.raw_id();
-        if kind == Kind::Unknown {
+        if kind == "unknown" {
             assert_eq!(recomputed, None, "{raw}");
         } else {
             assert_eq!(recomputed.as_deref(), Some(raw), "{raw}");
         }
-        // And through JSON.
+        // And through JSON: the kind is written, with its payload beside it.
         let json = serde_json::to_value(&model).unwrap();
         assert_eq!(json["rawId"], raw);
+        assert_eq!(json["kind"], kind);
         let back: CommunicationIdentifierModel = serde_json::from_value(json).unwrap();
         assert_eq!(back, model);
     }
 
     let phone = CommunicationIdentifierModel::from_raw_id("4:+14255550123");
-    assert_eq!(phone.phone_number.unwrap().value, "+14255550123");
+    assert!(matches!(phone.kind, Kind::PhoneNumber(p) if p.value == "+14255550123"));
     let visitor = CommunicationIdentifierModel::from_raw_id("8:teamsvisitor:abc");
-    assert_eq!(visitor.microsoft_teams_user.unwrap().is_anonymous, Some(true));
+    assert!(matches!(visitor.kind, Kind::MicrosoftTeamsUser(u) if u.is_anonymous == Some(true)));
     let dod = CommunicationIdentifierModel::from_raw_id("8:dod:abc");
-    assert_eq!(dod.microsoft_teams_user.unwrap().cloud, Some(Cloud::Dod));
+    assert!(matches!(dod.kind, Kind::MicrosoftTeamsUser(u) if u.cloud == Some(Cloud::Dod)));
     let app = CommunicationIdentifierModel::from_raw_id("28:gcch:app");
-    assert_eq!(app.microsoft_teams_app.unwrap().cloud, Some(Cloud::Gcch));
+    assert!(matches!(app.kind, Kind::MicrosoftTeamsApp(a) if a.cloud == Some(Cloud::Gcch)));
     let user = CommunicationIdentifierModel::from_raw_id("8:acs:r_u");
-    assert_eq!(user.communication_user.unwrap().id, "8:acs:r_u");
+    assert!(matches!(user.kind, Kind::CommunicationUser(u) if u.id == "8:acs:r_u"));
 
     assert_eq!(
         CommunicationIdentifierModel::communication_user("8:acs:r_u"),
@@ -570,6 +572,30 @@ fn identifiers_round_trip_through_raw_ids() {
         CommunicationIdentifierModel::microsoft_teams_app("app", Cloud::Public),
         CommunicationIdentifierModel::from_raw_id("28:orgid:app")
     );
+}
+
+/// Identifiers as real payloads carry them: without `kind` (chat requests, older events), with
+/// only a raw ID, or with a kind this crate does not know; each reads and writes back unchanged.
+#[test]
+fn identifier_payloads_round_trip_whatever_their_shape() {
+    let shapes = [
+        r#"{"rawId":"8:acs:r_u","communicationUser":{"id":"8:acs:r_u"}}"#,
+        r#"{"kind":"communicationUser","communicationUser":{"id":"8:acs:r_u"}}"#,
+        r#"{"rawId":"8:acs:r_u"}"#,
+        r#"{"kind":"unknown","rawId":"99:x"}"#,
+        r#"{"kind":"microsoftTeamsVisitor","rawId":"8:teamsvisitor:x"}"#,
+    ];
+    for shape in shapes {
+        let model: CommunicationIdentifierModel = serde_json::from_str(shape).expect(shape);
+        assert_eq!(serde_json::to_string(&model).unwrap(), shape);
+    }
+    let inferred: CommunicationIdentifierModel =
+        serde_json::from_str(r#"{"phoneNumber":{"value":"+1"}}"#).unwrap();
+    assert!(matches!(inferred.kind, Kind::PhoneNumber(_)));
+    let contradictory = serde_json::from_str::<CommunicationIdentifierModel>(
+        r#"{"kind":"phoneNumber","communicationUser":{"id":"8:acs:r_u"}}"#,
+    );
+    assert!(contradictory.unwrap_err().to_string().contains("missing field `phoneNumber`"));
 }
 
 #[test]

@@ -362,7 +362,6 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
             }
         }
     });
-    let no_kind = format!("missing field `{discriminator}` and no payload to infer it from");
     let two_kinds = format!("missing field `{discriminator}` and more than one payload");
     let field_moves = s.fields.iter().map(|f| {
         let n = ident(&f.name);
@@ -395,14 +394,25 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
     let withs = s.fields.iter().filter(|f| !is_required(f)).map(with_method);
     let new_doc =
         format!(" Creates a `{}` of the given kind; optional fields start unset.", s.name);
+    let field_names: Vec<_> = s.fields.iter().map(|f| ident(&f.name)).collect();
     quote! {
         #struct_doc
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #[doc = #kind_doc]
             pub kind: #kind,
+            // False only for a value read without its discriminator, so that it is written back
+            // the way it came; values built in code always carry it.
+            write_discriminator: bool,
+        }
+
+        // Equality ignores how the value was read.
+        impl ::std::cmp::PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                #(self.#field_names == other.#field_names &&)* self.kind == other.kind
+            }
         }
 
         #[doc = #kind_doc]
@@ -428,7 +438,7 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
             #[doc = #new_doc]
             #[allow(clippy::new_without_default, clippy::too_many_arguments)]
             pub fn new(kind: #kind, #(#params),*) -> Self {
-                Self { #(#inits,)* kind }
+                Self { #(#inits,)* kind, write_discriminator: true }
             }
             #(#withs)*
         }
@@ -444,7 +454,7 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let mut wire = #wire {
-                    kind: ::std::option::Option::Some(self.kind.as_str().to_owned()),
+                    kind: self.write_discriminator.then(|| self.kind.as_str().to_owned()),
                     #(#field_copies)*
                     #(#payload_nones)*
                 };
@@ -459,6 +469,7 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let mut wire = #wire::deserialize(deserializer)?;
+                let write_discriminator = wire.kind.is_some();
                 let kind = match wire.kind.take() {
                     ::std::option::Option::Some(kind) => match kind.as_str() {
                         #(#from_known)*
@@ -468,13 +479,14 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
                         let mut found = ::std::vec::Vec::new();
                         #(#infer)*
                         match found.len() {
-                            0 => return ::std::result::Result::Err(::serde::de::Error::custom(#no_kind)),
+                            // Nothing says which kind this is: kept as an unknown kind.
+                            0 => #kind::Unknown(::std::string::String::new()),
                             1 => found.remove(0),
                             _ => return ::std::result::Result::Err(::serde::de::Error::custom(#two_kinds)),
                         }
                     }
                 };
-                ::std::result::Result::Ok(Self { #(#field_moves)* kind })
+                ::std::result::Result::Ok(Self { #(#field_moves)* kind, write_discriminator })
             }
         }
     }

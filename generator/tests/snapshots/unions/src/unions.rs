@@ -17,13 +17,19 @@ impl FileSource {
     }
 }
 /// What to play.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct PlaySource {
     /// A cache id.
     pub play_source_id: ::std::option::Option<::std::string::String>,
     /// Which kind of `PlaySource` this is, with its payload.
     pub kind: PlaySourceKind,
+    write_discriminator: bool,
+}
+impl ::std::cmp::PartialEq for PlaySource {
+    fn eq(&self, other: &Self) -> bool {
+        self.play_source_id == other.play_source_id && self.kind == other.kind
+    }
 }
 /// Which kind of `PlaySource` this is, with its payload.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +59,7 @@ impl PlaySource {
         Self {
             play_source_id: ::std::option::Option::None,
             kind,
+            write_discriminator: true,
         }
     }
     /// Sets `play_source_id`.
@@ -99,7 +106,7 @@ impl ::serde::Serialize for PlaySource {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut wire = PlaySourceWire {
-            kind: ::std::option::Option::Some(self.kind.as_str().to_owned()),
+            kind: self.write_discriminator.then(|| self.kind.as_str().to_owned()),
             play_source_id: self.play_source_id.clone(),
             payload_file_source: ::std::option::Option::None,
             payload_text_source: ::std::option::Option::None,
@@ -121,6 +128,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mut wire = PlaySourceWire::deserialize(deserializer)?;
+        let write_discriminator = wire.kind.is_some();
         let kind = match wire.kind.take() {
             ::std::option::Option::Some(kind) => {
                 match kind.as_str() {
@@ -170,13 +178,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
                     found.push(PlaySourceKind::Text(payload));
                 }
                 match found.len() {
-                    0 => {
-                        return ::std::result::Result::Err(
-                            ::serde::de::Error::custom(
-                                "missing field `sourceType` and no payload to infer it from",
-                            ),
-                        );
-                    }
+                    0 => PlaySourceKind::Unknown(::std::string::String::new()),
                     1 => found.remove(0),
                     _ => {
                         return ::std::result::Result::Err(
@@ -191,6 +193,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
         ::std::result::Result::Ok(Self {
             play_source_id: wire.play_source_id,
             kind,
+            write_discriminator,
         })
     }
 }
