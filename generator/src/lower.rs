@@ -981,18 +981,18 @@ impl<'a> Lowering<'a> {
             let test_name =
                 names::value_name(&sanitize(title)).unwrap_or_else(|_| "example".to_owned());
             let test_name = names::unraw(&test_name).to_owned();
+            if !test_names.insert(test_name.clone()) {
+                self.error_at_key(
+                    spec,
+                    &epath,
+                    format!("example titles must differ after conversion to '{test_name}'"),
+                );
+                continue;
+            }
             let response = match (&ex.file, &ex.response) {
                 (Some(file), None)
                     if ex.request.body.is_none() && ex.request.parameters.is_empty() =>
                 {
-                    if !test_names.insert(test_name.clone()) {
-                        self.error_at_key(
-                            spec,
-                            &epath,
-                            format!("example titles must differ after conversion to '{test_name}'"),
-                        );
-                        continue;
-                    }
                     out.push(OperationExample {
                         title: title.clone(),
                         file: Some(file.clone()),
@@ -1075,14 +1075,6 @@ impl<'a> Lowering<'a> {
                     spec,
                     &format!("{epath}.response.body"),
                     "the response has no body type",
-                );
-                continue;
-            }
-            if !test_names.insert(test_name.clone()) {
-                self.error_at_key(
-                    spec,
-                    &epath,
-                    format!("example titles must differ after conversion to '{test_name}'"),
                 );
                 continue;
             }

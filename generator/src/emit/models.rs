@@ -17,24 +17,7 @@ pub fn struct_tokens(s: &Struct) -> TokenStream {
     let doc = doc(&s.description);
     let fields = s.fields.iter().map(field_tokens);
     let required: Vec<&Field> = s.fields.iter().filter(|f| is_required(f)).collect();
-    let params = required.iter().map(|f| {
-        let n = ident(&f.name);
-        let ty = constructor_param_type(&f.ty);
-        quote! { #n: #ty }
-    });
-    let inits = s.fields.iter().map(|f| {
-        let n = ident(&f.name);
-        if matches!(f.ty, Type::Nullable(_)) {
-            quote! { #n: crate::runtime::nullable::Nullable::Absent }
-        } else if !f.required {
-            quote! { #n: ::std::option::Option::None }
-        } else if f.ty == Type::String || f.boxed {
-            let value = constructor_value(f, quote! { #n });
-            quote! { #n: #value }
-        } else {
-            quote! { #n }
-        }
-    });
+    let (params, inits) = constructor_parts(s);
     let new_doc = if required.is_empty() {
         format!(" Creates a `{}` with every optional field unset.", s.name)
     } else {
@@ -79,6 +62,38 @@ pub fn struct_tokens(s: &Struct) -> TokenStream {
 
         #default_impl
     }
+}
+
+/// The parameters of `new` (the required fields) and the initializer of every field.
+fn constructor_parts(s: &Struct) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let params = s
+        .fields
+        .iter()
+        .filter(|f| is_required(f))
+        .map(|f| {
+            let n = ident(&f.name);
+            let ty = constructor_param_type(&f.ty);
+            quote! { #n: #ty }
+        })
+        .collect();
+    let inits = s
+        .fields
+        .iter()
+        .map(|f| {
+            let n = ident(&f.name);
+            if matches!(f.ty, Type::Nullable(_)) {
+                quote! { #n: crate::runtime::nullable::Nullable::Absent }
+            } else if !f.required {
+                quote! { #n: ::std::option::Option::None }
+            } else if f.ty == Type::String || f.boxed {
+                let value = constructor_value(f, quote! { #n });
+                quote! { #n: #value }
+            } else {
+                quote! { #n }
+            }
+        })
+        .collect();
+    (params, inits)
 }
 
 fn is_required(f: &Field) -> bool {
@@ -375,22 +390,7 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
         let payload = payload_ident(v);
         quote! { #payload: ::std::option::Option::None, }
     });
-    let params = s.fields.iter().filter(|f| is_required(f)).map(|f| {
-        let n = ident(&f.name);
-        let ty = constructor_param_type(&f.ty);
-        quote! { #n: #ty }
-    });
-    let inits = s.fields.iter().map(|f| {
-        let n = ident(&f.name);
-        if matches!(f.ty, Type::Nullable(_)) {
-            quote! { #n: crate::runtime::nullable::Nullable::Absent }
-        } else if !f.required {
-            quote! { #n: ::std::option::Option::None }
-        } else {
-            let value = constructor_value(f, quote! { #n });
-            quote! { #n: #value }
-        }
-    });
+    let (params, inits) = constructor_parts(s);
     let withs = s.fields.iter().filter(|f| !is_required(f)).map(with_method);
     let new_doc =
         format!(" Creates a `{}` of the given kind; optional fields start unset.", s.name);
