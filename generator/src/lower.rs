@@ -1,7 +1,7 @@
 //! Lowering: resolves every reference in the parsed specs into the owned, sorted IR with final
 //! Rust names. Errors are collected, never thrown at the first one, so one run reports them all.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::diagnostics::{suggest, Diagnostic, Diagnostics};
 use crate::ir::{
@@ -176,18 +176,39 @@ impl<'a> Lowering<'a> {
 
     /// Resolves a type expression (`list<map<string, Role>>`).
     fn resolve(&mut self, spec: &LoadedSpec, path: &str, text: &str) -> Option<Type> {
+        self.resolve_nested(spec, path, text, 0)
+    }
+
+    fn resolve_nested(
+        &mut self,
+        spec: &LoadedSpec,
+        path: &str,
+        text: &str,
+        depth: usize,
+    ) -> Option<Type> {
+        // Real APIs nest a few levels; a bound keeps every later stage (and the Rust compiler)
+        // far from its recursion limits whatever a spec says.
+        if depth > MAX_TYPE_NESTING {
+            let message = format!("types can nest at most {MAX_TYPE_NESTING} levels deep");
+            self.error(spec, path, message);
+            return None;
+        }
         let text = text.trim();
         if let Some(inner) = strip_generic(text, "list") {
-            return self.resolve(spec, path, inner).map(|t| Type::List(Box::new(t)));
+            return self
+                .resolve_nested(spec, path, inner, depth + 1)
+                .map(|t| Type::List(Box::new(t)));
         }
         if let Some(inner) = strip_generic(text, "nullable") {
-            return self.resolve(spec, path, inner).map(|t| Type::Nullable(Box::new(t)));
+            return self
+                .resolve_nested(spec, path, inner, depth + 1)
+                .map(|t| Type::Nullable(Box::new(t)));
         }
         if let Some(inner) = strip_generic(text, "map") {
             return match inner.split_once(',') {
-                Some((key, value)) if key.trim() == "string" => {
-                    self.resolve(spec, path, value).map(|t| Type::Map(Box::new(t)))
-                }
+                Some((key, value)) if key.trim() == "string" => self
+                    .resolve_nested(spec, path, value, depth + 1)
+                    .map(|t| Type::Map(Box::new(t))),
                 _ => {
                     self.error(
                         spec,
@@ -1187,9 +1208,14 @@ impl<'a> Lowering<'a> {
                 seen.insert(name.to_owned(), what);
             }
         };
+        let defined: HashSet<&str> = structs
+            .iter()
+            .map(|s| s.name.as_str())
+            .chain(enums.iter().map(|e| e.name.as_str()))
+            .collect();
         for spec_name in spec.spec.definitions.keys() {
             if let Ok(n) = names::type_name(spec_name) {
-                if structs.iter().any(|s| s.name == n) || enums.iter().any(|e| e.name == n) {
+                if defined.contains(n.as_str()) {
                     claim(
                         self,
                         &n,
@@ -1296,6 +1322,9 @@ fn spec_scope_has(spec: &LoadedSpec, op: &spec::Operation, name: &str) -> bool {
     scope_of(spec, op).is_some_and(|s| s.contains_key(name))
 }
 
+/// How deeply `list<…>`, `map<string, …>` and `nullable<…>` may nest.
+const MAX_TYPE_NESTING: usize = 16;
+
 const SCALARS: &[&str] = &[
     "string",
     "boolean",
@@ -1332,46 +1361,100 @@ fn sanitize(title: &str) -> String {
 /// Boxes every struct field whose type contains the struct itself, directly or through other
 /// structs (not through `Vec` or maps, which already allocate).
 fn mark_boxed_fields(ir: &mut Ir) {
-    let mut edges: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+    // A field must be boxed exactly when its struct type can reach back to the struct that
+    // holds it, i.e. when both lie in one strongly connected component of the graph of
+    // struct-typed fields. Components are found once (Kosaraju), in time linear in the specs.
+    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
     for m in &ir.modules {
         for s in &m.structs {
-            let targets = s
-                .fields
-                .iter()
-                .filter_map(|f| match &f.ty {
-                    Type::Named(n) if !n.is_enum => Some((n.module.clone(), n.name.clone())),
-                    _ => None,
-                })
-                .collect();
-            edges.insert((m.name.clone(), s.name.clone()), targets);
+            let next = index.len();
+            index.insert((m.name.as_str(), s.name.as_str()), next);
         }
     }
-    let reaches = |from: &(String, String), to: &(String, String)| {
-        let mut stack = vec![from.clone()];
-        let mut seen = BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            if &n == to {
-                return true;
-            }
-            if seen.insert(n.clone()) {
-                stack.extend(edges.get(&n).cloned().unwrap_or_default());
-            }
-        }
-        false
-    };
-    for m in &mut ir.modules {
-        let module = m.name.clone();
-        for s in &mut m.structs {
-            let me = (module.clone(), s.name.clone());
-            for f in &mut s.fields {
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); index.len()];
+    let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); index.len()];
+    for m in &ir.modules {
+        for s in &m.structs {
+            let from = index[&(m.name.as_str(), s.name.as_str())];
+            for f in &s.fields {
                 if let Type::Named(n) = &f.ty {
-                    if !n.is_enum && reaches(&(n.module.clone(), n.name.clone()), &me) {
-                        f.boxed = true;
+                    if let Some(&to) = index.get(&(n.module.as_str(), n.name.as_str())) {
+                        edges[from].push(to);
+                        reverse[to].push(from);
                     }
                 }
             }
         }
     }
+    let component = strongly_connected_components(&edges, &reverse);
+    let boxed: Vec<Vec<bool>> = ir
+        .modules
+        .iter()
+        .flat_map(|m| m.structs.iter().map(move |s| (m, s)))
+        .map(|(m, s)| {
+            let me = component[index[&(m.name.as_str(), s.name.as_str())]];
+            s.fields
+                .iter()
+                .map(|f| match &f.ty {
+                    Type::Named(n) => index
+                        .get(&(n.module.as_str(), n.name.as_str()))
+                        .is_some_and(|&to| component[to] == me),
+                    _ => false,
+                })
+                .collect()
+        })
+        .collect();
+    let structs = ir.modules.iter_mut().flat_map(|m| m.structs.iter_mut());
+    for (s, flags) in structs.zip(boxed) {
+        for (f, flag) in s.fields.iter_mut().zip(flags) {
+            f.boxed = flag;
+        }
+    }
+}
+
+/// The component number of every node (Kosaraju's algorithm, without recursion).
+fn strongly_connected_components(edges: &[Vec<usize>], reverse: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut order = Vec::with_capacity(n);
+    let mut visited = vec![false; n];
+    for start in 0..n {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.last_mut() {
+            if let Some(&to) = edges[*node].get(*next) {
+                *next += 1;
+                if !visited[to] {
+                    visited[to] = true;
+                    stack.push((to, 0));
+                }
+            } else {
+                order.push(*node);
+                stack.pop();
+            }
+        }
+    }
+    let mut component = vec![usize::MAX; n];
+    let mut count = 0;
+    for &root in order.iter().rev() {
+        if component[root] != usize::MAX {
+            continue;
+        }
+        component[root] = count;
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            for &from in &reverse[node] {
+                if component[from] == usize::MAX {
+                    component[from] = count;
+                    stack.push(from);
+                }
+            }
+        }
+        count += 1;
+    }
+    component
 }
 
 /// Fills in the item type of every paging operation from its page type, once every module is
