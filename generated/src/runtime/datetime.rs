@@ -211,7 +211,9 @@ pub mod rfc3339 {
         ) -> Result<Nullable<OffsetDateTime>, D::Error> {
             match Option::<std::borrow::Cow<'de, str>>::deserialize(deserializer)? {
                 None => Ok(Nullable::Null),
-                Some(text) => super::parse(&text).map(Nullable::Value).map_err(serde::de::Error::custom),
+                Some(text) => {
+                    super::parse(&text).map(Nullable::Value).map_err(serde::de::Error::custom)
+                }
             }
         }
     }

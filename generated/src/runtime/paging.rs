@@ -43,10 +43,9 @@ where
                 let next = next_link(&raw)?;
                 let response: Response<P> = raw.into();
                 Ok(match next {
-                    Some(link) if !link.is_empty() => PagerResult::More {
-                        response,
-                        continuation: PagerContinuation::Token(link),
-                    },
+                    Some(link) if !link.is_empty() => {
+                        PagerResult::More { response, continuation: PagerContinuation::Token(link) }
+                    }
                     _ => PagerResult::Done { response },
                 })
             })

@@ -45,7 +45,9 @@ pub fn apply(
     first_sent: Option<OffsetDateTime>,
 ) {
     let has =
-        |request: &Request, name: &HeaderName| request.headers().get_optional_str(name).is_some();
+        // Not `get_optional_str`: in azure_core a missing header builds an error (with a
+        // backtrace when RUST_BACKTRACE is set) before `.ok()` drops it, on every call.
+        |request: &Request, name: &HeaderName| request.headers().iter().any(|(k, _)| k == name);
     match request_id {
         Some(id) => request.insert_header(REPEATABILITY_REQUEST_ID, id.to_owned()),
         None if has(request, &REPEATABILITY_REQUEST_ID) => {}
