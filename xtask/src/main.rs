@@ -1,5 +1,6 @@
 //! Project automation. `cargo xtask codegen` regenerates `generated/` from `specs/`;
-//! `cargo xtask codegen --check` fails when the checked-in files are stale.
+//! `cargo xtask codegen --check` fails when the checked-in files are stale. `cargo xtask
+//! bench-specs` and `cargo xtask compile-time` are the benchmarks of BENCHMARKS.md.
 //!
 //! All generation logic lives in the `api-codegen` library; this binary only finds files,
 //! reads them and writes the results.
@@ -7,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use xtask::codegen;
+use xtask::{bench_specs, codegen, compile_time};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -15,8 +16,22 @@ fn main() -> ExitCode {
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["codegen"] => codegen::run(&root, codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&root, codegen::Mode::Check),
+        // Checks another tree laid out like this one (`specs/`, `generated/`), e.g. an export.
+        ["codegen", "--check", "--root", other] => {
+            codegen::run(Path::new(other), codegen::Mode::Check)
+        }
+        ["bench-specs", "--scaling", small, large] => parse_count(small)
+            .and_then(|small| Ok((small, parse_count(large)?)))
+            .and_then(|(small, large)| bench_specs::scaling(small, large)),
+        ["bench-specs", n, out] => {
+            parse_count(n).and_then(|n| bench_specs::run(n, Path::new(out), 1))
+        }
+        ["bench-specs", n, out, "--repeat", r] => parse_count(n)
+            .and_then(|n| Ok((n, parse_count(r)?)))
+            .and_then(|(n, r)| bench_specs::run(n, Path::new(out), r)),
+        ["compile-time", rest @ ..] => compile_time::run(&root, rest),
         _ => Err(format!(
-            "usage: cargo xtask codegen [--check]\n\n  codegen          regenerate generated/ from specs/\n  codegen --check  fail if generated/ is not what codegen would write\n(got: {})",
+            "usage: cargo xtask codegen [--check] | bench-specs … | compile-time […]\n\n  codegen          regenerate generated/ from specs/\n  codegen --check  fail if generated/ is not what codegen would write\n  bench-specs N OUTDIR [--repeat R]\n                   write synthetic specs with N operations to OUTDIR/specs, generate from\n                   them and print the time per stage and the peak memory (use --release)\n  bench-specs --scaling SMALL LARGE\n                   time per operation at LARGE over that at SMALL, in one process\n  compile-time [--skip-incremental] [--features F]\n                   build times of the generated crate: clean, and after a spec edit\n(got: {})",
             if args.is_empty() { "no arguments".to_owned() } else { args.join(" ") }
         )),
     };
@@ -29,6 +44,13 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn parse_count(text: &str) -> Result<usize, String> {
+    match text.replace(['_', ','], "").parse() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("expected a positive number, got '{text}'")),
     }
 }
 

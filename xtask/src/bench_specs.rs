@@ -1,0 +1,582 @@
+//! Synthetic specs for the generator throughput benchmark, and `cargo xtask bench-specs`.
+//!
+//! [`synthetic_specs`] writes, for `n` operations, a `common` module plus one service module per
+//! [`OPERATIONS_PER_MODULE`] operations. Every service module has a top-level client and a scoped
+//! client, an event set and, per operation, three definitions (a request object that `extends`
+//! the module's base object, a result object and an enum, extensible and closed in turn), so the
+//! specs hold about `3n` definitions. Operations rotate through the methods, the three
+//! repeatability styles, path, query and header parameters (scalar and enum typed), described and
+//! bare bodies, merge-patch bodies (`PATCH`, with `nullable<T>` fields), paged lists (`GET`),
+//! response headers and success and error examples; every request carries a kind-tagged
+//! (`union`) property. The generator benchmark
+//! (`generator/benches/throughput.rs`) includes this file with `#[path]`, so both measure the
+//! same input; it uses only `std` and `api_codegen`.
+//!
+//! `cargo xtask bench-specs N OUTDIR` writes the specs to `OUTDIR/specs/`, runs the generator on
+//! them (they must generate without a diagnostic), and prints the time of each stage and the peak
+//! resident memory of the process. Build it with `--release` for meaningful times:
+//! `cargo run --release -p xtask -- bench-specs 10000 target/bench-specs`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use api_codegen::SpecSource;
+
+/// Operations per service module (the last module may have fewer).
+pub const OPERATIONS_PER_MODULE: usize = 50;
+
+/// The specs for `operations` operations: `specs/common.yaml` and `specs/svcNNNN.yaml`.
+pub fn synthetic_specs(operations: usize) -> Vec<SpecSource> {
+    let mut sources = vec![SpecSource { name: "specs/common.yaml".to_owned(), text: common() }];
+    let modules = operations.div_ceil(OPERATIONS_PER_MODULE);
+    for m in 0..modules {
+        let first = m * OPERATIONS_PER_MODULE;
+        let count = OPERATIONS_PER_MODULE.min(operations - first);
+        sources.push(SpecSource {
+            name: format!("specs/{}.yaml", module_name(m)),
+            text: service(m, first, count),
+        });
+    }
+    sources
+}
+
+/// Number of definitions in [`synthetic_specs`]`(operations)`.
+pub fn definition_count(operations: usize) -> usize {
+    6 + 2 * operations.div_ceil(OPERATIONS_PER_MODULE) + 3 * operations
+}
+
+fn module_name(m: usize) -> String {
+    format!("svc{m:04}")
+}
+
+fn common() -> String {
+    r#"# Shared definitions of the synthetic benchmark specs.
+module: common
+description: Types shared by the synthetic services, such as the error response and the identifier.
+
+definitions:
+  BenchErrorResponse:
+    description: The error response of every synthetic service.
+    properties:
+      error: { type: BenchError, required: true, description: The error. }
+
+  BenchError:
+    description: An error, with optional nested details.
+    properties:
+      code: { type: string, required: true, description: The error code. }
+      message: { type: string, required: true, description: The error message. }
+      target: { type: string, description: The error target. }
+      details: { type: list<BenchError>, description: Further errors that led to this one. }
+      innererror: { type: BenchError, description: "The inner error, if any." }
+
+  BenchIdentifierKind:
+    description: The kind of an identifier.
+    enum:
+      user: A user of the service.
+      phoneNumber: A phone number.
+      bot: An application.
+
+  BenchIdentifier:
+    description: >-
+      Identifies a participant. Described at https://example.com/docs/identifiers, where the
+      [kind] decides which further property is set.
+    properties:
+      kind: { type: BenchIdentifierKind, description: The identifier kind. }
+      rawId: { type: string, required: true, description: The raw id. }
+      phoneNumber: { type: string, aliases: [phone], description: The phone number of a phone number identifier. }
+    examples:
+      - {"kind": "user", "rawId": "8:acs:0000-1111"}
+
+  BenchFileSource:
+    description: A file to play.
+    properties:
+      uri: { type: url, required: true, description: Where the file is. }
+
+  BenchTextSource:
+    description: A text to speak.
+    properties:
+      text: { type: string, required: true, description: The text. }
+"#
+    .to_owned()
+}
+
+const METHODS: [&str; 5] = ["POST", "GET", "PUT", "DELETE", "PATCH"];
+const REPEATABILITY: [&str; 3] = ["none", "standard", "request-id-only"];
+
+/// One service module: `count` operations numbered from `first`.
+fn service(m: usize, first: usize, count: usize) -> String {
+    let module = module_name(m);
+    let prefix = format!("S{m:04}");
+    let client = format!("Svc{m:04}Client");
+    let scoped = format!("Svc{m:04}ItemClient");
+    let mut s = String::with_capacity(4096 * count);
+    let _ = write!(
+        s,
+        r#"# Synthetic service {m}, generated by `cargo xtask bench-specs`.
+module: {module}
+description: Synthetic service {m} for the generator throughput benchmark.
+imports: [common]
+
+clients:
+  {client}:
+    description: The client of synthetic service {m}.
+    api-version: "2024-01-01"
+    auth: [access-key, entra-id]
+  {scoped}:
+    description: The client for the operations on one item of service {m}.
+    parent: {client}
+    scope:
+      itemId: {{ type: string, description: The id of the item. }}
+
+operations:
+"#
+    );
+    for k in first..first + count {
+        operation(&mut s, &prefix, &client, &scoped, k);
+    }
+    let _ = write!(
+        s,
+        r#"
+events:
+  {prefix}Event:
+    description: An event of synthetic service {m}, with its data typed by event type.
+    types:
+"#
+    );
+    for k in first..first + count {
+        let _ =
+            writeln!(s, "      Bench.Svc{m:04}.Operation{k:05}Completed: {prefix}Op{k:05}Result");
+    }
+    let _ = write!(
+        s,
+        r#"    examples:
+      - [{{"id": "1", "subject": "items/1", "eventType": "Bench.Svc{m:04}.Operation{first:05}Completed", "dataVersion": "1.0", "eventTime": "2024-01-02T03:04:05Z", "data": {result}}}]
+
+definitions:
+  {prefix}Base:
+    description: The properties every request of service {m} has, before its own.
+    properties:
+      etag: {{ type: string, description: The entity tag. }}
+      createdBy: {{ type: BenchIdentifier, description: Who created the entity. }}
+      updatedAt: {{ type: date-time-rfc1123, description: When the entity last changed. }}
+
+  {prefix}Source:
+    description: What a widget of service {m} plays; kind-tagged by `sourceType`.
+    properties:
+      sourceId: {{ type: string, description: Caches the source under this id. }}
+    union:
+      discriminator: sourceType
+      variants:
+        file: {{ property: fileSource, type: BenchFileSource, description: A file to play. }}
+        text: {{ property: textSource, type: BenchTextSource, description: A text to speak. }}
+"#,
+        result = result_json(first),
+    );
+    for k in first..first + count {
+        definitions(&mut s, &prefix, k);
+    }
+    s
+}
+
+fn operation(s: &mut String, prefix: &str, client: &str, scoped: &str, k: usize) {
+    let method = METHODS[k % METHODS.len()];
+    let on_scoped = k % 2 == 1;
+    let repeatability = REPEATABILITY[k % REPEATABILITY.len()];
+    let has_body = matches!(method, "POST" | "PUT" | "PATCH");
+    let (status, has_result) = match method {
+        "POST" => (201, true),
+        "DELETE" => (204, false),
+        _ => (200, true),
+    };
+    let path = if on_scoped {
+        format!("/items/{{itemId}}/widgets{k:05}/{{widgetId}}")
+    } else {
+        format!("/widgets{k:05}/{{widgetId}}")
+    };
+    let _ = write!(
+        s,
+        r#"  operation{k:05}:
+    client: {client_name}
+    description: >-
+      Runs operation {k} on one widget. See https://example.com/docs/operation{k} for the
+      [details].
+    method: {method}
+    path: {path}
+    repeatability: {repeatability}
+    parameters:
+      widgetId: {{ in: path, type: string, description: The id of the widget. }}
+      filter: {{ in: query, type: string, required: true, description: Which widgets to touch. }}
+      maxPageSize: {{ in: query, type: int32, description: The maximum number of items per page. }}
+      x-ms-client-tag: {{ in: header, type: string, description: A tag echoed in logs. }}
+      x-ms-mode: {{ in: header, type: {prefix}Op{k:05}Kind, description: How to run the operation. }}
+"#,
+        client_name = if on_scoped { scoped } else { client },
+    );
+    if method == "GET" {
+        s.push_str("    paging: { items: value, next-link: nextLink }\n");
+    }
+    if method == "PATCH" {
+        let _ = write!(
+            s,
+            "    body:\n      type: {prefix}Op{k:05}Request\n      description: The changes.\n      content-type: application/merge-patch+json\n"
+        );
+    } else if has_body {
+        if k.is_multiple_of(2) {
+            let _ = writeln!(s, "    body: {prefix}Op{k:05}Request");
+        } else {
+            let _ = writeln!(
+                s,
+                "    body: {{ type: {prefix}Op{k:05}Request, description: The widget to write. }}"
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        r#"    responses:
+      {status}:
+        description: The operation succeeded.
+"#
+    );
+    if has_result {
+        let _ = write!(
+            s,
+            r#"        body: {prefix}Op{k:05}Result
+        headers:
+          ETag: {{ type: string, description: The entity tag of the widget. }}
+          x-ms-request-charge: {{ type: float64, description: What the request cost. }}
+"#
+        );
+    }
+    let _ = write!(
+        s,
+        r#"    error: BenchErrorResponse
+    examples:
+      Operation {k} succeeds:
+        request:
+          parameters: {{ {scope}widgetId: "w-{k}", filter: "name eq 'a'", maxPageSize: 10 }}
+"#,
+        scope = if on_scoped { r#"itemId: "item-1", "# } else { "" },
+    );
+    if has_body {
+        let _ = writeln!(s, "          body: {}", request_json(k));
+    }
+    let _ = write!(
+        s,
+        r#"        response:
+          status: {status}
+"#
+    );
+    if has_result {
+        let _ = write!(
+            s,
+            r#"          headers: {{ ETag: "0x8D{k}", x-ms-request-charge: "1.5" }}
+          body: {}
+"#,
+            result_json(k)
+        );
+    }
+    if k.is_multiple_of(3) {
+        let _ = write!(
+            s,
+            r#"      Operation {k} fails:
+        request:
+          parameters: {{ {scope}widgetId: "w-{k}", filter: "name eq 'a'" }}
+"#,
+            scope = if on_scoped { r#"itemId: "item-1", "# } else { "" },
+        );
+        if has_body {
+            let _ = writeln!(s, "          body: {}", request_json(k));
+        }
+        let _ = write!(
+            s,
+            r#"        response:
+          status: 404
+          body: {{"error": {{"code": "NotFound", "message": "No widget w-{k}.", "details": [{{"code": "Gone", "message": "Deleted."}}]}}}}
+"#
+        );
+    }
+}
+
+fn definitions(s: &mut String, prefix: &str, k: usize) {
+    let _ = write!(
+        s,
+        r#"
+  {prefix}Op{k:05}Request:
+    description: The request body of operation {k}.
+    extends: {prefix}Base
+    properties:
+      name: {{ type: string, required: true, description: The widget name. }}
+      kind: {{ type: {prefix}Op{k:05}Kind, required: true, description: The widget kind. }}
+      displayName: {{ type: string, aliases: [title], description: The name people see. }}
+      count: {{ type: int32, description: How many widgets. }}
+      size: {{ type: int64, description: The size in bytes. }}
+      ratio: {{ type: float64, description: A ratio. }}
+      enabled: {{ type: boolean, aliases: [isEnabled, active], description: Whether the widget is on. }}
+      tags: {{ type: "map<string, string>", description: Free-form tags. }}
+      labels: {{ type: list<string>, description: Labels. }}
+      owner: {{ type: BenchIdentifier, description: Who owns the widget. }}
+      startsAt: {{ type: date-time, description: When the widget starts. }}
+      correlationId: {{ type: uuid, description: The correlation id. }}
+      link: {{ type: url, description: Where the widget lives. }}
+      version: {{ type: number-or-string, description: The widget version. }}
+      extra: {{ type: json, description: Anything else. }}
+      note: {{ type: nullable<string>, description: A note; `null` in a merge patch removes it. }}
+      limits: {{ type: "map<string, nullable<int32>>", description: Limits by name. }}
+      source: {{ type: {prefix}Source, description: What the widget plays. }}
+    examples:
+      - {}
+
+  {prefix}Op{k:05}Result:
+    description: The result of operation {k}.
+    properties:
+      id: {{ type: string, required: true, description: The widget id. }}
+      createdAt: {{ type: date-time, required: true, description: When the widget was created. }}
+      kind: {{ type: {prefix}Op{k:05}Kind, required: true, description: The widget kind. }}
+      request: {{ type: {prefix}Op{k:05}Request, description: The request that made the widget. }}
+      kinds: {{ type: "map<string, {prefix}Op{k:05}Kind>", description: Kinds by name. }}
+      children: {{ type: list<{prefix}Op{k:05}Result>, description: Nested widgets. }}
+      participants: {{ type: list<BenchIdentifier>, description: Who takes part. }}
+{paging}
+  {prefix}Op{k:05}Kind:
+    description: The kind of a widget of operation {k}.
+"#,
+        request_json(k),
+        paging = if METHODS[k % METHODS.len()] == "GET" {
+            "      value: { type: list<BenchIdentifier>, required: true, description: One page. }\n      nextLink: { type: string, description: The next page when there is one. }\n"
+        } else {
+            ""
+        },
+    );
+    if k % 2 == 1 {
+        s.push_str("    closed: true\n");
+    }
+    s.push_str(
+        r#"    enum:
+      alpha: The first kind.
+      beta: The second kind.
+      gammaRay: The third kind.
+      8k: A kind whose name starts with a digit.
+"#,
+    );
+}
+
+fn request_json(k: usize) -> String {
+    format!(
+        r#"{{"name": "widget {k}", "kind": "alpha", "displayName": "Widget {k}", "count": {k}, "enabled": true, "tags": {{"team": "a", "tier": "b"}}, "labels": ["x", "y"], "owner": {{"kind": "user", "rawId": "8:acs:{k}"}}, "startsAt": "2024-01-02T03:04:05Z", "version": "1.{k}", "etag": "0x{k}", "note": null, "limits": {{"a": 1, "b": null}}, "source": {{"sourceType": "file", "fileSource": {{"uri": "https://example.com/{k}.wav"}}}}}}"#
+    )
+}
+
+fn result_json(k: usize) -> String {
+    let page = if METHODS[k % METHODS.len()] == "GET" {
+        r#", "value": [{"rawId": "8:acs:1"}], "nextLink": "https://example.com/next""#
+    } else {
+        ""
+    };
+    format!(
+        r#"{{"id": "widget-{k}", "createdAt": "2024-01-02T03:04:05Z", "kind": "beta", "kinds": {{"a": "alpha", "b": "8k"}}, "participants": [{{"rawId": "8:acs:{k}"}}]{page}}}"#
+    )
+}
+
+/// How long each stage took on one set of specs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StageTimes {
+    /// `spec::load` of every file (YAML position index + serde_yaml).
+    pub load: Duration,
+    /// `lower::lower`.
+    pub lower: Duration,
+    /// `check::check`.
+    pub check: Duration,
+    /// The whole of `api_codegen::generate` (load, lower, check, emit and format).
+    pub total: Duration,
+    /// CPU time of the same `generate` call (zero where it cannot be read).
+    pub total_cpu: Duration,
+}
+
+impl StageTimes {
+    /// Emit and format: what `generate` spends beyond load, lower and check.
+    pub fn emit_and_format(&self) -> Duration {
+        self.total.saturating_sub(self.load + self.lower + self.check)
+    }
+}
+
+/// Runs the stages of the generator on `sources` once; panics on any diagnostic, so the caller
+/// knows the specs are valid.
+pub fn time_stages(sources: &[SpecSource]) -> StageTimes {
+    let start = Instant::now();
+    let loaded: Vec<_> = sources
+        .iter()
+        .map(|s| match api_codegen::spec::load(&s.name, &s.text) {
+            Ok(spec) => spec,
+            Err(e) => panic!("{}: {:?}", s.name, e),
+        })
+        .collect();
+    let load = start.elapsed();
+    let start = Instant::now();
+    let ir = api_codegen::lower::lower(&loaded).unwrap_or_else(|e| panic!("lower: {e:?}"));
+    let lower = start.elapsed();
+    let start = Instant::now();
+    api_codegen::check::check(&ir).unwrap_or_else(|e| panic!("check: {e:?}"));
+    let check = start.elapsed();
+    drop((ir, loaded));
+    let cpu = thread_cpu_time();
+    let start = Instant::now();
+    let files = api_codegen::generate(sources).unwrap_or_else(|e| panic!("generate: {e:?}"));
+    let total = start.elapsed();
+    let total_cpu = match (cpu, thread_cpu_time()) {
+        (Some(before), Some(after)) => after.saturating_sub(before),
+        _ => Duration::ZERO,
+    };
+    std::hint::black_box(files);
+    StageTimes { load, lower, check, total, total_cpu }
+}
+
+/// CPU time this thread has run so far (`/proc/thread-self/schedstat`), which unlike wall time
+/// does not grow while other processes hold the cores.
+pub fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok().map(Duration::from_nanos)
+}
+
+/// Peak resident set size of this process so far (`VmHWM` of `/proc/self/status`), in KiB.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// `cargo xtask bench-specs N OUTDIR [--repeat R]`: writes the specs, generates from them once
+/// to check them, then times `R` more runs (default 1) and reports the median per stage and the
+/// peak memory.
+pub fn run(operations: usize, out: &Path, repeat: usize) -> Result<String, String> {
+    let sources = synthetic_specs(operations);
+    let dir = out.join("specs");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut bytes = 0;
+    for source in &sources {
+        let path = out.join(&source.name);
+        std::fs::write(&path, &source.text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        bytes += source.text.len();
+    }
+    let mut report = format!(
+        "bench-specs: {operations} operations, {} definitions, {} spec files ({:.1} MB of YAML) in {}\n",
+        definition_count(operations),
+        sources.len(),
+        bytes as f64 / 1e6,
+        dir.display()
+    );
+    if cfg!(debug_assertions) {
+        report.push_str(
+            "warning: debug build; time with `cargo run --release -p xtask -- bench-specs …`\n",
+        );
+    }
+    let start = Instant::now();
+    let files = api_codegen::generate(&sources).map_err(|errors| {
+        let text: Vec<String> = errors.iter().take(20).map(|e| e.to_string()).collect();
+        format!(
+            "the synthetic specs do not generate ({} errors):\n{}",
+            errors.len(),
+            text.join("\n")
+        )
+    })?;
+    let first = start.elapsed();
+    let out_bytes: usize = files.values().map(String::len).sum();
+    let _ = writeln!(
+        report,
+        "valid: generate wrote {} files ({:.1} MB of Rust) in {:.3} s (first run)",
+        files.len(),
+        out_bytes as f64 / 1e6,
+        first.as_secs_f64()
+    );
+    drop(files);
+    let mut runs: Vec<StageTimes> = (0..repeat).map(|_| time_stages(&sources)).collect();
+    let median = |f: &dyn Fn(&StageTimes) -> Duration, runs: &mut [StageTimes]| {
+        runs.sort_by_key(|r| f(r));
+        f(&runs[runs.len() / 2])
+    };
+    let total = median(&|r| r.total, &mut runs);
+    let load = median(&|r| r.load, &mut runs);
+    let lower = median(&|r| r.lower, &mut runs);
+    let check = median(&|r| r.check, &mut runs);
+    let emit = median(&|r| r.emit_and_format(), &mut runs);
+    let cpu = median(&|r| r.total_cpu, &mut runs);
+    let pct = |d: Duration| 100.0 * d.as_secs_f64() / total.as_secs_f64();
+    let _ = writeln!(
+        report,
+        "median of {repeat} run(s): total {:.3} s = {:.0} operations/s, {:.1} µs/operation",
+        total.as_secs_f64(),
+        operations as f64 / total.as_secs_f64(),
+        total.as_secs_f64() * 1e6 / operations as f64
+    );
+    if !cpu.is_zero() {
+        let _ = writeln!(
+            report,
+            "  on-CPU time {:.3} s = {:.0} operations/s per core busy ({:.0} % of wall time)",
+            cpu.as_secs_f64(),
+            operations as f64 / cpu.as_secs_f64(),
+            100.0 * cpu.as_secs_f64() / total.as_secs_f64()
+        );
+    }
+    for (name, d) in [("load", load), ("lower", lower), ("check", check), ("emit+format", emit)] {
+        let _ = writeln!(report, "  {name:<12} {:>9.3} s  {:>5.1} %", d.as_secs_f64(), pct(d));
+    }
+    match peak_rss_kib() {
+        Some(kib) => {
+            let _ = write!(report, "peak RSS (VmHWM): {:.1} MB", kib as f64 * 1024.0 / 1e6);
+        }
+        None => report.push_str("peak RSS: unavailable (no /proc/self/status)"),
+    }
+    Ok(report)
+}
+
+/// `cargo xtask bench-specs --scaling SMALL LARGE`: time per operation at LARGE over that at
+/// SMALL, measured in one process (median of several runs each, interleaved), in wall time and
+/// in on-CPU time.
+pub fn scaling(small: usize, large: usize) -> Result<String, String> {
+    // (wall, cpu) per operation of `runs` timed runs of `generate` on `n` operations.
+    let per_op = |n: usize, runs: usize| -> Result<Vec<(f64, f64)>, String> {
+        let sources = synthetic_specs(n);
+        api_codegen::generate(&sources).map_err(|e| format!("{n}: {} errors", e.len()))?;
+        Ok((0..runs)
+            .map(|_| {
+                let cpu = thread_cpu_time().unwrap_or_default();
+                let start = Instant::now();
+                std::hint::black_box(api_codegen::generate(&sources).ok());
+                let wall = start.elapsed().as_secs_f64();
+                let cpu = thread_cpu_time().unwrap_or_default().saturating_sub(cpu).as_secs_f64();
+                (wall / n as f64, cpu / n as f64)
+            })
+            .collect())
+    };
+    // Interleave so that a slow phase of the machine hits both sizes alike.
+    let mut small_runs = Vec::new();
+    let mut large_runs = Vec::new();
+    for _ in 0..3 {
+        small_runs.extend(per_op(small, 5)?);
+        large_runs.extend(per_op(large, 1)?);
+    }
+    let median = |runs: &[(f64, f64)], pick: fn(&(f64, f64)) -> f64| {
+        let mut values: Vec<f64> = runs.iter().map(pick).collect();
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let mut report = String::new();
+    for (what, pick) in
+        [("wall", (|r: &(f64, f64)| r.0) as fn(&(f64, f64)) -> f64), ("on-CPU", |r| r.1)]
+    {
+        let (s, l) = (median(&small_runs, pick), median(&large_runs, pick));
+        if s > 0.0 {
+            let _ = writeln!(
+                report,
+                "scaling ({what}): {:.1} µs/operation at N={small} (median of {}), {:.1} µs/operation at N={large} (median of {}): ratio {:.3}",
+                s * 1e6,
+                small_runs.len(),
+                l * 1e6,
+                large_runs.len(),
+                l / s
+            );
+        }
+    }
+    Ok(report.trim_end().to_owned())
+}
