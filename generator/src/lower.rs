@@ -1364,35 +1364,35 @@ fn mark_boxed_fields(ir: &mut Ir) {
     // A field must be boxed exactly when its struct type can reach back to the struct that
     // holds it, i.e. when both lie in one strongly connected component of the graph of
     // struct-typed fields. Components are found once (Kosaraju), in time linear in the specs.
+    // Nodes are the structs in order; a name two structs share (an error reported elsewhere)
+    // points at the first of them.
+    let nodes: Vec<(&str, &Struct)> = ir
+        .modules
+        .iter()
+        .flat_map(|m| m.structs.iter().map(move |s| (m.name.as_str(), s)))
+        .collect();
     let mut index: HashMap<(&str, &str), usize> = HashMap::new();
-    for m in &ir.modules {
-        for s in &m.structs {
-            let next = index.len();
-            index.insert((m.name.as_str(), s.name.as_str()), next);
-        }
+    for (i, (module, s)) in nodes.iter().enumerate() {
+        index.entry((*module, s.name.as_str())).or_insert(i);
     }
-    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); index.len()];
-    let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); index.len()];
-    for m in &ir.modules {
-        for s in &m.structs {
-            let from = index[&(m.name.as_str(), s.name.as_str())];
-            for f in &s.fields {
-                if let Type::Named(n) = &f.ty {
-                    if let Some(&to) = index.get(&(n.module.as_str(), n.name.as_str())) {
-                        edges[from].push(to);
-                        reverse[to].push(from);
-                    }
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    for (from, (_, s)) in nodes.iter().enumerate() {
+        for f in &s.fields {
+            if let Type::Named(n) = &f.ty {
+                if let Some(&to) = index.get(&(n.module.as_str(), n.name.as_str())) {
+                    edges[from].push(to);
+                    reverse[to].push(from);
                 }
             }
         }
     }
     let component = strongly_connected_components(&edges, &reverse);
-    let boxed: Vec<Vec<bool>> = ir
-        .modules
+    let boxed: Vec<Vec<bool>> = nodes
         .iter()
-        .flat_map(|m| m.structs.iter().map(move |s| (m, s)))
-        .map(|(m, s)| {
-            let me = component[index[&(m.name.as_str(), s.name.as_str())]];
+        .enumerate()
+        .map(|(i, (_, s))| {
+            let me = component[i];
             s.fields
                 .iter()
                 .map(|f| match &f.ty {

@@ -17,12 +17,20 @@
 //!
 //! Authentication is a per-try policy so every retry is signed (or authorized) anew:
 //! [`HmacAuthenticationPolicy`] for access keys, [`BearerTokenPolicy`] for token credentials.
+//!
+//! Every call is bounded (response body size, `Retry-After` waits, optionally a timeout) and a
+//! `POST`/`PATCH` without a repeatability request ID is never resent once it may have reached
+//! the service: see [`limits`](crate::runtime::limits).
 
 use crate::runtime::{
     connection_string::validate_endpoint,
     credential::{AccessKeyCredential, CommunicationCredential, COMMUNICATION_SCOPE},
     error::{ServiceError, MAX_ERROR_BODY_BYTES},
     hmac::HmacAuthenticationPolicy,
+    limits::{
+        content_length, read_body, unwrap_not_retried, within, BodyEnd, CallLimits, Deadline,
+        LimitError, LimitsSlot, RetryGuard,
+    },
 };
 use azure_core::{
     credentials::{AccessToken, TokenCredential, TokenRequestOptions},
@@ -30,17 +38,18 @@ use azure_core::{
     http::{
         headers::AUTHORIZATION,
         policies::{Policy, PolicyResult},
-        AsyncResponseBody, ClientMethodOptions, ClientOptions, Context, Pipeline,
+        AsyncRawResponse, ClientMethodOptions, ClientOptions, Context, Pipeline,
         PipelineStreamOptions, RawResponse, Request, StatusCode, Url,
     },
     time::{Duration, OffsetDateTime},
+    Bytes,
 };
-use futures::StreamExt as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::{
     fmt,
     net::IpAddr,
     sync::{Arc, Mutex},
+    time::Instant,
 };
 
 /// Everything except the RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
@@ -108,7 +117,8 @@ impl ClientCore {
     ///
     /// The pipeline is azure_core's standard one (client request ID, user agent
     /// `azsdk-rust-azure-communication/<version>`, retry per `client_options.retry`, logging)
-    /// with the authentication policy for `auth` installed per try.
+    /// with the authentication policy for `auth` installed per try, after the guard that keeps
+    /// non-repeatable requests from being resent (see [`limits`](crate::runtime::limits)).
     ///
     /// # Errors
     ///
@@ -139,7 +149,7 @@ impl ClientCore {
             Some(env!("CARGO_PKG_VERSION")),
             client_options,
             Vec::new(),
-            vec![auth_policy],
+            vec![Arc::new(RetryGuard), auth_policy],
             None,
         );
         Ok(Self { inner: Arc::new(Inner { endpoint, api_version, pipeline }) })
@@ -202,46 +212,77 @@ impl ClientCore {
 
     /// Sends `request` through the pipeline and reads the whole response.
     ///
-    /// * 2xx: `Ok` with the buffered response (status, headers, body).
+    /// * 2xx: `Ok` with the buffered response (status, headers, body of at most
+    ///   [`CallLimits::max_response_body_bytes`], 16 MiB unless changed).
     /// * anything else: `Err` of kind [`ErrorKind::HttpResponse`] (status, error code, raw
     ///   response with at most [`MAX_ERROR_BODY_BYTES`] of body) whose inner error is a
     ///   [`ServiceError`]; see [`ServiceError::from_error`].
+    /// * a success body over the limit, or a call over its timeout: `Err` of kind
+    ///   [`ErrorKind::Io`] whose inner error is a [`LimitError`].
     /// * transport failures (after retries) and authentication failures: their own errors.
     ///
     /// Retries (per the client options) happen inside; a request must therefore already carry
-    /// everything that must be identical on every try (e.g. repeatability headers).
+    /// everything that must be identical on every try (e.g. repeatability headers). A `POST` or
+    /// `PATCH` without a `repeatability-request-id` header is retried only after a connection
+    /// error, when nothing was sent.
+    ///
+    /// The [`CallLimits`] in `ctx`, else the client's [`CallLimits`] policy, else the defaults,
+    /// bound the call.
     pub async fn send(
         &self,
         ctx: &Context<'_>,
         request: &mut Request,
     ) -> azure_core::Result<RawResponse> {
-        let options = PipelineStreamOptions { skip_checks: true, ..Default::default() };
-        let response = self.inner.pipeline.stream(ctx, request, Some(options)).await?;
-        if response.status().is_success() {
-            return response.try_into_raw_response().await;
+        let started = Instant::now();
+        let per_call = ctx.value::<CallLimits>().cloned();
+        let per_call_deadline = per_call
+            .as_ref()
+            .and_then(CallLimits::timeout)
+            .map(|t| Deadline::starting_at(started, t));
+        let mut ctx = ctx.clone().with_value(LimitsSlot::default());
+        if let Some(deadline) = per_call_deadline {
+            ctx.insert(deadline);
         }
+        let response = within(per_call_deadline, self.stream(&ctx, request)).await?;
+        let limits = per_call
+            .or_else(|| ctx.value::<LimitsSlot>().and_then(LimitsSlot::get))
+            .unwrap_or_default();
+        let deadline = limits.timeout().map(|timeout| Deadline::starting_at(started, timeout));
         let (status, headers, body) = response.deconstruct();
-        let (bytes, complete) = read_capped(body, MAX_ERROR_BODY_BYTES).await;
-        Err(ServiceError::error_for_response(status, headers, bytes, complete))
+        if !status.is_success() {
+            let (bytes, end) = read_body(body, MAX_ERROR_BODY_BYTES, deadline).await;
+            let complete = matches!(end, BodyEnd::Complete);
+            return Err(ServiceError::error_for_response(status, headers, bytes, complete));
+        }
+        let limit = limits.max_response_body_bytes();
+        let announced = content_length(&headers);
+        if announced.is_some_and(|length| length > limit as u64) {
+            return Err(body_too_large(limit, announced));
+        }
+        let (bytes, end) = read_body(body, limit, deadline).await;
+        match end {
+            BodyEnd::Complete => Ok(RawResponse::from_bytes(status, headers, Bytes::from(bytes))),
+            BodyEnd::TooLarge => Err(body_too_large(limit, announced)),
+            BodyEnd::Failed(error) | BodyEnd::TimedOut(error) => Err(error),
+        }
+    }
+
+    /// Runs the pipeline; a response the retry guard kept from being retried is a response.
+    async fn stream(
+        &self,
+        ctx: &Context<'_>,
+        request: &mut Request,
+    ) -> azure_core::Result<AsyncRawResponse> {
+        let options = PipelineStreamOptions { skip_checks: true, ..Default::default() };
+        match self.inner.pipeline.stream(ctx, request, Some(options)).await {
+            Ok(response) => Ok(response),
+            Err(error) => unwrap_not_retried(error),
+        }
     }
 }
 
-/// Reads at most `cap` bytes of `body`; the flag is false when the body was longer or a read
-/// failed (the rest is not read: the connection is dropped).
-async fn read_capped(mut body: AsyncResponseBody, cap: usize) -> (Vec<u8>, bool) {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let Ok(chunk) = chunk else {
-            return (bytes, false);
-        };
-        let room = cap - bytes.len();
-        if chunk.len() > room {
-            bytes.extend_from_slice(&chunk[..room]);
-            return (bytes, false);
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    (bytes, true)
+fn body_too_large(limit: usize, content_length: Option<u64>) -> azure_core::Error {
+    azure_core::Error::new(ErrorKind::Io, LimitError::BodyTooLarge { limit, content_length })
 }
 
 fn is_loopback(url: &Url) -> bool {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod hmac;
 pub mod identifier;
+pub mod limits;
 pub mod nullable;
 pub mod number_or_string;
 pub mod paging;
@@ -22,6 +23,7 @@ pub use client::{Auth, ClientCore, PathPart};
 pub use connection_string::ConnectionString;
 pub use credential::{AccessKeyCredential, CommunicationCredential, UserTokenCredential};
 pub use error::ServiceError;
+pub use limits::{CallLimits, LimitError};
 pub use repeatability::RepeatabilityStyle;
 
 pub use events::{CloudEvent, Delivery, DeliveryError, EventData, EventGridEvent};

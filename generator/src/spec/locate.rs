@@ -4,6 +4,9 @@
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+
+/// How deeply YAML collections may nest; real specs use fewer than 15 levels.
+const MAX_NESTING: usize = 64;
 use yaml_rust2::scanner::Marker;
 
 use crate::diagnostics::Position;
@@ -20,12 +23,22 @@ pub struct Locations {
 impl Locations {
     /// Indexes a YAML document. A syntax error comes back with its position and message.
     pub fn index(text: &str) -> Result<Self, (Position, String)> {
+        // Events are pulled one at a time rather than through `Parser::load`, which recurses
+        // once per nesting level and so could be made to overflow the stack by a hostile file.
         let mut builder = Builder::default();
         let mut parser = Parser::new_from_str(text);
-        parser
-            .load(&mut builder, false)
-            .map_err(|e| (position(e.marker()), e.info().to_owned()))?;
-        Ok(builder.locations)
+        loop {
+            let (event, marker) =
+                parser.next_token().map_err(|e| (position(e.marker()), e.info().to_owned()))?;
+            if matches!(event, Event::StreamEnd) {
+                return Ok(builder.locations);
+            }
+            builder.on_event(event, marker);
+            if builder.stack.len() > MAX_NESTING {
+                let message = format!("collections nest deeper than {MAX_NESTING} levels");
+                return Err((position(&marker), message));
+            }
+        }
     }
 
     /// Keys written twice in the same mapping, by path, at their second occurrence. Serde keeps
