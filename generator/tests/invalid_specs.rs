@@ -279,3 +279,9 @@ definitions:
         ["specs/rooms.yaml:13:48: definitions.Room.properties.id: unknown field `a number.`, expected one of `type`, `description`, `required`, `aliases` (a comma ends an unquoted value inside { }: put the value in quotes)"]
     );
 }
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_spec() {
+    let with_bom = format!("\u{feff}{COMMON}");
+    assert!(generate(&[source("common", &with_bom)]).is_ok());
+}

@@ -350,6 +350,8 @@ pub struct LoadedSpec {
 
 /// Parses one spec file. Syntax and structure errors come back as diagnostics with positions.
 pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
+    // Editors on some systems save a byte-order mark; it is not part of the YAML.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let locations = Locations::index(text)
         .map_err(|(position, message)| Diagnostic {
             file: file.to_owned(),
