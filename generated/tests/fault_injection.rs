@@ -94,12 +94,11 @@ fn from_json<T: DeserializeOwned>(value: Value) -> T {
 
 impl Op {
     /// Whether the operation may be sent again once it may have reached the service: every
-    /// one but a `POST`/`PATCH` without a repeatability request ID.
+    /// one but a `POST` without a repeatability request ID.
     fn resendable(self) -> bool {
-        !matches!(
-            self,
-            Op::ChatSendReadReceipt | Op::ChatUpdateThread | Op::RoomsUpdate | Op::CallCancelMedia
-        )
+        // POSTs without a repeatability request ID; the PATCHes (chat thread and room updates)
+        // are JSON merge-patches, which are idempotent and so retried.
+        !matches!(self, Op::ChatSendReadReceipt | Op::CallCancelMedia)
     }
 
     /// Calls the operation on a fresh client for `endpoint`; `Ok` when the call succeeded

@@ -34,8 +34,9 @@
 //! method. A `POST` or `PATCH` without a `repeatability-request-id` header is not idempotent:
 //! the service cannot tell a retry from a second request. Such a request is retried only after a
 //! connection error (nothing was sent); after any other transport error, or a retryable status,
-//! the call ends with that error or response. Requests with repeatability headers and `GET`,
-//! `PUT`, `DELETE` keep the normal retries.
+//! the call ends with that error or response. Requests with repeatability headers, JSON
+//! merge-patch `PATCH`es (idempotent by definition) and `GET`, `PUT`, `DELETE` keep the normal
+//! retries.
 //!
 //! [`MAX_ERROR_BODY_BYTES`]: crate::runtime::error::MAX_ERROR_BODY_BYTES
 
@@ -351,10 +352,23 @@ const RETRIED_STATUSES: [StatusCode; 6] = [
 ];
 
 /// Whether `request` may be processed twice if it is sent twice: `POST` and `PATCH` are not,
-/// unless they carry a repeatability request ID.
+/// unless they carry a repeatability request ID or the `PATCH` is a JSON merge-patch (applying
+/// the same merge-patch twice leaves the same state).
 pub fn is_repeatable(request: &Request) -> bool {
-    !matches!(request.method(), Method::Post | Method::Patch)
-        || request.headers().get_optional_str(&REPEATABILITY_REQUEST_ID).is_some()
+    // Headers are looked at through `iter`: `get_optional_str` builds (and drops) an error,
+    // with a backtrace under RUST_BACKTRACE, whenever the header is missing.
+    let header = |name: &str| {
+        request.headers().iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v.as_str())
+    };
+    match request.method() {
+        Method::Post => header(REPEATABILITY_REQUEST_ID.as_str()).is_some(),
+        Method::Patch => {
+            header(REPEATABILITY_REQUEST_ID.as_str()).is_some()
+                || header("content-type")
+                    .is_some_and(|t| t.starts_with("application/merge-patch+json"))
+        }
+        _ => true,
+    }
 }
 
 /// What [`RetryGuard`] hands back through the retry policy, which passes on any error that is
@@ -519,6 +533,12 @@ mod tests {
             request.insert_header("repeatability-request-id", "0f9c1a2e");
             assert!(is_repeatable(&request), "{method:?} with a request id");
         }
+        let mut patch = Request::new(url.clone(), Method::Patch);
+        patch.insert_header("content-type", "application/merge-patch+json");
+        assert!(is_repeatable(&patch), "a merge-patch can be applied twice");
+        let mut post = Request::new(url, Method::Post);
+        post.insert_header("content-type", "application/merge-patch+json");
+        assert!(!is_repeatable(&post), "only a PATCH is a merge-patch");
     }
 
     #[test]
