@@ -2,6 +2,8 @@
 //! verifier, retries, repeatability, error decoding, plus connection strings, identifiers and
 //! redaction of secrets.
 
+mod support;
+
 use azure_communication::{
     common::{
         CommunicationCloudEnvironmentModel as Cloud, CommunicationIdentifierModel,
@@ -25,9 +27,7 @@ use azure_core::{
     time::Duration,
 };
 use base64::{engine::general_purpose::STANDARD as B64, Engine as _};
-use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::{
     io::{Read as _, Write as _},
     sync::{
@@ -35,7 +35,6 @@ use std::{
         Arc, Mutex,
     },
 };
-use time::{macros::format_description, OffsetDateTime, PrimitiveDateTime};
 use wiremock::{matchers, Mock, MockServer, Respond, ResponseTemplate};
 
 /// base64("secret-key-for-tests-only-123456")
@@ -55,69 +54,22 @@ fn access_key_core(endpoint: &str, options: ClientOptions) -> ClientCore {
     ClientCore::new(endpoint, Auth::AccessKey(key), options, API_VERSION.to_owned()).unwrap()
 }
 
-/// The service side of access-key authentication, written independently of the crate.
-fn verify_hmac(request: &wiremock::Request, key: &[u8]) -> Result<(), String> {
-    let header = |name: &str| {
-        request
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .ok_or(format!("missing {name}"))
-    };
-    let date = header("x-ms-date")?;
-    let sent = PrimitiveDateTime::parse(
-        &date,
-        format_description!(
-            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-        ),
-    )
-    .map_err(|e| format!("bad x-ms-date {date:?}: {e}"))?
-    .assume_utc();
-    if (OffsetDateTime::now_utc() - sent).abs() > time::Duration::minutes(5) {
-        return Err("x-ms-date too far off".into());
-    }
-    let hash = B64.encode(Sha256::digest(&request.body));
-    if header("x-ms-content-sha256")? != hash {
-        return Err("content hash mismatch".into());
-    }
-    let host = header("host")?;
-    let mut path_and_query = request.url.path().to_owned();
-    if let Some(query) = request.url.query() {
-        path_and_query.push('?');
-        path_and_query.push_str(query);
-    }
-    let string_to_sign =
-        format!("{}\n{path_and_query}\n{date};{host};{hash}", request.method.as_str());
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
-    mac.update(string_to_sign.as_bytes());
-    let signature = B64.encode(mac.finalize().into_bytes());
-    let expected = format!(
-        "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature={signature}"
-    );
-    if header("authorization")? != expected {
-        return Err("signature mismatch".into());
-    }
-    Ok(())
-}
-
 /// Verifies every request's signature (401 when wrong) and then answers with `responses` in
 /// turn (the last one repeats).
 struct HmacService {
-    key: Vec<u8>,
     responses: Vec<ResponseTemplate>,
     served: AtomicUsize,
 }
 
 impl HmacService {
     fn new(responses: Vec<ResponseTemplate>) -> Self {
-        Self { key: key_bytes(), responses, served: AtomicUsize::new(0) }
+        Self { responses, served: AtomicUsize::new(0) }
     }
 }
 
 impl Respond for HmacService {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        match verify_hmac(request, &self.key) {
+        match support::wire::verify_hmac(request, KEY_B64) {
             Err(why) => ResponseTemplate::new(401)
                 .insert_header("x-ms-error-code", "Denied")
                 .set_body_json(json!({"error": {"code": "Denied", "message": why}})),

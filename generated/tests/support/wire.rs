@@ -36,29 +36,43 @@ pub fn no_retries() -> ClientOptions {
     ClientOptions { retry: RetryOptions::none(), ..Default::default() }
 }
 
-/// Accepts a request only when its HMAC-SHA256 signature is right for [`ACCESS_KEY`], computed
-/// here from the request as received, independently of the client's signer.
+/// Accepts a request only when its HMAC-SHA256 signature is right for [`ACCESS_KEY`], checked
+/// by [`verify_hmac`].
 pub struct ValidHmacSignature;
 
 impl Match for ValidHmacSignature {
     fn matches(&self, request: &Request) -> bool {
-        expected_authorization(request, ACCESS_KEY).is_some_and(|expected| {
-            request.headers.get("authorization").and_then(|v| v.to_str().ok())
-                == Some(expected.as_str())
-        })
+        verify_hmac(request, ACCESS_KEY).is_ok()
     }
 }
 
-/// The `Authorization` value a correctly signed request carries, or `None` when the request
-/// lacks a header the scheme needs or its content hash is wrong.
-pub fn expected_authorization(request: &Request, key_base64: &str) -> Option<String> {
-    let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
+/// The service side of access-key authentication, written independently of the crate: the
+/// date is an RFC 1123 time within five minutes of now, the content hash is that of the body
+/// received, and the signature covers the method, path and query as received, the date, the
+/// host and the hash. `Err` says what is wrong.
+pub fn verify_hmac(request: &Request, key_base64: &str) -> Result<(), String> {
+    let header = |name: &str| {
+        request
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| format!("missing {name}"))
+    };
     let date = header("x-ms-date")?;
-    let content_hash = header("x-ms-content-sha256")?;
-    let actual_hash =
-        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&request.body));
-    if content_hash != actual_hash {
-        return None;
+    let sent = time::PrimitiveDateTime::parse(
+        date,
+        time::macros::format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        ),
+    )
+    .map_err(|e| format!("bad x-ms-date {date:?}: {e}"))?
+    .assume_utc();
+    if (time::OffsetDateTime::now_utc() - sent).abs() > time::Duration::minutes(5) {
+        return Err("x-ms-date too far off".into());
+    }
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&request.body));
+    if header("x-ms-content-sha256")? != hash {
+        return Err("content hash mismatch".into());
     }
     let host = header("host")?;
     let path_and_query = match request.url.query() {
@@ -66,14 +80,20 @@ pub fn expected_authorization(request: &Request, key_base64: &str) -> Option<Str
         None => request.url.path().to_owned(),
     };
     let string_to_sign =
-        format!("{}\n{path_and_query}\n{date};{host};{content_hash}", request.method.as_str());
-    let key = base64::engine::general_purpose::STANDARD.decode(key_base64).ok()?;
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).ok()?;
+        format!("{}\n{path_and_query}\n{date};{host};{hash}", request.method.as_str());
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(key_base64)
+        .map_err(|e| format!("the test key is not base64: {e}"))?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|e| e.to_string())?;
     mac.update(string_to_sign.as_bytes());
     let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-    Some(format!(
+    let expected = format!(
         "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature={signature}"
-    ))
+    );
+    if header("authorization")? != expected {
+        return Err("signature mismatch".into());
+    }
+    Ok(())
 }
 
 /// Accepts a request whose JSON body is the expected value (timestamps compared as instants).
