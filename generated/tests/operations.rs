@@ -10,7 +10,13 @@ mod support;
 async fn callautomation_create_call_create_an_outbound_call_201() {
     let server = wiremock::MockServer::start().await;
     wiremock::Mock::given(wiremock::matchers::method("POST"))
-        .and(wiremock::matchers::path("/calling/callConnections"))
+        .and(
+            wiremock::matchers::path(
+                support::wire::expected_path(
+                    &[support::wire::PathPiece::Literal("/calling/callConnections")],
+                ),
+            ),
+        )
         .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
         .and(wiremock::matchers::header("accept", "application/json"))
         .and(support::wire::ValidHmacSignature)
@@ -515,7 +521,13 @@ async fn callautomation_get_participants_get_participants_from_a_call() {
 async fn chat_create_chat_thread_create_chat_thread_201() {
     let server = wiremock::MockServer::start().await;
     wiremock::Mock::given(wiremock::matchers::method("POST"))
-        .and(wiremock::matchers::path("/chat/threads"))
+        .and(
+            wiremock::matchers::path(
+                support::wire::expected_path(
+                    &[support::wire::PathPiece::Literal("/chat/threads")],
+                ),
+            ),
+        )
         .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
         .and(wiremock::matchers::header("accept", "application/json"))
         .and(
@@ -1836,7 +1848,15 @@ async fn chat_send_chat_read_receipt_send_read_receipt_200() {
     wiremock::Mock::given(wiremock::matchers::method("POST"))
         .and(
             wiremock::matchers::path(
-                "/chat/threads/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/readReceipts",
+                support::wire::expected_path(
+                    &[
+                        support::wire::PathPiece::Literal("/chat/threads/"),
+                        support::wire::PathPiece::Param(
+                            "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345",
+                        ),
+                        support::wire::PathPiece::Literal("/readReceipts"),
+                    ],
+                ),
             ),
         )
         .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
@@ -1973,7 +1993,15 @@ async fn chat_send_chat_read_receipt_send_read_receipt_forbidden_403() {
     wiremock::Mock::given(wiremock::matchers::method("POST"))
         .and(
             wiremock::matchers::path(
-                "/chat/threads/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/readReceipts",
+                support::wire::expected_path(
+                    &[
+                        support::wire::PathPiece::Literal("/chat/threads/"),
+                        support::wire::PathPiece::Param(
+                            "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345",
+                        ),
+                        support::wire::PathPiece::Literal("/readReceipts"),
+                    ],
+                ),
             ),
         )
         .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
@@ -2038,7 +2066,15 @@ async fn chat_send_chat_read_receipt_send_read_receipt_service_unavailable_503()
     wiremock::Mock::given(wiremock::matchers::method("POST"))
         .and(
             wiremock::matchers::path(
-                "/chat/threads/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/readReceipts",
+                support::wire::expected_path(
+                    &[
+                        support::wire::PathPiece::Literal("/chat/threads/"),
+                        support::wire::PathPiece::Param(
+                            "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345",
+                        ),
+                        support::wire::PathPiece::Literal("/readReceipts"),
+                    ],
+                ),
             ),
         )
         .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
@@ -2103,7 +2139,15 @@ async fn chat_send_chat_read_receipt_send_read_receipt_too_many_requests_429() {
     wiremock::Mock::given(wiremock::matchers::method("POST"))
         .and(
             wiremock::matchers::path(
-                "/chat/threads/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/readReceipts",
+                support::wire::expected_path(
+                    &[
+                        support::wire::PathPiece::Literal("/chat/threads/"),
+                        support::wire::PathPiece::Param(
+                            "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345",
+                        ),
+                        support::wire::PathPiece::Literal("/readReceipts"),
+                    ],
+                ),
             ),
         )
         .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
@@ -2168,7 +2212,15 @@ async fn chat_send_chat_read_receipt_send_read_receipt_unauthorized_401() {
     wiremock::Mock::given(wiremock::matchers::method("POST"))
         .and(
             wiremock::matchers::path(
-                "/chat/threads/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/readReceipts",
+                support::wire::expected_path(
+                    &[
+                        support::wire::PathPiece::Literal("/chat/threads/"),
+                        support::wire::PathPiece::Param(
+                            "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345",
+                        ),
+                        support::wire::PathPiece::Literal("/readReceipts"),
+                    ],
+                ),
             ),
         )
         .and(wiremock::matchers::query_param("api-version", "2024-03-07"))
@@ -2511,7 +2563,13 @@ async fn chat_update_chat_thread_properties_update_chat_thread_topic() {
 async fn rooms_create_room_create_a_new_meeting_room_201() {
     let server = wiremock::MockServer::start().await;
     wiremock::Mock::given(wiremock::matchers::method("POST"))
-        .and(wiremock::matchers::path("/rooms"))
+        .and(
+            wiremock::matchers::path(
+                support::wire::expected_path(
+                    &[support::wire::PathPiece::Literal("/rooms")],
+                ),
+            ),
+        )
         .and(wiremock::matchers::query_param("api-version", "2023-10-30-preview"))
         .and(wiremock::matchers::header("accept", "application/json"))
         .and(support::wire::ValidHmacSignature)

@@ -61,7 +61,7 @@ fn example_test(
     let top_options = format_ident!("{}", top.options_name);
     let api_version = top.api_version.clone().unwrap_or_default();
     let param = |name: &str| ex.parameters.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
-    let path = encoded_path(op, client, &param);
+    let pieces = path_pieces(op, client, &param);
     let method = match op.method {
         HttpMethod::Get => "GET",
         HttpMethod::Put => "PUT",
@@ -196,7 +196,7 @@ fn example_test(
         async fn #fn_name() {
             let server = wiremock::MockServer::start().await;
             wiremock::Mock::given(wiremock::matchers::method(#method))
-                .and(wiremock::matchers::path(#path))
+                .and(wiremock::matchers::path(support::wire::expected_path(&[#(#pieces),*])))
                 .and(wiremock::matchers::query_param("api-version", #api_version))
                 .and(wiremock::matchers::header("accept", "application/json"))
                 #auth_check
@@ -230,13 +230,13 @@ fn top_client<'m>(module: &'m Module, client: &'m Client) -> &'m Client {
         .unwrap_or(client)
 }
 
-/// The path as it must appear on the wire: parameter values percent-encoded except for the
-/// RFC 3986 unreserved characters. Written independently of the runtime's encoder on purpose.
-fn encoded_path(
+/// The pieces of the documented path, for `support::wire::expected_path` to percent-encode
+/// when the test runs (independently of the runtime's encoder).
+fn path_pieces(
     op: &Operation,
     client: &Client,
     param: &dyn Fn(&str) -> Option<serde_json::Value>,
-) -> String {
+) -> Vec<TokenStream> {
     let wire_name = |rust: &str| {
         op.parameters
             .iter()
@@ -245,27 +245,20 @@ fn encoded_path(
             .map(|p| p.wire_name.clone())
             .unwrap_or_default()
     };
-    let mut out = String::new();
-    for part in &op.path {
-        match part {
-            PathPart::Literal(text) => out.push_str(text),
+    op.path
+        .iter()
+        .map(|part| match part {
+            PathPart::Literal(text) => quote! { support::wire::PathPiece::Literal(#text) },
             PathPart::Parameter(name) | PathPart::Scope(name) => {
                 let value = match param(&wire_name(name)) {
                     Some(serde_json::Value::String(s)) => s,
                     Some(other) => other.to_string(),
                     None => String::new(),
                 };
-                for byte in value.bytes() {
-                    if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-                        out.push(byte as char);
-                    } else {
-                        out.push_str(&format!("%{byte:02X}"));
-                    }
-                }
+                quote! { support::wire::PathPiece::Param(#value) }
             }
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 /// A Rust expression for an example parameter value of the given type.
