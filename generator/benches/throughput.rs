@@ -3,11 +3,14 @@
 //!
 //! `cargo bench -p api-codegen --bench throughput` measures, for N = 100 and 1,000 operations:
 //!
-//! * `generate/N`: the whole of `api_codegen::generate` (load → lower → check → emit → format);
-//!   criterion's throughput line is operations per second;
+//! * `generate/N`: the whole of `api_codegen::generate_files`, every file made and dropped as
+//!   `cargo xtask codegen` does (load → lower → check → emit → format); criterion's throughput
+//!   line is operations per second;
 //! * `stages/…/1000`: each public stage alone (`spec::load` of every file, `lower::lower`,
-//!   `check::check`), and `reformat`, which parses the generated files with `syn` and prints them
-//!   with `prettyplease` again — a stand-in for the formatting part of the private emit stage.
+//!   `check::check`), and two floors no design built on these libraries goes below:
+//!   `serde_yaml`, which only deserializes every spec file into the spec structs, and
+//!   `reformat`, which parses the generated files with `syn` and prints them with `prettyplease`
+//!   again — a stand-in for the formatting part of the private emit stage.
 //!
 //! Times are the CPU time of the benchmarking thread (`support/cpu_time.rs`), so that other
 //! processes on the machine do not inflate them; "on one core" is what the targets ask for.
@@ -44,7 +47,7 @@ fn generate(c: &mut Criterion<CpuTime>) {
             .sample_size(if n >= 1_000 { 10 } else { 20 })
             .measurement_time(Duration::from_secs(if n >= 1_000 { 4 } else { 3 }));
         group.bench_with_input(BenchmarkId::from_parameter(n), &sources, |b, sources| {
-            b.iter(|| black_box(api_codegen::generate(sources)))
+            b.iter(|| black_box(api_codegen::generate_files(sources).map(|files| files.count())))
         });
     }
     group.finish();
@@ -71,11 +74,18 @@ fn stages(c: &mut Criterion<CpuTime>) {
         .sample_size(10)
         .throughput(Throughput::Elements(n as u64));
     group.bench_function(BenchmarkId::new("load", n), |b| b.iter(|| black_box(load_all())));
+    group.bench_function(BenchmarkId::new("serde_yaml", n), |b| {
+        b.iter(|| {
+            for source in &sources {
+                black_box(serde_yaml::from_str::<api_codegen::spec::Spec>(&source.text).ok());
+            }
+        })
+    });
     group.bench_function(BenchmarkId::new("lower", n), |b| {
         b.iter(|| black_box(api_codegen::lower::lower(&loaded).ok()))
     });
     group.bench_function(BenchmarkId::new("check", n), |b| {
-        b.iter(|| black_box(api_codegen::check::check(&ir).ok()))
+        b.iter(|| black_box(api_codegen::check::check(&ir, &loaded).ok()))
     });
     group.bench_function(BenchmarkId::new("reformat", n), |b| {
         b.iter(|| {

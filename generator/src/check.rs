@@ -1,20 +1,30 @@
 //! Rules that span several modules and are easiest to state on the resolved IR.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::ir::{Ir, Module, Type};
+use crate::spec::LoadedSpec;
 
-/// Checks the IR as a whole.
-pub fn check(ir: &Ir) -> Result<(), Vec<Diagnostic>> {
+/// Checks the IR as a whole; `specs` are the files it was lowered from, where errors are placed.
+pub fn check(ir: &Ir, specs: &[LoadedSpec]) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Diagnostics::default();
+    let at = |file: &str, path: &str| {
+        let spec = specs.iter().find(|s| s.file == file);
+        spec.map(|s| s.locations.key(path)).unwrap_or_default()
+    };
     for module in &ir.modules {
-        check_feature_boundaries(ir, module, &mut errors);
+        check_feature_boundaries(ir, module, &at, &mut errors);
     }
     errors.finish()
 }
 
 /// Each service module sits behind its own cargo feature, so it may reference shared
 /// (always-compiled) modules but not another service module, which could be switched off.
-fn check_feature_boundaries(ir: &Ir, module: &Module, errors: &mut Diagnostics) {
+fn check_feature_boundaries(
+    ir: &Ir,
+    module: &Module,
+    at: &dyn Fn(&str, &str) -> Position,
+    errors: &mut Diagnostics,
+) {
     if !module.feature_gated {
         return;
     }
@@ -23,10 +33,11 @@ fn check_feature_boundaries(ir: &Ir, module: &Module, errors: &mut Diagnostics) 
             if let Some(target) = named_module(&f.ty) {
                 let gated = ir.modules.iter().any(|m| m.name == target && m.feature_gated);
                 if target != module.name && gated {
+                    let path = format!("{}.properties.{}", s.origin.path, f.json_name);
                     errors.push(Diagnostic {
                         file: s.origin.file.clone(),
-                        position: s.origin.position,
-                        path: format!("{}.properties.{}", s.origin.path, f.json_name),
+                        position: at(&s.origin.file, &path),
+                        path,
                         message: format!(
                             "'{}' refers to module '{target}', which has its own cargo feature; move the shared definition to a module without clients or events",
                             f.json_name

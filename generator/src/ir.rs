@@ -3,17 +3,16 @@
 
 use serde_json::Value;
 
-pub use crate::spec::{AuthScheme, HttpMethod, ParameterLocation, Repeatability};
+pub use crate::spec::{AuthScheme, HttpMethod, Json, ParameterLocation, Repeatability};
 
 /// Where an IR node came from, for errors found after lowering.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
     /// Spec file.
     pub file: String,
-    /// Dotted YAML path.
+    /// Dotted YAML path; the line and column are looked up from it only when an error needs
+    /// them.
     pub path: String,
-    /// Where the item's key is written.
-    pub position: crate::diagnostics::Position,
 }
 
 /// All modules of the generated crate, sorted by name.
@@ -116,7 +115,7 @@ pub struct Struct {
     /// Fields: those of the extended definitions first, then its own, each group sorted.
     pub fields: Vec<Field>,
     /// Example JSON values that must round-trip.
-    pub examples: Vec<Value>,
+    pub examples: Vec<Json>,
     /// The variants, when the object is kind-tagged.
     pub union: Option<Union>,
     /// Where it was defined.
@@ -346,13 +345,13 @@ pub struct OperationExample {
     /// Parameter values by wire name.
     pub parameters: Vec<(String, Value)>,
     /// Request body.
-    pub request_body: Option<Value>,
+    pub request_body: Option<Json>,
     /// Response status.
     pub status: u16,
     /// Response headers.
     pub response_headers: Vec<(String, String)>,
     /// Response body.
-    pub response_body: Option<Value>,
+    pub response_body: Option<Json>,
     /// The type the response body decodes into (success body or error type).
     pub response_type: Option<Type>,
 }
@@ -367,7 +366,7 @@ pub struct EventSet {
     /// Variants, sorted by event type.
     pub variants: Vec<EventVariant>,
     /// Whole deliveries that must round-trip.
-    pub examples: Vec<Value>,
+    pub examples: Vec<Json>,
 }
 
 /// One event type of a set.

@@ -16,6 +16,7 @@ pub mod spec;
 use std::collections::BTreeMap;
 
 pub use diagnostics::Diagnostic;
+pub use emit::Files;
 
 /// One spec file handed to the generator.
 #[derive(Clone, Debug)]
@@ -29,6 +30,15 @@ pub struct SpecSource {
 /// Generates every output file from the specs: paths relative to the generated crate mapped to
 /// their contents. On any error nothing is returned but the errors, all of them, sorted.
 pub fn generate(sources: &[SpecSource]) -> Result<BTreeMap<String, String>, Vec<Diagnostic>> {
+    Ok(generate_files(sources)?.collect())
+}
+
+/// Checks the specs like [`generate`] and, when they are valid, returns the output files as an
+/// iterator of (path relative to the generated crate, contents) that formats them as they are
+/// asked for, one module at a time. A caller that writes each file before asking for the next
+/// holds one module's output at most, not the whole crate's. Every error is found before the
+/// first file is made.
+pub fn generate_files(sources: &[SpecSource]) -> Result<Files, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut loaded = Vec::new();
     for source in sources {
@@ -60,6 +70,8 @@ pub fn generate(sources: &[SpecSource]) -> Result<BTreeMap<String, String>, Vec<
             return Err(errors);
         }
     };
-    check::check(&ir)?;
-    Ok(emit::emit(&ir))
+    check::check(&ir, &loaded)?;
+    // The parsed specs are no longer needed: the IR owns everything emission reads.
+    drop(loaded);
+    Ok(Files::new(ir))
 }

@@ -41,7 +41,7 @@ enum SymbolKind {
 }
 
 struct Lowering<'a> {
-    specs: &'a [LoadedSpec],
+    specs: &'a [LoadedSpec<'a>],
     errors: Diagnostics,
     /// Every definition of every spec, by spec name; names are one namespace across specs so
     /// that a bare reference always means one thing.
@@ -275,11 +275,7 @@ impl<'a> Lowering<'a> {
                 continue;
             }
             let rust_name = symbol.rust_name.clone();
-            let origin = Origin {
-                file: spec.file.clone(),
-                path: path.clone(),
-                position: spec.locations.key(&path),
-            };
+            let origin = Origin { file: spec.file.clone(), path: path.clone() };
             if let Some(values) = &def.values {
                 if def.extends.is_some() {
                     self.error(
@@ -900,11 +896,7 @@ impl<'a> Lowering<'a> {
             ok_body,
             error,
             examples,
-            origin: Origin {
-                file: spec.file.clone(),
-                path: path.to_owned(),
-                position: spec.locations.key(path),
-            },
+            origin: Origin { file: spec.file.clone(), path: path.to_owned() },
         })
     }
 

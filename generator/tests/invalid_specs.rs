@@ -285,3 +285,42 @@ fn a_byte_order_mark_is_not_part_of_the_spec() {
     let with_bom = format!("\u{feff}{COMMON}");
     assert!(generate(&[source("common", &with_bom)]).is_ok());
 }
+
+#[test]
+fn a_service_module_referring_to_another_service_module_is_placed_at_the_definition() {
+    // Both modules have clients, so each sits behind its own cargo feature.
+    let chat = "\
+module: chat
+description: Chat.
+clients:
+  ChatClient:
+    description: The client.
+    api-version: 2024-03-07
+    auth: [access-key]
+definitions:
+  Thread:
+    description: A thread.
+    properties:
+      id: { type: string, description: The id. }
+";
+    let rooms = "\
+module: rooms
+description: Rooms.
+imports: [chat]
+clients:
+  RoomsClient:
+    description: The client.
+    api-version: 2023-10-30-preview
+    auth: [access-key]
+definitions:
+  Room:
+    description: A room.
+    properties:
+      thread: { type: Thread, description: The thread. }
+";
+    let e = errors(&[source("chat", chat), source("rooms", rooms)]);
+    assert_eq!(
+        e,
+        ["specs/rooms.yaml:13:7: definitions.Room.properties.thread: 'thread' refers to module 'chat', which has its own cargo feature; move the shared definition to a module without clients or events"]
+    );
+}

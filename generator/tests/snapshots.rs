@@ -32,11 +32,38 @@ fn check(fixture: &str) {
             stale.push(target.display().to_string());
         }
     }
+    // A snapshot file the generator no longer writes is stale too.
+    for file in files_under(&dir) {
+        let rel = file.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+        if !files.contains_key(&rel) {
+            if update {
+                fs::remove_file(&file).unwrap();
+            } else {
+                stale.push(format!("{} (no longer generated)", file.display()));
+            }
+        }
+    }
     assert!(
         stale.is_empty(),
         "output differs from the snapshot (review, then UPDATE_SNAPSHOTS=1 cargo test -p api-codegen --test snapshots):\n{}",
         stale.join("\n")
     );
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
 }
 
 #[test]

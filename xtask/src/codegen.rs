@@ -1,8 +1,9 @@
 //! File I/O around `api_codegen::generate`: read `specs/*.yaml`, write only the files whose
 //! contents change, and never leave `generated/` half-written.
 
+use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use api_codegen::SpecSource;
 
@@ -15,9 +16,14 @@ pub enum Mode {
 }
 
 /// Regenerates (or checks) `generated/` under `root`. Returns the one-line summary.
+///
+/// Files are compared (and changed ones staged next to their targets) as the generator makes
+/// them, so only one module's output is in memory at a time. The staged files replace their
+/// targets only once every file has been made; if anything fails first, they are removed and
+/// `generated/` is left as it was.
 pub fn run(root: &Path, mode: Mode) -> Result<String, String> {
     let sources = read_specs(&root.join("specs"))?;
-    let files = api_codegen::generate(&sources).map_err(|errors| {
+    let files = api_codegen::generate_files(&sources).map_err(|errors| {
         let mut text = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n");
         text.push_str(&format!(
             "\n{} error{} in specs/; generated/ was not changed",
@@ -26,35 +32,42 @@ pub fn run(root: &Path, mode: Mode) -> Result<String, String> {
         ));
         text
     })?;
+    drop(sources);
     let out = root.join("generated");
+    let mut produced = BTreeSet::new();
     let mut changed = Vec::new();
+    let mut staged = Staged::default();
     let mut unchanged = 0;
-    for (path, contents) in &files {
-        let target = out.join(path);
+    for (path, contents) in files {
+        let target = out.join(&path);
         match fs::read_to_string(&target) {
-            Ok(existing) if existing == *contents => unchanged += 1,
-            _ => changed.push((path, contents, target)),
+            Ok(existing) if existing == contents => unchanged += 1,
+            _ => {
+                if let Mode::Write = mode {
+                    staged.stage(&target, &contents)?;
+                }
+                changed.push(path.clone());
+            }
         }
+        produced.insert(path);
     }
-    let stale = stale_generated_files(&out, &files)?;
+    let stale = stale_generated_files(&out, &produced)?;
     match mode {
         Mode::Check => {
             if changed.is_empty() && stale.is_empty() {
                 Ok(format!("codegen --check: {unchanged} files up to date"))
             } else {
                 let mut lines: Vec<String> =
-                    changed.iter().map(|(p, ..)| format!("stale: generated/{p}")).collect();
+                    changed.iter().map(|p| format!("stale: generated/{p}")).collect();
                 lines.extend(stale.iter().map(|p| format!("no longer generated: generated/{p}")));
                 lines.push("run `cargo xtask codegen` and commit the result".to_owned());
                 Err(lines.join("\n"))
             }
         }
         Mode::Write => {
-            // Every file is written next to its target first and then renamed over it, so an
-            // interrupted run leaves each file either old or new, never cut short.
-            for (_, contents, target) in &changed {
-                write_atomically(target, contents)?;
-            }
+            // Each staged file is renamed over its target, so an interrupted run leaves every
+            // file either old or new, never cut short.
+            staged.commit()?;
             for p in &stale {
                 fs::remove_file(out.join(p))
                     .map_err(|e| format!("cannot remove generated/{p}: {e}"))?;
@@ -64,6 +77,42 @@ pub fn run(root: &Path, mode: Mode) -> Result<String, String> {
                 changed.len(),
                 if stale.is_empty() { String::new() } else { format!(", {} removed", stale.len()) }
             ))
+        }
+    }
+}
+
+/// New contents written beside their targets (`x.rs.tmp`), not yet renamed over them. Dropped
+/// before [`Staged::commit`], on an error or a panic, it removes what it wrote.
+#[derive(Default)]
+struct Staged {
+    files: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Staged {
+    fn stage(&mut self, target: &Path, contents: &str) -> Result<(), String> {
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        let tmp = target.with_extension("rs.tmp");
+        // Recorded first, so that a partly written file is removed too.
+        self.files.push((tmp.clone(), target.to_path_buf()));
+        fs::write(&tmp, contents).map_err(|e| format!("cannot write {}: {e}", tmp.display()))
+    }
+
+    fn commit(mut self) -> Result<(), String> {
+        for (tmp, target) in std::mem::take(&mut self.files) {
+            fs::rename(&tmp, &target)
+                .map_err(|e| format!("cannot replace {}: {e}", target.display()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        for (tmp, _) in &self.files {
+            let _ = fs::remove_file(tmp);
         }
     }
 }
@@ -85,18 +134,22 @@ fn read_specs(dir: &Path) -> Result<Vec<SpecSource>, String> {
 }
 
 /// Files under `generated/` that carry the generated-file header but are no longer produced
-/// (for example after a spec was deleted).
-fn stale_generated_files(
-    out: &Path,
-    files: &std::collections::BTreeMap<String, String>,
-) -> Result<Vec<String>, String> {
+/// (for example after a spec was deleted, or a test file that moved into a directory).
+fn stale_generated_files(out: &Path, produced: &BTreeSet<String>) -> Result<Vec<String>, String> {
     let mut stale = Vec::new();
-    for sub in ["src", "tests", "examples"] {
-        let Ok(entries) = fs::read_dir(out.join(sub)) else { continue };
+    // `tests/operations/` and `tests/examples/` hold generated files one level down.
+    let mut dirs: Vec<String> = vec!["src".into(), "tests".into(), "examples".into()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = fs::read_dir(out.join(&dir)) else { continue };
         for entry in entries.flatten() {
             let path = entry.path();
-            let rel = format!("{sub}/{}", path.file_name().unwrap_or_default().to_string_lossy());
-            if path.is_file() && !files.contains_key(&rel) {
+            let rel = format!("{dir}/{}", path.file_name().unwrap_or_default().to_string_lossy());
+            if path.is_dir() && dir == "tests" {
+                dirs.push(rel);
+            } else if path.is_file()
+                && path.extension().is_some_and(|e| e == "rs")
+                && !produced.contains(&rel)
+            {
                 let head = fs::read_to_string(&path).unwrap_or_default();
                 if head.starts_with("// @generated by `cargo xtask codegen`") {
                     stale.push(rel);
@@ -106,14 +159,4 @@ fn stale_generated_files(
     }
     stale.sort();
     Ok(stale)
-}
-
-fn write_atomically(target: &Path, contents: &str) -> Result<(), String> {
-    if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
-    let tmp = target.with_extension("rs.tmp");
-    fs::write(&tmp, contents).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    fs::rename(&tmp, target).map_err(|e| format!("cannot replace {}: {e}", target.display()))
 }

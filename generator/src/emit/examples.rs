@@ -4,34 +4,64 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{feature_gate, format_file, type_tokens};
-use crate::ir::{Ir, Module, Type};
+use super::{feature_gate, format_file, ident, type_tokens};
+use crate::ir::{Ir, Json, Module, Type};
 use crate::names;
 
-/// The test file, when any spec has examples.
-pub fn tests_rs(ir: &Ir) -> Option<String> {
-    let tests: Vec<TokenStream> = ir.modules.iter().flat_map(module_tests).collect();
-    if tests.is_empty() {
+/// `tests/examples/main.rs`, which gathers the per-module files, when any spec has examples.
+pub fn main_rs(ir: &Ir) -> Option<String> {
+    let modules: Vec<&Module> = ir.modules.iter().filter(|m| has_tests(m)).collect();
+    if modules.is_empty() {
         return None;
     }
+    let mods = modules.iter().map(|m| {
+        let gate = feature_gate(m);
+        let name = ident(&m.name);
+        quote! { #gate #[rustfmt::skip] mod #name; }
+    });
     let tokens = quote! {
-        //! Round-trip tests generated from the examples in `specs/`.
+        //! Round-trip tests generated from the examples in `specs/`, one file per module.
         #![cfg_attr(rustfmt, rustfmt::skip)]
+        #[path = "../support/mod.rs"]
         mod support;
-        #(#tests)*
+        #(#mods)*
     };
     Some(format_file("the examples in specs/", tokens))
 }
 
+/// `tests/examples/<module>.rs`, when the module has examples.
+pub fn module_rs(module: &Module) -> Option<String> {
+    if !has_tests(module) {
+        return None;
+    }
+    let tests = module_tests(module);
+    let doc = format!(" Round-trip tests generated from the examples in `{}`.", module.spec_file);
+    let tokens = quote! {
+        #![doc = #doc]
+        use super::support;
+        #(#tests)*
+    };
+    Some(format_file(&format!("the examples in {}", module.spec_file), tokens))
+}
+
+fn has_tests(module: &Module) -> bool {
+    module.structs.iter().any(|s| !s.examples.is_empty())
+        || module.event_sets.iter().any(|e| !e.examples.is_empty())
+        || module.clients.iter().flat_map(|c| &c.operations).any(|op| {
+            op.examples.iter().any(|ex| {
+                (ex.request_body.is_some() && op.body.is_some())
+                    || (ex.response_body.is_some() && ex.response_type.is_some())
+            })
+        })
+}
+
 fn module_tests(module: &Module) -> Vec<TokenStream> {
-    let gate = feature_gate(module);
     let mut tests = Vec::new();
-    let mut test = |name: String, ty: &Type, json: &serde_json::Value| {
+    let mut test = |name: String, ty: &Type, json: &Json| {
         let fn_name = format_ident!("{}", name);
         let ty = public_type(ty);
         let json = super::json_literal(json);
         tests.push(quote! {
-            #gate
             #[test]
             fn #fn_name() {
                 support::assert_round_trip::<#ty>(#json);
@@ -46,11 +76,7 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
                 is_enum: false,
             });
             let snake = names::value_name(&s.name).unwrap_or_default();
-            test(
-                format!("{}_{}_example_{}", module.name, names::unraw(&snake), i + 1),
-                &ty,
-                example,
-            );
+            test(format!("{}_example_{}", names::unraw(&snake), i + 1), &ty, example);
         }
     }
     for client in &module.clients {
@@ -58,14 +84,10 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
             let method = names::unraw(&op.method_name);
             for ex in &op.examples {
                 if let (Some(body), Some(b)) = (&ex.request_body, &op.body) {
-                    test(format!("{}_{method}_{}_request", module.name, ex.test_name), &b.ty, body);
+                    test(format!("{method}_{}_request", ex.test_name), &b.ty, body);
                 }
                 if let (Some(body), Some(ty)) = (&ex.response_body, &ex.response_type) {
-                    test(
-                        format!("{}_{method}_{}_response_{}", module.name, ex.test_name, ex.status),
-                        ty,
-                        body,
-                    );
+                    test(format!("{method}_{}_response_{}", ex.test_name, ex.status), ty, body);
                 }
             }
         }
@@ -75,12 +97,10 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
         let module_ident = super::ident(&module.name);
         for (i, example) in set.examples.iter().enumerate() {
             let snake = names::value_name(&set.name).unwrap_or_default();
-            let fn_name =
-                format_ident!("{}_{}_delivery_{}", module.name, names::unraw(&snake), i + 1);
+            let fn_name = format_ident!("{}_delivery_{}", names::unraw(&snake), i + 1);
             let json = super::json_literal(example);
             tests.push(quote! {
-                #gate
-                #[test]
+                    #[test]
                 fn #fn_name() {
                     support::assert_delivery_round_trip::<azure_communication::#module_ident::#name>(#json);
                 }

@@ -1,5 +1,9 @@
 //! Emission: turns the IR into formatted Rust files. Rust is built with `quote!`, parsed by
 //! `syn` and printed by `prettyplease`; nothing here converts names or reads the YAML.
+//!
+//! Test files are split by module (`tests/operations/<module>.rs` under one
+//! `tests/operations/main.rs`), so that no single file, and no single syntax tree while it is
+//! formatted, grows with the number of modules.
 
 mod clients;
 mod events;
@@ -8,28 +12,64 @@ mod models;
 mod runnable_examples;
 mod wire_tests;
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{Ir, Module, Type};
 
-/// Every file the generator writes, by path relative to the generated crate, with its contents.
-pub fn emit(ir: &Ir) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    files.insert("src/lib.rs".to_owned(), lib_rs(ir));
-    for module in &ir.modules {
-        files.insert(format!("src/{}.rs", module.name), module_rs(ir, module));
+/// Every file the generator writes, as (path relative to the generated crate, contents), made
+/// as they are asked for: the crate-level files first, then all the files of one module at a
+/// time, so that only one module's output is held at once.
+pub struct Files {
+    ir: Ir,
+    /// The next step: 0 is the crate-level files, `i + 1` is module `i`.
+    step: usize,
+    ready: VecDeque<(String, String)>,
+}
+
+impl Files {
+    pub(crate) fn new(ir: Ir) -> Self {
+        Files { ir, step: 0, ready: VecDeque::new() }
     }
-    if let Some(tests) = examples::tests_rs(ir) {
-        files.insert("tests/examples.rs".to_owned(), tests);
+
+    fn make_step(&mut self) {
+        let ir = &self.ir;
+        let ready = &mut self.ready;
+        if self.step == 0 {
+            ready.push_back(("src/lib.rs".to_owned(), lib_rs(ir)));
+            if let Some(main) = examples::main_rs(ir) {
+                ready.push_back(("tests/examples/main.rs".to_owned(), main));
+            }
+            if let Some(main) = wire_tests::main_rs(ir) {
+                ready.push_back(("tests/operations/main.rs".to_owned(), main));
+            }
+        } else {
+            let module = &ir.modules[self.step - 1];
+            let name = &module.name;
+            ready.push_back((format!("src/{name}.rs"), module_rs(ir, module)));
+            if let Some(tests) = examples::module_rs(module) {
+                ready.push_back((format!("tests/examples/{name}.rs"), tests));
+            }
+            if let Some(tests) = wire_tests::module_rs(module) {
+                ready.push_back((format!("tests/operations/{name}.rs"), tests));
+            }
+            ready.extend(runnable_examples::examples(module));
+        }
+        self.step += 1;
     }
-    files.extend(runnable_examples::examples(ir));
-    if let Some(tests) = wire_tests::tests_rs(ir) {
-        files.insert("tests/operations.rs".to_owned(), tests);
+}
+
+impl Iterator for Files {
+    type Item = (String, String);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.ready.is_empty() && self.step <= self.ir.modules.len() {
+            self.make_step();
+        }
+        self.ready.pop_front()
     }
-    files
 }
 
 fn lib_rs(ir: &Ir) -> String {
@@ -191,8 +231,8 @@ fn serde_with(ty: &Type) -> Option<&'static str> {
 }
 
 /// Pretty JSON as a raw string literal, so the generated test reads like the example.
-pub(crate) fn json_literal(json: &serde_json::Value) -> TokenStream {
-    let text = serde_json::to_string_pretty(json).unwrap_or_default();
+pub(crate) fn json_literal(json: &crate::ir::Json) -> TokenStream {
+    let text = json.text();
     if text.contains("\"##") {
         return quote! { #text };
     }

@@ -1,26 +1,21 @@
 //! One runnable program per operation under `examples/`, built from the operation's first
 //! documented example and reading the endpoint and credential from the environment.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{format_file, ident, json_literal};
-use crate::ir::{AuthScheme, Client, Ir, Module, Operation, Type};
+use crate::ir::{AuthScheme, Client, Module, Operation, Type};
 use crate::names;
 
-/// `examples/<module>_<operation>.rs` for every operation with a success example.
-pub fn examples(ir: &Ir) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    for module in &ir.modules {
-        for client in &module.clients {
-            for op in &client.operations {
-                if let Some(text) = example(module, client, op) {
-                    let name =
-                        format!("examples/{}_{}.rs", module.name, names::unraw(&op.method_name));
-                    files.insert(name, text);
-                }
+/// `examples/<module>_<operation>.rs` for every operation of `module` with a success example.
+pub fn examples(module: &Module) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for client in &module.clients {
+        for op in &client.operations {
+            if let Some(text) = example(module, client, op) {
+                let name = format!("examples/{}_{}.rs", module.name, names::unraw(&op.method_name));
+                files.push((name, text));
             }
         }
     }

@@ -12,30 +12,52 @@ use crate::ir::{
 };
 use crate::names;
 
-/// The test file, when any operation has examples.
-pub fn tests_rs(ir: &Ir) -> Option<String> {
-    let tests: Vec<TokenStream> = ir
-        .modules
-        .iter()
-        .flat_map(|m| {
-            m.clients.iter().flat_map(move |c| {
-                c.operations.iter().flat_map(move |op| {
-                    op.examples.iter().map(move |ex| example_test(m, c, op, ex))
-                })
-            })
-        })
-        .collect();
-    if tests.is_empty() {
+/// `tests/operations/main.rs`, which gathers the per-module files, when any operation has
+/// examples.
+pub fn main_rs(ir: &Ir) -> Option<String> {
+    let modules: Vec<&Module> = ir.modules.iter().filter(|m| has_tests(m)).collect();
+    if modules.is_empty() {
         return None;
     }
+    let mods = modules.iter().map(|m| {
+        let gate = feature_gate(m);
+        let name = ident(&m.name);
+        quote! { #gate #[rustfmt::skip] mod #name; }
+    });
     let tokens = quote! {
-        //! Wire tests generated from the operation examples in `specs/`: each runs the generated
-        //! client against a loopback server that accepts only the documented request.
+        //! Wire tests generated from the operation examples in `specs/`, one file per module:
+        //! each runs the generated client against a loopback server that accepts only the
+        //! documented request.
         #![cfg_attr(rustfmt, rustfmt::skip)]
+        #[path = "../support/mod.rs"]
         mod support;
-        #(#tests)*
+        #(#mods)*
     };
     Some(format_file("the operation examples in specs/", tokens))
+}
+
+/// `tests/operations/<module>.rs`, when the module has operation examples.
+pub fn module_rs(module: &Module) -> Option<String> {
+    if !has_tests(module) {
+        return None;
+    }
+    let tests = module.clients.iter().flat_map(|c| {
+        c.operations
+            .iter()
+            .flat_map(move |op| op.examples.iter().map(move |ex| example_test(module, c, op, ex)))
+    });
+    let doc =
+        format!(" Wire tests generated from the operation examples in `{}`.", module.spec_file);
+    let tokens = quote! {
+        #![doc = #doc]
+        use super::support;
+        #(#tests)*
+    };
+    Some(format_file(&format!("the operation examples in {}", module.spec_file), tokens))
+}
+
+fn has_tests(module: &Module) -> bool {
+    module.clients.iter().flat_map(|c| &c.operations).any(|op| !op.examples.is_empty())
 }
 
 fn example_test(
@@ -47,14 +69,7 @@ fn example_test(
     if let Some(file) = &ex.file {
         return file_example_test(module, client, op, ex, file);
     }
-    let gate = feature_gate(module);
-    let fn_name = format_ident!(
-        "{}_{}_{}_{}",
-        module.name,
-        names::unraw(&op.method_name),
-        ex.test_name,
-        ex.status
-    );
+    let fn_name = format_ident!("{}_{}_{}", names::unraw(&op.method_name), ex.test_name, ex.status);
     let module_ident = ident(&module.name);
     let top = top_client(module, client);
     let top_name = format_ident!("{}", top.name);
@@ -175,8 +190,7 @@ fn example_test(
         let code_check = ex
             .response_body
             .as_ref()
-            .and_then(|b| b.pointer("/error/code"))
-            .and_then(|c| c.as_str())
+            .and_then(|b| b.value().pointer("/error/code")?.as_str().map(str::to_owned))
             .map(|code| {
                 quote! { assert_eq!(service_error.code(), Some(#code)); }
             });
@@ -190,7 +204,6 @@ fn example_test(
     };
     let doc = format!(" `{}` example \"{}\", status {}.", op.spec_name, ex.title, status);
     quote! {
-        #gate
         #[doc = #doc]
         #[tokio::test]
         async fn #fn_name() {
@@ -287,9 +300,7 @@ fn file_example_test(
     ex: &OperationExample,
     file: &str,
 ) -> TokenStream {
-    let gate = feature_gate(module);
-    let fn_name =
-        format_ident!("{}_{}_{}", module.name, names::unraw(&op.method_name), ex.test_name);
+    let fn_name = format_ident!("{}_{}", names::unraw(&op.method_name), ex.test_name);
     let module_ident = ident(&module.name);
     let top = top_client(module, client);
     let top_name = format_ident!("{}", top.name);
@@ -398,7 +409,6 @@ fn file_example_test(
         op.spec_name, ex.title
     );
     quote! {
-        #gate
         #[doc = #doc]
         #[tokio::test]
         async fn #fn_name() {

@@ -246,7 +246,7 @@ pub struct ExampleRequest {
     #[serde(default)]
     pub parameters: BTreeMap<String, serde_json::Value>,
     /// Request body JSON.
-    pub body: Option<serde_json::Value>,
+    pub body: Option<Json>,
 }
 
 /// The response half of an example.
@@ -259,7 +259,7 @@ pub struct ExampleResponse {
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
     /// Response body JSON.
-    pub body: Option<serde_json::Value>,
+    pub body: Option<Json>,
 }
 
 /// A definition: exactly one of an object, an enum or a union.
@@ -282,7 +282,7 @@ pub struct Definition {
     pub closed: bool,
     /// Example JSON values.
     #[serde(default)]
-    pub examples: Vec<serde_json::Value>,
+    pub examples: Vec<Json>,
 }
 
 /// The variants of a kind-tagged object.
@@ -335,21 +335,52 @@ pub struct EventSet {
     pub types: BTreeMap<String, String>,
     /// Whole deliveries that must round-trip.
     #[serde(default)]
-    pub examples: Vec<serde_json::Value>,
+    pub examples: Vec<Json>,
+}
+
+/// A JSON value written in a spec (an example body), kept as its pretty-printed text with keys
+/// sorted. Generated tests embed exactly this text, and text takes a fraction of the memory of a
+/// `serde_json::Value` tree, which matters when a spec has thousands of examples.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Json(Box<str>);
+
+impl Json {
+    /// The pretty-printed JSON.
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, parsed again from the text.
+    pub fn value(&self) -> serde_json::Value {
+        // The text was printed by serde_json, so it parses.
+        serde_json::from_str(&self.0).unwrap_or_default()
+    }
+}
+
+impl From<&serde_json::Value> for Json {
+    fn from(value: &serde_json::Value) -> Self {
+        Json(serde_json::to_string_pretty(value).unwrap_or_default().into())
+    }
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(deserializer).map(|value| Json::from(&value))
+    }
 }
 
 /// A spec file that parsed, with the positions of its nodes.
-pub struct LoadedSpec {
+pub struct LoadedSpec<'a> {
     /// The file name used in messages.
     pub file: String,
     /// The content.
     pub spec: Spec,
     /// Where each YAML path starts.
-    pub locations: Locations,
+    pub locations: Locations<'a>,
 }
 
 /// Parses one spec file. Syntax and structure errors come back as diagnostics with positions.
-pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
+pub fn load<'a>(file: &str, text: &'a str) -> Result<LoadedSpec<'a>, Vec<Diagnostic>> {
     // Editors on some systems save a byte-order mark; it is not part of the YAML.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let locations = Locations::index(text)
