@@ -459,14 +459,30 @@ impl<'a> Lowering<'a> {
                 break;
             }
             let Some(base_spec) = self.specs.iter().find(|s| s.file == symbol.file) else { break };
-            if chain.iter().any(|(s, n)| s.file == base_spec.file && *n == base) {
-                if current.1 == def_name || base == def_name {
+            if let Some(start) =
+                chain.iter().position(|(s, n)| s.file == base_spec.file && *n == base)
+            {
+                // Reported by every definition on the cycle, each naming the whole cycle.
+                if start == 0 {
+                    let cycle: Vec<&str> =
+                        chain.iter().map(|(_, n)| *n).chain([def_name]).collect();
                     self.error(
                         spec,
                         &format!("definitions.{def_name}.extends"),
-                        format!("'{def_name}' extends itself through '{base}'"),
+                        format!("'{def_name}' extends itself: {}", cycle.join(" → ")),
                     );
                 }
+                break;
+            }
+            // The chain holds the definition itself and its bases.
+            if chain.len() > MAX_EXTENDS_DEPTH {
+                self.error(
+                    spec,
+                    &format!("definitions.{def_name}.extends"),
+                    format!(
+                        "'{def_name}' inherits through more than {MAX_EXTENDS_DEPTH} levels of extends"
+                    ),
+                );
                 break;
             }
             let Some((base_name, _)) = base_spec.spec.definitions.get_key_value(base) else {
@@ -1316,6 +1332,11 @@ fn spec_scope_has(spec: &LoadedSpec, op: &spec::Operation, name: &str) -> bool {
 
 /// How deeply `list<…>`, `map<string, …>` and `nullable<…>` may nest.
 const MAX_TYPE_NESTING: usize = 16;
+
+/// How many levels of `extends` a definition may inherit through. Each
+/// definition repeats every inherited field, so output grows with the square of the depth; real
+/// specs use two or three levels.
+const MAX_EXTENDS_DEPTH: usize = 16;
 
 const SCALARS: &[&str] = &[
     "string",

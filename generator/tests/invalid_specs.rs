@@ -324,3 +324,48 @@ definitions:
         ["specs/rooms.yaml:13:7: definitions.Room.properties.thread: 'thread' refers to module 'chat', which has its own cargo feature; move the shared definition to a module without clients or events"]
     );
 }
+
+#[test]
+fn an_extends_cycle_is_reported_by_each_member_naming_the_whole_cycle() {
+    let e = errors(&service(
+        "\
+definitions:
+  A:
+    description: A.
+    extends: B
+    properties: {}
+  B:
+    description: B.
+    extends: C
+    properties: {}
+  C:
+    description: C.
+    extends: A
+    properties: {}
+",
+    ));
+    assert_eq!(
+        e,
+        [
+            "specs/rooms.yaml:12:14: definitions.A.extends: 'A' extends itself: A → B → C → A",
+            "specs/rooms.yaml:16:14: definitions.B.extends: 'B' extends itself: B → C → A → B",
+            "specs/rooms.yaml:20:14: definitions.C.extends: 'C' extends itself: C → A → B → C",
+        ]
+    );
+}
+
+#[test]
+fn an_extends_chain_deeper_than_the_limit_is_an_error() {
+    let defs: String = (0..18)
+        .map(|i| {
+            let extends = if i < 17 { format!("    extends: D{}\n", i + 1) } else { String::new() };
+            format!("  D{i}:\n    description: d\n{extends}    properties: {{}}\n")
+        })
+        .collect();
+    let e = errors(&service(&format!("definitions:\n{defs}")));
+    // D0 inherits through 17 levels, D1 through 16, the most allowed.
+    assert_eq!(
+        e,
+        ["specs/rooms.yaml:12:14: definitions.D0.extends: 'D0' inherits through more than 16 levels of extends"]
+    );
+}
