@@ -396,7 +396,7 @@ impl<'a> Lowering<'a> {
         path: &str,
         name: String,
         def: &spec::Definition,
-        values: &BTreeMap<String, String>,
+        values: &spec::Map<String, String>,
     ) -> Enum {
         let mut variants: Vec<Variant> = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
@@ -720,7 +720,7 @@ impl<'a> Lowering<'a> {
         path: &str,
         op_name: &str,
         op: &spec::Operation,
-        scope: &BTreeMap<String, spec::ScopeParameter>,
+        scope: &spec::Map<String, spec::ScopeParameter>,
     ) -> Option<Operation> {
         let method_name = names::value_name(op_name)
             .map_err(|e| self.error_at_key(spec, path, e.to_string()))
@@ -921,8 +921,8 @@ impl<'a> Lowering<'a> {
         spec: &LoadedSpec,
         path: &str,
         template: &str,
-        params: &BTreeMap<String, spec::Parameter>,
-        scope: &BTreeMap<String, spec::ScopeParameter>,
+        params: &spec::Map<String, spec::Parameter>,
+        scope: &spec::Map<String, spec::ScopeParameter>,
     ) -> Option<Vec<PathPart>> {
         let ppath = format!("{path}.path");
         if !template.starts_with('/') {
@@ -1320,7 +1320,7 @@ fn nested_date(ty: &Type) -> bool {
 fn scope_of<'s>(
     spec: &'s LoadedSpec,
     op: &spec::Operation,
-) -> Option<&'s BTreeMap<String, spec::ScopeParameter>> {
+) -> Option<&'s spec::Map<String, spec::ScopeParameter>> {
     let client =
         op.client.clone().or_else(|| spec.spec.clients.keys().next().cloned()).unwrap_or_default();
     spec.spec.clients.get(&client).map(|c| &c.scope)

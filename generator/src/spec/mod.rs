@@ -2,12 +2,12 @@
 //! Nothing here resolves references or derives names; that is the lowering step's job.
 
 mod locate;
-
-use std::collections::BTreeMap;
+mod map;
 
 use serde::Deserialize;
 
 pub use locate::Locations;
+pub use map::Map;
 
 use crate::diagnostics::{Diagnostic, Position};
 
@@ -24,16 +24,16 @@ pub struct Spec {
     pub imports: Vec<String>,
     /// Clients by name.
     #[serde(default)]
-    pub clients: BTreeMap<String, Client>,
+    pub clients: Map<String, Client>,
     /// Operations by name.
     #[serde(default)]
-    pub operations: BTreeMap<String, Operation>,
+    pub operations: Map<String, Operation>,
     /// Definitions by name.
     #[serde(default)]
-    pub definitions: BTreeMap<String, Definition>,
+    pub definitions: Map<String, Definition>,
     /// Event sets by enum name.
     #[serde(default)]
-    pub events: BTreeMap<String, EventSet>,
+    pub events: Map<String, EventSet>,
 }
 
 /// A client.
@@ -51,7 +51,7 @@ pub struct Client {
     pub parent: Option<String>,
     /// Path parameters fixed when a scoped client is created.
     #[serde(default)]
-    pub scope: BTreeMap<String, ScopeParameter>,
+    pub scope: Map<String, ScopeParameter>,
 }
 
 /// A credential kind a client accepts.
@@ -91,7 +91,7 @@ pub struct Operation {
     pub path: String,
     /// Path, query and header parameters by wire name.
     #[serde(default)]
-    pub parameters: BTreeMap<String, Parameter>,
+    pub parameters: Map<String, Parameter>,
     /// Repeatability headers the operation takes.
     #[serde(default)]
     pub repeatability: Repeatability,
@@ -100,12 +100,12 @@ pub struct Operation {
     /// How a list operation pages.
     pub paging: Option<Paging>,
     /// Success responses by status.
-    pub responses: BTreeMap<u16, Response>,
+    pub responses: Map<u16, Response>,
     /// Body type of error responses.
     pub error: String,
     /// Examples by title.
     #[serde(default)]
-    pub examples: BTreeMap<String, OperationExample>,
+    pub examples: Map<String, OperationExample>,
 }
 
 /// HTTP methods an operation may use.
@@ -211,7 +211,7 @@ pub struct Response {
     pub body: Option<String>,
     /// Typed response headers by name.
     #[serde(default)]
-    pub headers: BTreeMap<String, ResponseHeader>,
+    pub headers: Map<String, ResponseHeader>,
 }
 
 /// A typed response header.
@@ -244,7 +244,7 @@ pub struct OperationExample {
 pub struct ExampleRequest {
     /// Parameter values by name.
     #[serde(default)]
-    pub parameters: BTreeMap<String, serde_json::Value>,
+    pub parameters: Map<String, serde_json::Value>,
     /// Request body JSON.
     pub body: Option<Json>,
 }
@@ -257,7 +257,7 @@ pub struct ExampleResponse {
     pub status: u16,
     /// Header values by name.
     #[serde(default)]
-    pub headers: BTreeMap<String, String>,
+    pub headers: Map<String, String>,
     /// Response body JSON.
     pub body: Option<Json>,
 }
@@ -269,14 +269,14 @@ pub struct Definition {
     /// Doc comment.
     pub description: String,
     /// Object: the properties by JSON name.
-    pub properties: Option<BTreeMap<String, Property>>,
+    pub properties: Option<Map<String, Property>>,
     /// Object: the definition whose properties come first.
     pub extends: Option<String>,
     /// Object: the discriminator and the variants of a kind-tagged object.
     pub union: Option<Union>,
     /// Enum: wire value → description.
     #[serde(rename = "enum")]
-    pub values: Option<BTreeMap<String, String>>,
+    pub values: Option<Map<String, String>>,
     /// Enum: whether the value set is closed.
     #[serde(default)]
     pub closed: bool,
@@ -292,7 +292,7 @@ pub struct Union {
     /// The JSON property naming the variant.
     pub discriminator: String,
     /// Discriminator value → variant.
-    pub variants: BTreeMap<String, UnionVariant>,
+    pub variants: Map<String, UnionVariant>,
 }
 
 /// One variant of a kind-tagged object.
@@ -332,7 +332,7 @@ pub struct EventSet {
     /// Doc comment.
     pub description: String,
     /// Event type string → data definition.
-    pub types: BTreeMap<String, String>,
+    pub types: Map<String, String>,
     /// Whole deliveries that must round-trip.
     #[serde(default)]
     pub examples: Vec<Json>,
