@@ -2026,9 +2026,9 @@ impl<'de> ::serde::Deserialize<'de> for ChatMessageType {
     }
 }
 #[::async_trait::async_trait]
-impl ::azure_core::http::pager::Page for ChatThreadsItemCollection {
-    type Item = crate::chat::ChatThreadItem;
-    type IntoIter = ::std::vec::IntoIter<crate::chat::ChatThreadItem>;
+impl ::azure_core::http::pager::Page for ChatMessageReadReceiptsCollection {
+    type Item = crate::chat::ChatMessageReadReceipt;
+    type IntoIter = ::std::vec::IntoIter<crate::chat::ChatMessageReadReceipt>;
     async fn into_items(self) -> ::azure_core::Result<Self::IntoIter> {
         ::std::result::Result::Ok(self.value.into_iter())
     }
@@ -2050,9 +2050,9 @@ impl ::azure_core::http::pager::Page for ChatParticipantsCollection {
     }
 }
 #[::async_trait::async_trait]
-impl ::azure_core::http::pager::Page for ChatMessageReadReceiptsCollection {
-    type Item = crate::chat::ChatMessageReadReceipt;
-    type IntoIter = ::std::vec::IntoIter<crate::chat::ChatMessageReadReceipt>;
+impl ::azure_core::http::pager::Page for ChatThreadsItemCollection {
+    type Item = crate::chat::ChatThreadItem;
+    type IntoIter = ::std::vec::IntoIter<crate::chat::ChatThreadItem>;
     async fn into_items(self) -> ::azure_core::Result<Self::IntoIter> {
         ::std::result::Result::Ok(self.value.into_iter())
     }

@@ -11,17 +11,29 @@ pub fn check(ir: &Ir, specs: &[LoadedSpec]) -> Result<(), Vec<Diagnostic>> {
         let spec = specs.iter().find(|s| s.file == file);
         spec.map(|s| s.locations.key(path)).unwrap_or_default()
     };
+    let gated = |name: &str| ir.modules.iter().any(|m| m.name == name && m.feature_gated);
     for module in &ir.modules {
-        check_feature_boundaries(ir, module, &at, &mut errors);
+        check_module(module, &gated, &at, &mut errors);
     }
     errors.finish()
+}
+
+/// Checks one module; `gated` says whether a module sits behind its own cargo feature, and `at`
+/// where a YAML path of a file is written.
+pub(crate) fn check_module(
+    module: &Module,
+    gated: &dyn Fn(&str) -> bool,
+    at: &dyn Fn(&str, &str) -> Position,
+    errors: &mut Diagnostics,
+) {
+    check_feature_boundaries(module, gated, at, errors);
 }
 
 /// Each service module sits behind its own cargo feature, so it may reference shared
 /// (always-compiled) modules but not another service module, which could be switched off.
 fn check_feature_boundaries(
-    ir: &Ir,
     module: &Module,
+    gated: &dyn Fn(&str) -> bool,
     at: &dyn Fn(&str, &str) -> Position,
     errors: &mut Diagnostics,
 ) {
@@ -31,8 +43,7 @@ fn check_feature_boundaries(
     for s in &module.structs {
         for f in &s.fields {
             if let Some(target) = named_module(&f.ty) {
-                let gated = ir.modules.iter().any(|m| m.name == target && m.feature_gated);
-                if target != module.name && gated {
+                if target != module.name && gated(target) {
                     let path = format!("{}.properties.{}", s.origin.path, f.json_name);
                     errors.push(Diagnostic {
                         file: s.origin.file.clone(),

@@ -42,6 +42,21 @@ pub struct Module {
     pub clients: Vec<Client>,
     /// Event sets.
     pub event_sets: Vec<EventSet>,
+    /// Structs of this module that a paging operation (of any module) returns, sorted by name.
+    pub pages: Vec<Page>,
+}
+
+/// A struct that is a page of a listing: its pager yields the items of one field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// Rust name of the struct.
+    pub name: String,
+    /// Rust field holding the items.
+    pub items_field: String,
+    /// Whether that field is required (else a missing list means no items).
+    pub items_required: bool,
+    /// Item type.
+    pub item: Type,
 }
 
 /// A resolved type.
@@ -299,7 +314,7 @@ pub struct Body {
 }
 
 /// How a list operation pages.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Paging {
     /// Rust field of the page holding the items.
     pub items_field: String,

@@ -34,11 +34,11 @@ pub fn generate(sources: &[SpecSource]) -> Result<BTreeMap<String, String>, Vec<
 }
 
 /// Checks the specs like [`generate`] and, when they are valid, returns the output files as an
-/// iterator of (path relative to the generated crate, contents) that formats them as they are
-/// asked for, one module at a time. A caller that writes each file before asking for the next
-/// holds one module's output at most, not the whole crate's. Every error is found before the
-/// first file is made.
-pub fn generate_files(sources: &[SpecSource]) -> Result<Files, Vec<Diagnostic>> {
+/// iterator of (path relative to the generated crate, contents) that lowers and formats them as
+/// they are asked for, one module at a time. A caller that writes each file before asking for
+/// the next holds the parsed specs and one module's IR and output, not the whole crate's. Every
+/// error is found before the first file is made.
+pub fn generate_files(sources: &[SpecSource]) -> Result<Files<'_>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut loaded = Vec::new();
     for source in sources {
@@ -48,10 +48,11 @@ pub fn generate_files(sources: &[SpecSource]) -> Result<Files, Vec<Diagnostic>> 
         }
     }
     // Lowering still runs on the files that parsed so that one broken file does not hide the
-    // errors in the others; references into a broken file are not reported as unknown.
-    let ir = lower::lower(&loaded);
-    let ir = match ir {
-        Ok(ir) if errors.is_empty() => ir,
+    // errors in the others; references into a broken file are not reported as unknown. The
+    // rules across modules are checked only when every file parsed.
+    let plan = lower::plan(&loaded, errors.is_empty());
+    let plan = match plan {
+        Ok(plan) if errors.is_empty() => plan,
         Ok(_) => {
             errors.sort();
             return Err(errors);
@@ -70,8 +71,5 @@ pub fn generate_files(sources: &[SpecSource]) -> Result<Files, Vec<Diagnostic>> 
             return Err(errors);
         }
     };
-    check::check(&ir, &loaded)?;
-    // The parsed specs are no longer needed: the IR owns everything emission reads.
-    drop(loaded);
-    Ok(Files::new(ir))
+    Ok(Files::new(loaded, plan))
 }

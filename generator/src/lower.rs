@@ -2,26 +2,136 @@
 //! Rust names. Errors are collected, never thrown at the first one, so one run reports them all.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::mem::take;
 
 use crate::diagnostics::{suggest, Diagnostic, Diagnostics};
 use crate::ir::{
     Body, Client, Enum, EventSet, EventVariant, Field, Ir, Module, Named, Operation,
-    OperationExample, Origin, Paging, Parameter, PathPart, Response, ResponseHeader, Struct, Type,
-    Union, UnionVariant, Variant,
+    OperationExample, Origin, Page, Paging, Parameter, PathPart, Response, ResponseHeader, Struct,
+    Type, Union, UnionVariant, Variant,
 };
 use crate::names;
 use crate::spec::{self, LoadedSpec, ParameterLocation};
 
 /// Lowers parsed specs into the IR, or returns every error found.
 pub fn lower(specs: &[LoadedSpec]) -> Result<Ir, Vec<Diagnostic>> {
+    let mut plan = plan(specs, false)?;
+    let modules = (0..plan.len()).filter_map(|i| plan.module(specs, i)).collect();
+    Ok(Ir { modules })
+}
+
+/// What lowering every module once established, so that each module can be lowered again on
+/// its own: the IR of a whole large API is several times the size of its specs, and emission
+/// needs only one module's at a time.
+pub struct Plan {
+    symbols: BTreeMap<String, Symbol>,
+    /// Index into the specs of each module, in module-name order.
+    order: Vec<usize>,
+    /// Each module with its name, documentation and feature gate but no items, in order.
+    heads: Vec<Module>,
+    /// Struct-typed fields to box, by (struct node, field index); see [`StructGraph`].
+    boxed: HashSet<(usize, usize)>,
+    graph: StructGraph,
+    /// Resolved paging by (file, operation path): the item type and the items field.
+    paging: HashMap<(String, String), (Type, String)>,
+    /// Page types by module.
+    pages: HashMap<String, Vec<Page>>,
+}
+
+impl Plan {
+    /// The number of modules.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether there are no modules.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Every module, without its items (see [`Plan`]).
+    pub fn heads(&self) -> &[Module] {
+        &self.heads
+    }
+
+    /// Module `i` in name order, lowered again from `specs` (the specs the plan was made from).
+    pub fn module(&mut self, specs: &[LoadedSpec], i: usize) -> Option<Module> {
+        let spec = &specs[*self.order.get(i)?];
+        let mut cx =
+            Lowering { specs, errors: Diagnostics::default(), symbols: take(&mut self.symbols) };
+        let module = cx.module(spec);
+        self.symbols = cx.symbols;
+        let mut module = module?;
+        for s in &mut module.structs {
+            let Some(node) = self.graph.find(&module.name, &s.name) else { continue };
+            for (index, f) in s.fields.iter_mut().enumerate() {
+                f.boxed = self.boxed.contains(&(node, index));
+            }
+        }
+        for op in module.clients.iter_mut().flat_map(|c| c.operations.iter_mut()) {
+            let Some(paging) = &mut op.paging else { continue };
+            let key = (op.origin.file.clone(), op.origin.path.clone());
+            if let Some((item, field)) = self.paging.get(&key) {
+                paging.item = item.clone();
+                paging.items_field = field.clone();
+            }
+        }
+        module.pages = self.pages.remove(&module.name).unwrap_or_default();
+        Some(module)
+    }
+}
+
+/// Lowers every module once to find every error (with `check`, the rules of [`crate::check`]
+/// too) and to learn what a module cannot know alone: which fields are recursive and what type
+/// each paging operation yields. The modules themselves are not kept.
+pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> {
     let mut cx = Lowering { specs, errors: Diagnostics::default(), symbols: BTreeMap::new() };
     cx.collect_symbols();
-    let modules = specs.iter().filter_map(|s| cx.module(s)).collect::<Vec<_>>();
-    let mut ir = Ir { modules };
-    ir.modules.sort_by(|a, b| a.name.cmp(&b.name));
-    mark_boxed_fields(&mut ir);
-    resolve_paging(&mut ir, specs, &mut cx.errors);
-    cx.errors.finish().map(|()| ir)
+    let gated: HashSet<String> = specs
+        .iter()
+        .filter(|s| !s.spec.clients.is_empty() || !s.spec.events.is_empty())
+        .filter_map(|s| names::module_name(&s.spec.module).ok())
+        .collect();
+    let mut check_errors = Diagnostics::default();
+    let mut graph = StructGraph::default();
+    let mut paged = Vec::new();
+    let mut order = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let Some(module) = cx.module(spec) else { continue };
+        graph.add(&module);
+        for op in module.clients.iter().flat_map(|c| &c.operations) {
+            if let Some(paging) = &op.paging {
+                paged.push((op.origin.clone(), op.ok_body.clone(), paging.clone()));
+            }
+        }
+        if check {
+            let at = |file: &str, path: &str| {
+                let spec = specs.iter().find(|s| s.file == file);
+                spec.map(|s| s.locations.key(path)).unwrap_or_default()
+            };
+            crate::check::check_module(&module, &|m| gated.contains(m), &at, &mut check_errors);
+        }
+        let Module { name, spec_file, description, feature_gated, .. } = module;
+        let head = Module {
+            name,
+            spec_file,
+            description,
+            feature_gated,
+            structs: Vec::new(),
+            enums: Vec::new(),
+            clients: Vec::new(),
+            event_sets: Vec::new(),
+            pages: Vec::new(),
+        };
+        order.push((head, i));
+    }
+    order.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    let boxed = graph.recursive_fields();
+    let (paging, pages) = resolve_paging(&mut cx, &paged);
+    cx.errors.finish()?;
+    check_errors.finish()?;
+    let (heads, order) = order.into_iter().unzip();
+    Ok(Plan { symbols: cx.symbols, order, heads, boxed, graph, paging, pages })
 }
 
 /// A definition visible to references.
@@ -321,6 +431,7 @@ impl<'a> Lowering<'a> {
             enums,
             clients,
             event_sets,
+            pages: Vec::new(),
         })
     }
 
@@ -1371,57 +1482,73 @@ fn sanitize(title: &str) -> String {
     }
 }
 
-/// Boxes every struct field whose type contains the struct itself, directly or through other
-/// structs (not through `Vec` or maps, which already allocate).
-fn mark_boxed_fields(ir: &mut Ir) {
-    // A field must be boxed exactly when its struct type can reach back to the struct that
-    // holds it, i.e. when both lie in one strongly connected component of the graph of
-    // struct-typed fields. Components are found once (Kosaraju), in time linear in the specs.
-    // Nodes are the structs in order; a name two structs share (an error reported elsewhere)
-    // points at the first of them.
-    let nodes: Vec<(&str, &Struct)> = ir
-        .modules
-        .iter()
-        .flat_map(|m| m.structs.iter().map(move |s| (m.name.as_str(), s)))
-        .collect();
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
-    for (i, (module, s)) in nodes.iter().enumerate() {
-        index.entry((*module, s.name.as_str())).or_insert(i);
+/// The graph of struct-typed fields of every module, with structs numbered in the order they
+/// are first seen (as a struct or as a field's type).
+#[derive(Default)]
+struct StructGraph {
+    ids: HashMap<(String, String), usize>,
+    /// Per node: (field index, node of the field's type).
+    fields: Vec<Vec<(usize, usize)>>,
+    /// Whether a struct of that name was added (a name two structs share, an error reported
+    /// elsewhere, keeps the first).
+    defined: Vec<bool>,
+}
+
+impl StructGraph {
+    fn id(&mut self, module: &str, name: &str) -> usize {
+        if let Some(&id) = self.ids.get(&(module.to_owned(), name.to_owned())) {
+            return id;
+        }
+        let id = self.fields.len();
+        self.ids.insert((module.to_owned(), name.to_owned()), id);
+        self.fields.push(Vec::new());
+        self.defined.push(false);
+        id
     }
-    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
-    let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
-    for (from, (_, s)) in nodes.iter().enumerate() {
-        for f in &s.fields {
-            if let Type::Named(n) = &f.ty {
-                if let Some(&to) = index.get(&(n.module.as_str(), n.name.as_str())) {
-                    edges[from].push(to);
-                    reverse[to].push(from);
+
+    fn find(&self, module: &str, name: &str) -> Option<usize> {
+        self.ids.get(&(module.to_owned(), name.to_owned())).copied()
+    }
+
+    fn add(&mut self, module: &Module) {
+        for s in &module.structs {
+            let from = self.id(&module.name, &s.name);
+            if std::mem::replace(&mut self.defined[from], true) {
+                continue;
+            }
+            for (index, f) in s.fields.iter().enumerate() {
+                if let Type::Named(n) = &f.ty {
+                    if !n.is_enum {
+                        let to = self.id(&n.module, &n.name);
+                        self.fields[from].push((index, to));
+                    }
                 }
             }
         }
     }
-    let component = strongly_connected_components(&edges, &reverse);
-    let boxed: Vec<Vec<bool>> = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, (_, s))| {
-            let me = component[i];
-            s.fields
-                .iter()
-                .map(|f| match &f.ty {
-                    Type::Named(n) => index
-                        .get(&(n.module.as_str(), n.name.as_str()))
-                        .is_some_and(|&to| component[to] == me),
-                    _ => false,
-                })
-                .collect()
-        })
-        .collect();
-    let structs = ir.modules.iter_mut().flat_map(|m| m.structs.iter_mut());
-    for (s, flags) in structs.zip(boxed) {
-        for (f, flag) in s.fields.iter_mut().zip(flags) {
-            f.boxed = flag;
+
+    /// The fields to box: those whose struct type can reach back to the struct that holds
+    /// them, i.e. both lie in one strongly connected component (not through `Vec` or maps,
+    /// which already allocate). Components are found once, in time linear in the specs.
+    fn recursive_fields(&self) -> HashSet<(usize, usize)> {
+        let edges: Vec<Vec<usize>> =
+            self.fields.iter().map(|fs| fs.iter().map(|&(_, to)| to).collect()).collect();
+        let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); edges.len()];
+        for (from, tos) in edges.iter().enumerate() {
+            for &to in tos {
+                reverse[to].push(from);
+            }
         }
+        let component = strongly_connected_components(&edges, &reverse);
+        let mut boxed = HashSet::new();
+        for (from, fields) in self.fields.iter().enumerate() {
+            for &(index, to) in fields {
+                if component[to] == component[from] {
+                    boxed.insert((from, index));
+                }
+            }
+        }
+        boxed
     }
 }
 
@@ -1470,62 +1597,81 @@ fn strongly_connected_components(edges: &[Vec<usize>], reverse: &[Vec<usize>]) -
     component
 }
 
-/// Fills in the item type of every paging operation from its page type, once every module is
-/// lowered (the page type may live in another module).
-fn resolve_paging(ir: &mut Ir, specs: &[LoadedSpec], errors: &mut Diagnostics) {
-    // (module, struct) → its fields as (JSON name, Rust name, type).
-    type Fields = Vec<(String, String, Type)>;
-    let mut pages: BTreeMap<(String, String), Fields> = BTreeMap::new();
-    for m in &ir.modules {
-        for s in &m.structs {
-            let fields =
-                s.fields.iter().map(|f| (f.json_name.clone(), f.name.clone(), f.ty.clone()));
-            pages.insert((m.name.clone(), s.name.clone()), fields.collect());
+/// The item type of every paging operation, from its page type (which may live in another
+/// module), by (file, operation path); and the page types by module.
+#[allow(clippy::type_complexity)]
+fn resolve_paging(
+    cx: &mut Lowering,
+    paged: &[(Origin, Option<Type>, Paging)],
+) -> (HashMap<(String, String), (Type, String)>, HashMap<String, Vec<Page>>) {
+    // (module, Rust name) → the spec name of each object definition.
+    let mut objects: HashMap<(&str, &str), &str> = HashMap::new();
+    for (spec_name, symbol) in &cx.symbols {
+        if symbol.kind == SymbolKind::Object {
+            objects.entry((&symbol.module, &symbol.rust_name)).or_insert(spec_name);
         }
     }
-    for m in &mut ir.modules {
-        for c in &mut m.clients {
-            for op in &mut c.operations {
-                let Some(paging) = &mut op.paging else { continue };
-                let path = format!("{}.paging", op.origin.path);
-                let mut fail = |message: String| {
-                    let position = specs
-                        .iter()
-                        .find(|s| s.file == op.origin.file)
-                        .map(|s| s.locations.value(&path))
-                        .unwrap_or_default();
-                    errors.push(Diagnostic {
-                        file: op.origin.file.clone(),
-                        position,
-                        path: path.clone(),
-                        message,
-                    });
-                };
-                let Some(Type::Named(page)) = &op.ok_body else {
-                    fail("a paging operation needs a success body that is an object".to_owned());
-                    continue;
-                };
-                let Some(fields) = pages.get(&(page.module.clone(), page.name.clone())) else {
-                    fail(format!("'{}' is not an object", page.name));
-                    continue;
-                };
-                match fields.iter().find(|(json, ..)| *json == paging.items_field) {
-                    Some((_, rust, Type::List(item))) => {
-                        paging.item = (**item).clone();
-                        paging.items_field = rust.clone();
-                    }
-                    _ => fail(format!(
-                        "'{}' has no list property '{}'",
-                        page.name, paging.items_field
-                    )),
-                }
-                if !fields
-                    .iter()
-                    .any(|(json, _, ty)| *json == paging.next_link && *ty == Type::String)
-                {
-                    fail(format!("'{}' has no string property '{}'", page.name, paging.next_link));
-                }
+    let objects: HashMap<(String, String), String> = objects
+        .into_iter()
+        .map(|((m, r), n)| ((m.to_owned(), r.to_owned()), n.to_owned()))
+        .collect();
+    let mut resolved = HashMap::new();
+    let mut pages: BTreeMap<(String, String), Page> = BTreeMap::new();
+    for (origin, ok_body, paging) in paged {
+        let path = format!("{}.paging", origin.path);
+        let spec = cx.specs.iter().find(|s| s.file == origin.file);
+        let fail = |cx: &mut Lowering, message: String| {
+            if let Some(spec) = spec {
+                cx.errors.push(Diagnostic {
+                    file: origin.file.clone(),
+                    position: spec.locations.value(&path),
+                    path: path.clone(),
+                    message,
+                });
             }
+        };
+        let Some(Type::Named(page)) = ok_body else {
+            fail(cx, "a paging operation needs a success body that is an object".to_owned());
+            continue;
+        };
+        let definition = objects.get(&(page.module.clone(), page.name.clone()));
+        let Some((def_spec, def_name)) = definition.and_then(|name| {
+            let symbol = cx.symbols.get(name)?;
+            Some((cx.specs.iter().find(|s| s.file == symbol.file)?, name.as_str()))
+        }) else {
+            fail(cx, format!("'{}' is not an object", page.name));
+            continue;
+        };
+        // The page's own errors are reported where it is lowered, not again here.
+        let mut quiet = Lowering {
+            specs: cx.specs,
+            errors: Diagnostics::default(),
+            symbols: take(&mut cx.symbols),
+        };
+        let fields = quiet.fields(def_spec, def_name);
+        cx.symbols = quiet.symbols;
+        match fields.iter().find(|f| f.json_name == paging.items_field) {
+            Some(f @ Field { ty: Type::List(item), .. }) => {
+                resolved.insert(
+                    (origin.file.clone(), origin.path.clone()),
+                    ((**item).clone(), f.name.clone()),
+                );
+                pages.entry((page.module.clone(), page.name.clone())).or_insert(Page {
+                    name: page.name.clone(),
+                    items_field: f.name.clone(),
+                    items_required: f.required,
+                    item: (**item).clone(),
+                });
+            }
+            _ => fail(cx, format!("'{}' has no list property '{}'", page.name, paging.items_field)),
+        }
+        if !fields.iter().any(|f| f.json_name == paging.next_link && f.ty == Type::String) {
+            fail(cx, format!("'{}' has no string property '{}'", page.name, paging.next_link));
         }
     }
+    let mut by_module: HashMap<String, Vec<Page>> = HashMap::new();
+    for ((module, _), page) in pages {
+        by_module.entry(module).or_default().push(page);
+    }
+    (resolved, by_module)
 }

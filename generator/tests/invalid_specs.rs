@@ -369,3 +369,57 @@ fn an_extends_chain_deeper_than_the_limit_is_an_error() {
         ["specs/rooms.yaml:12:14: definitions.D0.extends: 'D0' inherits through more than 16 levels of extends"]
     );
 }
+
+#[test]
+fn paging_names_properties_the_page_type_lacks_including_a_page_from_another_module() {
+    let common = "\
+module: common
+description: Shared types.
+definitions:
+  Error:
+    description: An error.
+    properties:
+      code: { type: string, required: true, description: The code. }
+  SharedPage:
+    description: A page defined in another module.
+    properties:
+      items: { type: list<string>, description: The items. }
+      next: { type: int32, description: Not a link. }
+";
+    let rooms = "\
+module: rooms
+description: Rooms.
+imports: [common]
+clients:
+  RoomsClient:
+    description: The client.
+    api-version: 2023-10-30-preview
+    auth: [access-key]
+operations:
+  listRooms:
+    description: Lists.
+    method: GET
+    path: /rooms
+    paging: { items: value, next-link: nextLink }
+    responses:
+      200: { description: A page., body: SharedPage }
+    error: Error
+  listIds:
+    description: Lists.
+    method: GET
+    path: /ids
+    paging: { items: items, next-link: next }
+    responses:
+      200: { description: A page., body: list<string> }
+    error: Error
+";
+    let e = errors(&[source("common", common), source("rooms", rooms)]);
+    assert_eq!(
+        e,
+        [
+            "specs/rooms.yaml:14:5: operations.listRooms.paging: 'SharedPage' has no list property 'value'",
+            "specs/rooms.yaml:14:5: operations.listRooms.paging: 'SharedPage' has no string property 'nextLink'",
+            "specs/rooms.yaml:22:5: operations.listIds.paging: a paging operation needs a success body that is an object",
+        ]
+    );
+}

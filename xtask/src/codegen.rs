@@ -32,7 +32,6 @@ pub fn run(root: &Path, mode: Mode) -> Result<String, String> {
         ));
         text
     })?;
-    drop(sources);
     let out = root.join("generated");
     let mut produced = BTreeSet::new();
     let mut changed = Vec::new();

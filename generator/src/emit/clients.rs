@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::{doc, ident, type_tokens};
 use crate::ir::{
-    AuthScheme, Client, HttpMethod, Ir, Module, Operation, Parameter, ParameterLocation, PathPart,
+    AuthScheme, Client, HttpMethod, Module, Operation, Parameter, ParameterLocation, PathPart,
     Repeatability, Type,
 };
 
@@ -546,22 +546,13 @@ fn headers_trait(client: &Client, op: &Operation) -> Option<TokenStream> {
 
 /// `azure_core`'s `Page` for every struct of `module` that some paging operation returns, so its
 /// pager can yield the items.
-pub fn page_impls(ir: &Ir, module: &Module) -> Vec<TokenStream> {
-    let mut done = std::collections::BTreeSet::new();
+pub fn page_impls(module: &Module) -> Vec<TokenStream> {
     let mut impls = Vec::new();
-    let operations =
-        ir.modules.iter().flat_map(|m| m.clients.iter()).flat_map(|c| c.operations.iter());
-    for op in operations {
-        let (Some(paging), Some(Type::Named(page))) = (&op.paging, &op.ok_body) else { continue };
-        if page.module != module.name || !done.insert(page.name.clone()) {
-            continue;
-        }
-        let Some(s) = module.structs.iter().find(|s| s.name == page.name) else { continue };
-        let Some(field) = s.fields.iter().find(|f| f.name == paging.items_field) else { continue };
+    for page in &module.pages {
         let name = format_ident!("{}", page.name);
-        let items = ident(&field.name);
-        let item = type_tokens(&paging.item);
-        let value = if field.required {
+        let items = ident(&page.items_field);
+        let item = type_tokens(&page.item);
+        let value = if page.items_required {
             quote! { self.#items }
         } else {
             quote! { self.#items.unwrap_or_default() }

@@ -5,12 +5,13 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{feature_gate, format_file, ident, type_tokens};
-use crate::ir::{Ir, Json, Module, Type};
+use crate::ir::{Json, Module, Type};
 use crate::names;
 
 /// `tests/examples/main.rs`, which gathers the per-module files, when any spec has examples.
-pub fn main_rs(ir: &Ir) -> Option<String> {
-    let modules: Vec<&Module> = ir.modules.iter().filter(|m| has_tests(m)).collect();
+///
+/// `modules` are those with a test file.
+pub fn main_rs(modules: &[Module]) -> Option<String> {
     if modules.is_empty() {
         return None;
     }

@@ -17,63 +17,98 @@ use std::collections::VecDeque;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Ir, Module, Type};
+use crate::ir::{Module, Type};
+use crate::lower::Plan;
+use crate::spec::LoadedSpec;
 
 /// Every file the generator writes, as (path relative to the generated crate, contents), made
-/// as they are asked for: the crate-level files first, then all the files of one module at a
-/// time, so that only one module's output is held at once.
-pub struct Files {
-    ir: Ir,
-    /// The next step: 0 is the crate-level files, `i + 1` is module `i`.
+/// as they are asked for: each module is lowered again from the specs and its files formatted
+/// together, so that only one module's IR and output are held at once.
+pub struct Files<'a> {
+    specs: Vec<LoadedSpec<'a>>,
+    plan: Plan,
+    /// The next step: 0 is `src/lib.rs`, `i + 1` is module `i`, and the last the test mains.
     step: usize,
+    /// The modules (without items) that have example and wire test files.
+    example_tests: Vec<Module>,
+    wire_tests: Vec<Module>,
     ready: VecDeque<(String, String)>,
 }
 
-impl Files {
-    pub(crate) fn new(ir: Ir) -> Self {
-        Files { ir, step: 0, ready: VecDeque::new() }
+impl<'a> Files<'a> {
+    pub(crate) fn new(specs: Vec<LoadedSpec<'a>>, plan: Plan) -> Self {
+        Files {
+            specs,
+            plan,
+            step: 0,
+            example_tests: Vec::new(),
+            wire_tests: Vec::new(),
+            ready: VecDeque::new(),
+        }
     }
 
     fn make_step(&mut self) {
-        let ir = &self.ir;
+        let modules = self.plan.len();
         let ready = &mut self.ready;
         if self.step == 0 {
-            ready.push_back(("src/lib.rs".to_owned(), lib_rs(ir)));
-            if let Some(main) = examples::main_rs(ir) {
-                ready.push_back(("tests/examples/main.rs".to_owned(), main));
-            }
-            if let Some(main) = wire_tests::main_rs(ir) {
-                ready.push_back(("tests/operations/main.rs".to_owned(), main));
+            ready.push_back(("src/lib.rs".to_owned(), lib_rs(self.plan.heads())));
+        } else if self.step <= modules {
+            let i = self.step - 1;
+            if let Some(module) = self.plan.module(&self.specs, i) {
+                let name = &module.name;
+                ready.push_back((format!("src/{name}.rs"), module_rs(&module)));
+                let head = &self.plan.heads()[i];
+                if let Some(tests) = examples::module_rs(&module) {
+                    ready.push_back((format!("tests/examples/{name}.rs"), tests));
+                    self.example_tests.push(head_of(head));
+                }
+                if let Some(tests) = wire_tests::module_rs(&module) {
+                    ready.push_back((format!("tests/operations/{name}.rs"), tests));
+                    self.wire_tests.push(head_of(head));
+                }
+                ready.extend(runnable_examples::examples(&module));
             }
         } else {
-            let module = &ir.modules[self.step - 1];
-            let name = &module.name;
-            ready.push_back((format!("src/{name}.rs"), module_rs(ir, module)));
-            if let Some(tests) = examples::module_rs(module) {
-                ready.push_back((format!("tests/examples/{name}.rs"), tests));
+            if let Some(main) = examples::main_rs(&self.example_tests) {
+                ready.push_back(("tests/examples/main.rs".to_owned(), main));
             }
-            if let Some(tests) = wire_tests::module_rs(module) {
-                ready.push_back((format!("tests/operations/{name}.rs"), tests));
+            if let Some(main) = wire_tests::main_rs(&self.wire_tests) {
+                ready.push_back(("tests/operations/main.rs".to_owned(), main));
             }
-            ready.extend(runnable_examples::examples(module));
         }
         self.step += 1;
     }
 }
 
-impl Iterator for Files {
+impl Iterator for Files<'_> {
     type Item = (String, String);
 
     fn next(&mut self) -> Option<Self::Item> {
-        while self.ready.is_empty() && self.step <= self.ir.modules.len() {
+        while self.ready.is_empty() && self.step <= self.plan.len() + 1 {
             self.make_step();
         }
         self.ready.pop_front()
     }
 }
 
-fn lib_rs(ir: &Ir) -> String {
-    let modules = ir.modules.iter().map(|m| {
+/// A copy of a module head (a module without items).
+fn head_of(head: &Module) -> Module {
+    Module {
+        name: head.name.clone(),
+        spec_file: head.spec_file.clone(),
+        description: head.description.clone(),
+        feature_gated: head.feature_gated,
+        structs: Vec::new(),
+        enums: Vec::new(),
+        clients: Vec::new(),
+        event_sets: Vec::new(),
+        pages: Vec::new(),
+    }
+}
+
+/// `src/lib.rs`: the crate root, declaring every module.
+fn lib_rs(modules: &[Module]) -> String {
+    let modules = modules.iter().map(|m| {
         let name = ident(&m.name);
         let doc = doc(&m.description);
         let gate = feature_gate(m);
@@ -92,9 +127,9 @@ fn lib_rs(ir: &Ir) -> String {
     format_file("every spec in specs/", tokens)
 }
 
-fn module_rs(ir: &Ir, module: &Module) -> String {
+fn module_rs(module: &Module) -> String {
     let structs = module.structs.iter().map(models::struct_tokens);
-    let pages = clients::page_impls(ir, module);
+    let pages = clients::page_impls(module);
     let enums = module.enums.iter().map(models::enum_tokens);
     let clients = module.clients.iter().map(|c| clients::client_tokens(c, module));
     let events = module.event_sets.iter().map(events::event_set_tokens);

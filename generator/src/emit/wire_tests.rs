@@ -7,15 +7,16 @@ use quote::{format_ident, quote};
 
 use super::{feature_gate, format_file, ident};
 use crate::ir::{
-    AuthScheme, Client, HttpMethod, Ir, Module, Operation, OperationExample, PathPart,
-    Repeatability, Type,
+    AuthScheme, Client, HttpMethod, Module, Operation, OperationExample, PathPart, Repeatability,
+    Type,
 };
 use crate::names;
 
 /// `tests/operations/main.rs`, which gathers the per-module files, when any operation has
 /// examples.
-pub fn main_rs(ir: &Ir) -> Option<String> {
-    let modules: Vec<&Module> = ir.modules.iter().filter(|m| has_tests(m)).collect();
+///
+/// `modules` are those with a test file.
+pub fn main_rs(modules: &[Module]) -> Option<String> {
     if modules.is_empty() {
         return None;
     }
