@@ -280,6 +280,20 @@ pub fn parse_event_grid<T: EventData>(
 pub fn parse_event_grid_each<T: EventData>(
     body: &[u8],
 ) -> Result<Vec<Result<EventGridEvent<T>, DeliveryError>>, DeliveryError> {
+    if let Some(envelopes) = fast::envelopes::<fast::EventGridEnvelope<'_>>(body) {
+        return Ok(envelopes
+            .into_iter()
+            .enumerate()
+            .map(|(index, envelope)| envelope.into_event(index))
+            .collect());
+    }
+    event_grid_each_general(body)
+}
+
+/// [`parse_event_grid_each`] without the fast path.
+fn event_grid_each_general<T: EventData>(
+    body: &[u8],
+) -> Result<Vec<Result<EventGridEvent<T>, DeliveryError>>, DeliveryError> {
     let elements = read_body::<&RawValue>(body)?;
     Ok(elements
         .into_iter()
@@ -305,6 +319,20 @@ pub fn parse_cloud_events<T: EventData>(body: &[u8]) -> Result<Vec<CloudEvent<T>
 /// The outer error is for a body that is not JSON, or neither an array nor an object; problems
 /// of single events are the inner errors.
 pub fn parse_cloud_events_each<T: EventData>(
+    body: &[u8],
+) -> Result<Vec<Result<CloudEvent<T>, DeliveryError>>, DeliveryError> {
+    if let Some(envelopes) = fast::envelopes::<fast::CloudEventEnvelope<'_>>(body) {
+        return Ok(envelopes
+            .into_iter()
+            .enumerate()
+            .map(|(index, envelope)| envelope.into_event(index))
+            .collect());
+    }
+    cloud_events_each_general(body)
+}
+
+/// [`parse_cloud_events_each`] without the fast path.
+fn cloud_events_each_general<T: EventData>(
     body: &[u8],
 ) -> Result<Vec<Result<CloudEvent<T>, DeliveryError>>, DeliveryError> {
     let elements = read_body::<&RawValue>(body)?;
@@ -338,6 +366,23 @@ impl<T: EventData> Delivery<T> {
     /// When the body is not JSON, is neither an array nor an object, or is a validation event
     /// without a string `validationCode`.
     pub fn from_event_grid(body: &[u8]) -> Result<Self, DeliveryError> {
+        if let Some(envelopes) = fast::envelopes::<fast::EventGridEnvelope<'_>>(body) {
+            // A validation event is rare and has its own rules: the general path handles it.
+            if envelopes.iter().all(|e| e.event_type != SUBSCRIPTION_VALIDATION_EVENT_TYPE) {
+                return Ok(Self::Events(
+                    envelopes
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, envelope)| envelope.into_event(index))
+                        .collect(),
+                ));
+            }
+        }
+        Self::from_event_grid_general(body)
+    }
+
+    /// [`Delivery::from_event_grid`] without the fast path.
+    fn from_event_grid_general(body: &[u8]) -> Result<Self, DeliveryError> {
         let elements = read_body::<&RawValue>(body)?;
         if let Some((index, fields)) = find_validation(&elements) {
             return subscription_validation(index, fields).map(Self::SubscriptionValidation);
@@ -739,15 +784,15 @@ fn read_members<'de, A: MapAccess<'de>, R: Deserialize<'de>>(
     Ok(members)
 }
 
-/// An object key, borrowed from the body when it has no escapes.
+/// An object key (or a string value), borrowed from the body when it has no escapes.
 struct Key<'de>(Cow<'de, str>);
 
-impl<'de> Deserialize<'de> for Key<'de> {
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
+        struct KeyVisitor<'a>(PhantomData<&'a str>);
 
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
+        impl<'de: 'a, 'a> Visitor<'de> for KeyVisitor<'a> {
+            type Value = Key<'a>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string key")
@@ -766,7 +811,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
             }
         }
 
-        deserializer.deserialize_str(KeyVisitor)
+        deserializer.deserialize_str(KeyVisitor(PhantomData))
     }
 }
 
@@ -970,4 +1015,416 @@ fn subscription_validation(
         validation_code: data.validation_code,
         validation_url: data.validation_url,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Internals: the fast path
+// ---------------------------------------------------------------------------------------------
+
+/// The common case in one pass: every event an object with the envelope's attributes only, each
+/// once and of the right JSON type, read by a derived `Deserialize` straight into the owned
+/// strings of the result, with `data` kept as a slice of the body for [`EventData::decode`].
+///
+/// Anything else — a body that is not well-formed, an element that is not an object, an unknown
+/// (for CloudEvents: extension) or repeated attribute, a missing or mistyped one, `data_base64`
+/// — makes [`envelopes`](fast::envelopes) return `None`, and the general path above reads the
+/// whole body again: it gives the same events for everything the fast path accepts (the same
+/// JSON values are read by the same `serde_json` types) and the detailed error for the rest. The
+/// only errors the fast path reports itself are the ones that come after every envelope check has
+/// passed (`eventTime`/`time` not a valid date-time, `data` not decodable), built exactly as the
+/// general path builds them.
+mod fast {
+    use super::*;
+
+    /// Reads every event of `body` with `E`, or `None` if the body or any event does not fit.
+    pub(super) fn envelopes<'a, E: Deserialize<'a>>(body: &'a [u8]) -> Option<Vec<E>> {
+        match body.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))? {
+            b'[' => serde_json::from_slice::<Vec<Object<E>>>(body)
+                .ok()
+                .map(|events| events.into_iter().map(|Object(event)| event).collect()),
+            b'{' => serde_json::from_slice::<Object<E>>(body).ok().map(|Object(event)| vec![event]),
+            _ => None,
+        }
+    }
+
+    /// `E` read from a JSON object only (a derived struct also accepts an array of its fields).
+    #[repr(transparent)]
+    struct Object<E>(E);
+
+    impl<'de, E: Deserialize<'de>> Deserialize<'de> for Object<E> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_map(ObjectVisitor(PhantomData))
+        }
+    }
+
+    struct ObjectVisitor<E>(PhantomData<E>);
+
+    impl<'de, E: Deserialize<'de>> Visitor<'de> for ObjectVisitor<E> {
+        type Value = Object<E>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an event object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            E::deserialize(de::value::MapAccessDeserializer::new(map)).map(Object)
+        }
+    }
+
+    fn error(index: usize, event_type: &str, field: &str, kind: ErrorKind) -> DeliveryError {
+        DeliveryError {
+            index: Some(index),
+            event_type: Some(event_type.to_owned()),
+            field: Some(field.to_owned()),
+            kind,
+        }
+    }
+
+    fn time(
+        index: usize,
+        event_type: &str,
+        field: &str,
+        text: &str,
+    ) -> Result<OffsetDateTime, DeliveryError> {
+        rfc3339::parse(text)
+            .map_err(|e| error(index, event_type, field, ErrorKind::Invalid(e.to_string())))
+    }
+
+    fn data<T: EventData>(
+        index: usize,
+        event_type: &str,
+        data: &RawValue,
+    ) -> Result<T, DeliveryError> {
+        T::decode(event_type, data)
+            .map_err(|e| error(index, event_type, "data", ErrorKind::Json(e)))
+    }
+
+    /// An Event Grid event with nothing but its eight attributes.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct EventGridEnvelope<'a> {
+        id: String,
+        topic: Option<String>,
+        subject: String,
+        #[serde(borrow)]
+        data: &'a RawValue,
+        #[serde(rename = "eventType")]
+        pub(super) event_type: String,
+        #[serde(rename = "dataVersion")]
+        data_version: String,
+        #[serde(rename = "metadataVersion")]
+        metadata_version: Option<String>,
+        #[serde(rename = "eventTime", borrow)]
+        event_time: Key<'a>,
+    }
+
+    impl EventGridEnvelope<'_> {
+        /// The event; the general path checks `eventTime` before `data`, and so does this.
+        pub(super) fn into_event<T: EventData>(
+            self,
+            index: usize,
+        ) -> Result<EventGridEvent<T>, DeliveryError> {
+            let event_time = time(index, &self.event_type, "eventTime", &self.event_time.0)?;
+            Ok(EventGridEvent {
+                data: data(index, &self.event_type, self.data)?,
+                id: self.id,
+                topic: self.topic,
+                subject: self.subject,
+                event_type: self.event_type,
+                data_version: self.data_version,
+                metadata_version: self.metadata_version,
+                event_time,
+            })
+        }
+    }
+
+    /// A CloudEvent without extension attributes and with JSON `data`.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct CloudEventEnvelope<'a> {
+        id: String,
+        source: String,
+        // Both spellings at once are a duplicate field, as in the general path.
+        #[serde(alias = "specVersion")]
+        specversion: String,
+        #[serde(rename = "type")]
+        event_type: String,
+        #[serde(borrow)]
+        data: &'a RawValue,
+        subject: Option<String>,
+        #[serde(borrow)]
+        time: Option<Key<'a>>,
+        datacontenttype: Option<String>,
+        dataschema: Option<String>,
+    }
+
+    impl CloudEventEnvelope<'_> {
+        /// The event; the general path checks `time` before `data`, and so does this.
+        pub(super) fn into_event<T: EventData>(
+            self,
+            index: usize,
+        ) -> Result<CloudEvent<T>, DeliveryError> {
+            let time = match &self.time {
+                Some(text) => Some(time(index, &self.event_type, "time", &text.0)?),
+                None => None,
+            };
+            Ok(CloudEvent {
+                data: data(index, &self.event_type, self.data)?,
+                id: self.id,
+                source: self.source,
+                spec_version: self.specversion,
+                event_type: self.event_type,
+                subject: self.subject,
+                time,
+                data_content_type: self.datacontenttype,
+                data_schema: self.dataschema,
+                extensions: BTreeMap::new(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The fast path must give exactly what the general path gives: the same events, the same
+    //! errors (index, event type, field, message, position), for any body.
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Keeps the event type and the `data` text; fails (like a generated type) on `data` that is
+    /// not an object.
+    #[derive(Debug, PartialEq, Serialize)]
+    struct Probe {
+        event_type: String,
+        data: String,
+    }
+
+    impl EventData for Probe {
+        fn decode(event_type: &str, data: &RawValue) -> Result<Self, serde_json::Error> {
+            serde_json::from_str::<BTreeMap<String, serde_json::Value>>(data.get())?;
+            Ok(Self { event_type: event_type.to_owned(), data: data.get().to_owned() })
+        }
+
+        fn event_type(&self) -> &str {
+            &self.event_type
+        }
+    }
+
+    fn assert_same(body: &[u8]) {
+        let text = String::from_utf8_lossy(body);
+        let fast = format!("{:?}", parse_event_grid_each::<Probe>(body));
+        let general = format!("{:?}", event_grid_each_general::<Probe>(body));
+        assert_eq!(fast, general, "Event Grid: {text}");
+        let fast = format!("{:?}", Delivery::<Probe>::from_event_grid(body));
+        let general = format!("{:?}", Delivery::<Probe>::from_event_grid_general(body));
+        assert_eq!(fast, general, "Event Grid webhook: {text}");
+        let fast = format!("{:?}", parse_cloud_events_each::<Probe>(body));
+        let general = format!("{:?}", cloud_events_each_general::<Probe>(body));
+        assert_eq!(fast, general, "CloudEvents: {text}");
+        // The `Display` of every error too (`Debug` shows its parts, not the sentence).
+        let errors =
+            |results: Result<Vec<Result<EventGridEvent<Probe>, DeliveryError>>, DeliveryError>| {
+                match results {
+                    Ok(events) => events
+                        .into_iter()
+                        .map(|event| event.err().map(|e| e.to_string()))
+                        .collect::<Vec<_>>(),
+                    Err(error) => vec![Some(error.to_string())],
+                }
+            };
+        assert_eq!(errors(parse_event_grid_each(body)), errors(event_grid_each_general(body)));
+    }
+
+    const EVENT_GRID: &[(&str, &str)] = &[
+        ("id", r#""1""#),
+        ("topic", r#""/t""#),
+        ("subject", r#""s""#),
+        ("data", r#"{"threadId": "19:a@thread.v2"}"#),
+        ("eventType", r#""T""#),
+        ("dataVersion", r#""1.0""#),
+        ("metadataVersion", r#""1""#),
+        ("eventTime", r#""2021-02-20T00:00:42.5428002Z""#),
+    ];
+
+    const CLOUD_EVENT: &[(&str, &str)] = &[
+        ("id", r#""1""#),
+        ("source", r#""/s""#),
+        ("specversion", r#""1.0""#),
+        ("type", r#""T""#),
+        ("data", r#"{"threadId": "19:a@thread.v2"}"#),
+        ("subject", r#""thread/1""#),
+        ("time", r#""2021-02-20T00:00:42Z""#),
+        ("datacontenttype", r#""application/json""#),
+        ("dataschema", r#""https://example.com/schema""#),
+    ];
+
+    fn object(members: &[(&str, &str)]) -> String {
+        let members: Vec<String> =
+            members.iter().map(|(key, value)| format!("\"{key}\": {value}")).collect();
+        format!("{{{}}}", members.join(", "))
+    }
+
+    /// Every envelope with one member removed, replaced, repeated, respelled, or one added.
+    fn variants(base: &[(&'static str, &'static str)]) -> Vec<String> {
+        const VALUES: &[&str] = &[
+            "null",
+            "1",
+            "true",
+            "[]",
+            "{}",
+            r#""""#,
+            r#""x""#,
+            r#""\u0041\n""#,
+            r#""\ud800""#,
+            r#""2021-02-20T00:00:42.5Z""#,
+            r#""2021-02-30T00:00:42Z""#,
+            r#""Microsoft.EventGrid.SubscriptionValidationEvent""#,
+            r#"{"validationCode": "c"}"#,
+            r#"["1", "2"]"#,
+        ];
+        const EXTRA_KEYS: &[&str] = &[
+            "extra",
+            "specVersion",
+            "specversion",
+            "data_base64",
+            "event\\u0054ype",
+            "Id",
+            "traceparent",
+        ];
+        let mut out = vec![object(base)];
+        for i in 0..base.len() {
+            let mut removed = base.to_vec();
+            removed.remove(i);
+            out.push(object(&removed));
+            for value in VALUES {
+                let mut replaced = base.to_vec();
+                replaced[i].1 = value;
+                out.push(object(&replaced));
+            }
+            let mut repeated = base.to_vec();
+            repeated.push(base[i]);
+            out.push(object(&repeated));
+        }
+        for key in EXTRA_KEYS {
+            for value in [r#""1.0""#, "null", "{}"] {
+                let mut added = base.to_vec();
+                added.push((key, value));
+                out.push(object(&added));
+                added.insert(0, (key, value));
+                out.push(object(&added));
+            }
+        }
+        let mut reversed = base.to_vec();
+        reversed.reverse();
+        out.push(object(&reversed));
+        out
+    }
+
+    #[test]
+    fn fast_and_general_paths_agree_on_envelope_variants() {
+        let good_grid = object(EVENT_GRID);
+        let good_cloud = object(CLOUD_EVENT);
+        for event in variants(EVENT_GRID).iter().chain(&variants(CLOUD_EVENT)) {
+            assert_same(event.as_bytes());
+            assert_same(format!("[{event}]").as_bytes());
+            assert_same(format!(" [ {good_grid}, {event} ] \n").as_bytes());
+            assert_same(format!("[{event},{good_cloud}]").as_bytes());
+        }
+    }
+
+    #[test]
+    fn fast_and_general_paths_agree_on_odd_bodies() {
+        let grid = object(EVENT_GRID);
+        let cloud = object(CLOUD_EVENT);
+        let bodies = [
+            String::new(),
+            " ".to_owned(),
+            "[]".to_owned(),
+            "{}".to_owned(),
+            "null".to_owned(),
+            "1".to_owned(),
+            r#""x""#.to_owned(),
+            "[1]".to_owned(),
+            "[[]]".to_owned(),
+            "[null]".to_owned(),
+            // A derived struct would accept its fields as an array; an event must be an object.
+            r#"[["1", "/t", "s", {}, "T", "1.0", "1", "2021-02-20T00:00:42Z"]]"#.to_owned(),
+            r#"[["1", "/s", "1.0", "T", {}]]"#.to_owned(),
+            format!("[{grid},]"),
+            format!("[{grid}] x"),
+            format!("[{grid}"),
+            format!("{grid}{grid}"),
+            format!("[{grid} {grid}]"),
+            format!("[{grid}, {grid}, 1, {cloud}]"),
+            format!("\u{feff}[{grid}]"),
+            format!("[{}]", &grid[..grid.len() - 1]),
+            grid.replace("\"s\"", "\"s\u{1}\""),
+            grid.replace("\"id\"", "\"i\\d\""),
+        ];
+        for body in &bodies {
+            assert_same(body.as_bytes());
+        }
+        let mut invalid_utf8 = grid.into_bytes();
+        let at = invalid_utf8.iter().position(|&b| b == b's').unwrap();
+        invalid_utf8[at] = 0xff;
+        assert_same(&invalid_utf8);
+    }
+
+    fn member() -> impl Strategy<Value = (String, String)> {
+        let keys: Vec<&str> = EVENT_GRID
+            .iter()
+            .chain(CLOUD_EVENT)
+            .map(|(key, _)| *key)
+            .chain(["specVersion", "data_base64", "x"])
+            .collect();
+        let values: Vec<&str> = EVENT_GRID
+            .iter()
+            .chain(CLOUD_EVENT)
+            .map(|(_, value)| *value)
+            .chain([
+                "null",
+                "1",
+                "[]",
+                r#""bad""#,
+                r#""Microsoft.EventGrid.SubscriptionValidationEvent""#,
+            ])
+            .collect();
+        (prop::sample::select(keys), prop::sample::select(values))
+            .prop_map(|(key, value)| (key.to_owned(), value.to_owned()))
+    }
+
+    fn envelope() -> impl Strategy<Value = String> {
+        let base = prop_oneof![Just(EVENT_GRID), Just(CLOUD_EVENT)];
+        (base, prop::collection::vec((any::<prop::sample::Index>(), member()), 0..4), 0..3usize)
+            .prop_map(|(base, edits, removals)| {
+                let mut members: Vec<(String, String)> =
+                    base.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+                for (at, (key, value)) in edits {
+                    // Replace a member's value, or add a member.
+                    match members.iter_mut().find(|(k, _)| *k == key) {
+                        Some(found) if at.index(2) == 0 => found.1 = value,
+                        _ => members.insert(at.index(members.len() + 1), (key, value)),
+                    }
+                }
+                for _ in 0..removals.min(members.len()) {
+                    members.remove(removals % members.len());
+                }
+                let members: Vec<(&str, &str)> =
+                    members.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                object(&members)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn fast_and_general_paths_agree_on_random_envelopes(
+            events in prop::collection::vec(envelope(), 1..4),
+            single in any::<bool>(),
+        ) {
+            let body = if single { events[0].clone() } else { format!("[{}]", events.join(",")) };
+            assert_same(body.as_bytes());
+        }
+    }
 }
