@@ -41,10 +41,66 @@ fn month_from_number(month: u32) -> Option<Month> {
     u8::try_from(month).ok().and_then(|m| Month::try_from(m).ok())
 }
 
+/// A date-time parser (`rfc3339::parse` or `rfc1123::parse`).
+type Parse = fn(&str) -> azure_core::Result<OffsetDateTime>;
+
+/// Reads a string and parses it, without copying it into a `String` first: the same results
+/// and errors as `String::deserialize` followed by the parser (`expecting` says "a string", bytes
+/// are accepted when they are UTF-8, as `String` does). A parse error is returned as a value and
+/// turned into `D::Error` by the caller, after the deserializer call, as before (inside it,
+/// `serde_json` would add a position to the message).
+struct ParseStr(Parse);
+
+impl serde::de::Visitor<'_> for ParseStr {
+    type Value = azure_core::Result<OffsetDateTime>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok((self.0)(text))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.visit_str(text),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(bytes), &self)),
+        }
+    }
+}
+
+/// `Option` of [`ParseStr`]: the same results and errors as `Option::<String>::deserialize`
+/// followed by the parser (`null` is `None`).
+struct ParseOptionStr(Parse);
+
+impl<'de> serde::de::Visitor<'de> for ParseOptionStr {
+    type Value = Option<azure_core::Result<OffsetDateTime>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("option")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_string(ParseStr(self.0)).map(Some)
+    }
+}
+
 /// RFC 3339 timestamps, as used in JSON bodies.
 pub mod rfc3339 {
     use super::*;
-    use serde::{de, Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     /// Parses an RFC 3339 timestamp with an explicit `Z` or `±hh:mm` offset.
     ///
@@ -80,16 +136,17 @@ pub mod rfc3339 {
         if b.get(pos) == Some(&b'.') {
             pos += 1;
             let start = pos;
-            while b.get(pos).is_some_and(u8::is_ascii_digit) {
-                let digit = u32::from(b[pos] - b'0');
-                let index = pos - start;
-                if index < 9 {
-                    nanos += digit * 10u32.pow(8 - index as u32);
+            while let Some(&digit) = b.get(pos).filter(|b| b.is_ascii_digit()) {
+                // Digits past the ninth (below a nanosecond) are dropped.
+                if pos - start < 9 {
+                    nanos = nanos * 10 + u32::from(digit - b'0');
                 }
                 pos += 1;
             }
-            if pos == start {
-                return Err("expected digits after '.'");
+            match pos - start {
+                0 => return Err("expected digits after '.'"),
+                read @ 1..=8 => nanos *= 10u32.pow(9 - read as u32),
+                _ => {}
             }
         }
         let offset = match b.get(pos) {
@@ -157,8 +214,7 @@ pub mod rfc3339 {
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<OffsetDateTime, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse(&text).map_err(de::Error::custom)
+        deserializer.deserialize_string(ParseStr(parse))?.map_err(serde::de::Error::custom)
     }
 
     /// Serde adapter for `Option<OffsetDateTime>`; `null` and a missing field (with
@@ -181,9 +237,10 @@ pub mod rfc3339 {
         pub fn deserialize<'de, D: Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Option<OffsetDateTime>, D::Error> {
-            Option::<String>::deserialize(deserializer)?
-                .map(|text| parse(&text).map_err(de::Error::custom))
+            deserializer
+                .deserialize_option(ParseOptionStr(parse))?
                 .transpose()
+                .map_err(serde::de::Error::custom)
         }
     }
 
@@ -222,7 +279,7 @@ pub mod rfc3339 {
 /// RFC 1123 (IMF-fixdate) timestamps, as used in HTTP headers.
 pub mod rfc1123 {
     use super::*;
-    use serde::{de, Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     const MONTHS: [&str; 12] =
@@ -316,8 +373,7 @@ pub mod rfc1123 {
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<OffsetDateTime, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse(&text).map_err(de::Error::custom)
+        deserializer.deserialize_string(ParseStr(parse))?.map_err(serde::de::Error::custom)
     }
 
     /// Serde adapter for `Option<OffsetDateTime>`; `null` and a missing field (with
@@ -340,9 +396,10 @@ pub mod rfc1123 {
         pub fn deserialize<'de, D: Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Option<OffsetDateTime>, D::Error> {
-            Option::<String>::deserialize(deserializer)?
-                .map(|text| parse(&text).map_err(de::Error::custom))
+            deserializer
+                .deserialize_option(ParseOptionStr(parse))?
                 .transpose()
+                .map_err(serde::de::Error::custom)
         }
     }
 }
@@ -386,6 +443,88 @@ mod tests {
             let err = rfc3339::parse(bad).unwrap_err();
             assert!(err.to_string().contains("invalid RFC 3339"), "{err}");
         }
+    }
+
+    /// The serde adapters read without copying the text, with the results and errors of
+    /// `String` (or `Option<String>`) followed by the parser.
+    #[test]
+    fn serde_adapters_read_and_fail_like_a_string_then_parse() {
+        use serde::Deserialize;
+        type Reference = fn(&str) -> String;
+        fn string_then(parse: Parse, json: &str) -> String {
+            let mut d = serde_json::Deserializer::from_str(json);
+            let read = String::deserialize(&mut d)
+                .and_then(|text| parse(&text).map_err(serde::de::Error::custom));
+            format!("{read:?}")
+        }
+        fn option_then(parse: Parse, json: &str) -> String {
+            let mut d = serde_json::Deserializer::from_str(json);
+            let read = Option::<String>::deserialize(&mut d).and_then(|text| {
+                text.map(|text| parse(&text).map_err(serde::de::Error::custom)).transpose()
+            });
+            format!("{read:?}")
+        }
+        let inputs = [
+            r#""2022-05-26T07:59:28Z""#,
+            r#""2022-05-26T07:59:28.5153647+02:00""#,
+            r#""2022-05-26T07:59:28\u005a""#,
+            r#""Wed, 13 Apr 2022 18:09:12 GMT""#,
+            r#""Wed, 13 Apr 2022 18:09:12 G\u004dT""#,
+            r#""bad""#,
+            r#""\ud800""#,
+            "null",
+            "5",
+            "true",
+            "[]",
+            "{}",
+        ];
+        let checks: [(&str, Reference, Reference); 4] = [
+            (
+                "rfc3339",
+                |json| string_then(rfc3339::parse, json),
+                |json| {
+                    let mut d = serde_json::Deserializer::from_str(json);
+                    format!("{:?}", rfc3339::deserialize(&mut d))
+                },
+            ),
+            (
+                "rfc3339::option",
+                |json| option_then(rfc3339::parse, json),
+                |json| {
+                    let mut d = serde_json::Deserializer::from_str(json);
+                    format!("{:?}", rfc3339::option::deserialize(&mut d))
+                },
+            ),
+            (
+                "rfc1123",
+                |json| string_then(rfc1123::parse, json),
+                |json| {
+                    let mut d = serde_json::Deserializer::from_str(json);
+                    format!("{:?}", rfc1123::deserialize(&mut d))
+                },
+            ),
+            (
+                "rfc1123::option",
+                |json| option_then(rfc1123::parse, json),
+                |json| {
+                    let mut d = serde_json::Deserializer::from_str(json);
+                    format!("{:?}", rfc1123::option::deserialize(&mut d))
+                },
+            ),
+        ];
+        for (name, reference, adapter) in checks {
+            for json in inputs {
+                assert_eq!(adapter(json), reference(json), "{name} {json}");
+            }
+        }
+        // From a `Value` (owned strings) as well.
+        let value = serde_json::json!("2022-05-26T07:59:28Z");
+        assert_eq!(rfc3339::deserialize(value).unwrap(), datetime!(2022-05-26 07:59:28 UTC));
+        let value = serde_json::json!(5);
+        assert_eq!(
+            rfc3339::option::deserialize(value).unwrap_err().to_string(),
+            "invalid type: integer `5`, expected a string"
+        );
     }
 
     #[test]
