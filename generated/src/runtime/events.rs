@@ -280,14 +280,13 @@ pub fn parse_event_grid<T: EventData>(
 pub fn parse_event_grid_each<T: EventData>(
     body: &[u8],
 ) -> Result<Vec<Result<EventGridEvent<T>, DeliveryError>>, DeliveryError> {
-    if let Some(envelopes) = fast::envelopes::<fast::EventGridEnvelope<'_>>(body) {
-        return Ok(envelopes
-            .into_iter()
-            .enumerate()
-            .map(|(index, envelope)| envelope.into_event(index))
-            .collect());
+    let fast = fast::events(body, |index, envelope: fast::EventGridEnvelope<'_>| {
+        envelope.into_event(index)
+    });
+    match fast {
+        Some(events) => Ok(events),
+        None => event_grid_each_general(body),
     }
-    event_grid_each_general(body)
 }
 
 /// [`parse_event_grid_each`] without the fast path.
@@ -321,14 +320,13 @@ pub fn parse_cloud_events<T: EventData>(body: &[u8]) -> Result<Vec<CloudEvent<T>
 pub fn parse_cloud_events_each<T: EventData>(
     body: &[u8],
 ) -> Result<Vec<Result<CloudEvent<T>, DeliveryError>>, DeliveryError> {
-    if let Some(envelopes) = fast::envelopes::<fast::CloudEventEnvelope<'_>>(body) {
-        return Ok(envelopes
-            .into_iter()
-            .enumerate()
-            .map(|(index, envelope)| envelope.into_event(index))
-            .collect());
+    let fast = fast::events(body, |index, envelope: fast::CloudEventEnvelope<'_>| {
+        envelope.into_event(index)
+    });
+    match fast {
+        Some(events) => Ok(events),
+        None => cloud_events_each_general(body),
     }
-    cloud_events_each_general(body)
 }
 
 /// [`parse_cloud_events_each`] without the fast path.
@@ -366,19 +364,15 @@ impl<T: EventData> Delivery<T> {
     /// When the body is not JSON, is neither an array nor an object, or is a validation event
     /// without a string `validationCode`.
     pub fn from_event_grid(body: &[u8]) -> Result<Self, DeliveryError> {
-        if let Some(envelopes) = fast::envelopes::<fast::EventGridEnvelope<'_>>(body) {
-            // A validation event is rare and has its own rules: the general path handles it.
-            if envelopes.iter().all(|e| e.event_type != SUBSCRIPTION_VALIDATION_EVENT_TYPE) {
-                return Ok(Self::Events(
-                    envelopes
-                        .into_iter()
-                        .enumerate()
-                        .map(|(index, envelope)| envelope.into_event(index))
-                        .collect(),
-                ));
-            }
+        // A validation event is rare and has its own rules: the general path handles it.
+        let fast = fast::events(body, |index, envelope: fast::EventGridEnvelope<'_>| {
+            (envelope.event_type != SUBSCRIPTION_VALIDATION_EVENT_TYPE)
+                .then(|| envelope.into_event(index))
+        });
+        match fast.and_then(|events| events.into_iter().collect::<Option<Vec<_>>>()) {
+            Some(events) => Ok(Self::Events(events)),
+            None => Self::from_event_grid_general(body),
         }
-        Self::from_event_grid_general(body)
     }
 
     /// [`Delivery::from_event_grid`] without the fast path.
@@ -1027,7 +1021,7 @@ fn subscription_validation(
 ///
 /// Anything else — a body that is not well-formed, an element that is not an object, an unknown
 /// (for CloudEvents: extension) or repeated attribute, a missing or mistyped one, `data_base64`
-/// — makes [`envelopes`](fast::envelopes) return `None`, and the general path above reads the
+/// — makes [`events`](fast::events) return `None`, and the general path above reads the
 /// whole body again: it gives the same events for everything the fast path accepts (the same
 /// JSON values are read by the same `serde_json` types) and the detailed error for the rest. The
 /// only errors the fast path reports itself are the ones that come after every envelope check has
@@ -1036,14 +1030,50 @@ fn subscription_validation(
 mod fast {
     use super::*;
 
-    /// Reads every event of `body` with `E`, or `None` if the body or any event does not fit.
-    pub(super) fn envelopes<'a, E: Deserialize<'a>>(body: &'a [u8]) -> Option<Vec<E>> {
-        match body.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))? {
-            b'[' => serde_json::from_slice::<Vec<Object<E>>>(body)
-                .ok()
-                .map(|events| events.into_iter().map(|Object(event)| event).collect()),
-            b'{' => serde_json::from_slice::<Object<E>>(body).ok().map(|Object(event)| vec![event]),
+    /// Reads every event of `body` with `E` and hands it to `convert` with its index, as soon as
+    /// it is read (its `data` is still in the cache); `None` if the body or any event does not
+    /// fit.
+    pub(super) fn events<'a, E: Deserialize<'a>, R>(
+        body: &'a [u8],
+        mut convert: impl FnMut(usize, E) -> R,
+    ) -> Option<Vec<R>> {
+        // One UTF-8 check of the whole body instead of one per string and per raw `data`; a body
+        // that is not UTF-8 is the general path's to report.
+        let text = std::str::from_utf8(body).ok()?;
+        match text.bytes().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))? {
+            b'[' => {
+                let mut deserializer = serde_json::Deserializer::from_str(text);
+                let events =
+                    deserializer.deserialize_seq(Events { convert, marker: PhantomData }).ok()?;
+                deserializer.end().ok()?;
+                Some(events)
+            }
+            b'{' => {
+                serde_json::from_str::<Object<E>>(text).ok().map(|Object(e)| vec![convert(0, e)])
+            }
             _ => None,
+        }
+    }
+
+    /// The array of events: each read as an [`Object`] and converted at once.
+    struct Events<E, F> {
+        convert: F,
+        marker: PhantomData<fn() -> E>,
+    }
+
+    impl<'de, E: Deserialize<'de>, R, F: FnMut(usize, E) -> R> Visitor<'de> for Events<E, F> {
+        type Value = Vec<R>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON array of events")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut events = Vec::new();
+            while let Some(Object(event)) = seq.next_element()? {
+                events.push((self.convert)(events.len(), event));
+            }
+            Ok(events)
         }
     }
 
