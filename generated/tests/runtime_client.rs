@@ -21,8 +21,8 @@ use azure_core::{
     credentials::TokenCredential,
     error::ErrorKind,
     http::{
-        headers::HeaderName, ClientOptions, Context, FixedRetryOptions, Method, NoFormat, Request,
-        Response, RetryOptions, StatusCode,
+        headers::HeaderName, request::options::ClientRequestId, ClientOptions, Context,
+        FixedRetryOptions, Method, NoFormat, Request, Response, RetryOptions, StatusCode,
     },
     time::Duration,
 };
@@ -210,6 +210,77 @@ async fn retry_resends_same_repeatability_headers_with_a_fresh_signature() {
         header(&received[0], "x-ms-client-request-id"),
         header(&received[1], "x-ms-client-request-id")
     );
+}
+
+/// Fails every first try (`503`), answers every retry (`200`).
+struct FirstTryFails(AtomicUsize);
+
+impl Respond for FirstTryFails {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        if self.0.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
+            ResponseTemplate::new(503)
+        } else {
+            ResponseTemplate::new(200).set_body_json(json!({"id": "room"}))
+        }
+    }
+}
+
+#[tokio::test]
+async fn client_request_id_is_on_every_try_the_same_per_call_and_the_callers_wins() {
+    let server = MockServer::start().await;
+    Mock::given(matchers::method("GET"))
+        .respond_with(FirstTryFails(AtomicUsize::new(0)))
+        .mount(&server)
+        .await;
+    let options = ClientOptions {
+        retry: RetryOptions::fixed(FixedRetryOptions {
+            delay: Duration::milliseconds(10),
+            max_retries: 2,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let core = access_key_core(&server.uri(), options);
+    let url = core.url(&[PathPart::Literal("/rooms/1")]).unwrap();
+    let mut from_context = Context::new();
+    from_context.insert(ClientRequestId::new("id-from-the-context"));
+    // Two calls with generated ids, one with the id from the context, one where the caller set
+    // the header itself (which also beats the context).
+    for (ctx, preset) in [
+        (Context::new(), None),
+        (Context::new(), None),
+        (from_context.clone(), None),
+        (from_context, Some("id-on-the-request")),
+    ] {
+        let mut request = Request::new(url.clone(), Method::Get);
+        if let Some(preset) = preset {
+            request.insert_header("x-ms-client-request-id", preset);
+        }
+        let raw = core.send(&ctx, &mut request).await.unwrap();
+        assert_eq!(raw.status(), StatusCode::Ok);
+    }
+
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 8, "each call: one 503, then one retry");
+    let ids: Vec<&str> = received
+        .iter()
+        .map(|request| {
+            let values = request.headers.get_all("x-ms-client-request-id");
+            assert_eq!(values.iter().count(), 1, "exactly one x-ms-client-request-id");
+            header(request, "x-ms-client-request-id").expect("x-ms-client-request-id")
+        })
+        .collect();
+    for call in ids.chunks(2) {
+        assert_eq!(call[0], call[1], "the retry resends the id of its call");
+    }
+    for generated in [ids[0], ids[2]] {
+        let uuid = uuid::Uuid::parse_str(generated).expect("a UUID");
+        assert_eq!(uuid.get_version_num(), 4, "{generated}");
+        assert_eq!(generated, uuid.hyphenated().to_string(), "lowercase, hyphenated");
+    }
+    assert_ne!(ids[0], ids[2], "a new id per call");
+    assert_eq!(ids[4], "id-from-the-context");
+    assert_eq!(ids[6], "id-on-the-request");
 }
 
 /// Replays the first error entry of a recorded session.

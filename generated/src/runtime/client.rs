@@ -28,16 +28,17 @@ use crate::runtime::{
     error::{ServiceError, MAX_ERROR_BODY_BYTES},
     hmac::HmacAuthenticationPolicy,
     limits::{
-        content_length, read_body, unwrap_not_retried, within, BodyEnd, CallLimits, Deadline,
-        LimitError, LimitsSlot, RetryGuard,
+        content_length, header_str, read_body, unwrap_not_retried, within, BodyEnd, CallLimits,
+        Deadline, LimitError, LimitsSlot, RetryGuard,
     },
 };
 use azure_core::{
     credentials::{AccessToken, TokenCredential, TokenRequestOptions},
     error::ErrorKind,
     http::{
-        headers::AUTHORIZATION,
+        headers::{Header as _, HeaderValue, AUTHORIZATION, CLIENT_REQUEST_ID},
         policies::{Policy, PolicyResult},
+        request::options::ClientRequestId,
         AsyncRawResponse, ClientMethodOptions, ClientOptions, Context, Pipeline,
         PipelineStreamOptions, RawResponse, Request, StatusCode, Url,
     },
@@ -228,12 +229,17 @@ impl ClientCore {
     ///
     /// The [`CallLimits`] in `ctx`, else the client's [`CallLimits`] policy, else the defaults,
     /// bound the call.
+    ///
+    /// `x-ms-client-request-id` is set once per call, before the pipeline (so every retry sends
+    /// the same value): a value already on the request wins, then a [`ClientRequestId`] in `ctx`,
+    /// else a fresh UUID v4 — what azure_core's `ClientRequestIdPolicy` would choose.
     pub async fn send(
         &self,
         ctx: &Context<'_>,
         request: &mut Request,
     ) -> azure_core::Result<RawResponse> {
         let started = Instant::now();
+        set_client_request_id(ctx, request);
         let per_call = ctx.value::<CallLimits>().cloned();
         let per_call_deadline = per_call
             .as_ref()
@@ -279,6 +285,25 @@ impl ClientCore {
             Err(error) => unwrap_not_retried(error),
         }
     }
+}
+
+/// Sets `x-ms-client-request-id` as azure_core's `ClientRequestIdPolicy` would, unless the
+/// request has it already.
+///
+/// The policy runs anyway; with the header present its lookup (`Headers::get_optional_str`)
+/// succeeds. When the header is missing that lookup builds an `azure_core::Error` and drops it,
+/// capturing a backtrace first whenever `RUST_BACKTRACE` is set: the most expensive step of a
+/// call on a fast network. Presence is tested here without building an error (see
+/// [`header_str`]).
+fn set_client_request_id(ctx: &Context<'_>, request: &mut Request) {
+    if header_str(request.headers(), &CLIENT_REQUEST_ID).is_some() {
+        return;
+    }
+    let value = match ctx.value::<ClientRequestId>() {
+        Some(id) => id.value(),
+        None => HeaderValue::from(uuid::Uuid::new_v4().hyphenated().to_string()),
+    };
+    request.insert_header(CLIENT_REQUEST_ID, value);
 }
 
 fn body_too_large(limit: usize, content_length: Option<u64>) -> azure_core::Error {

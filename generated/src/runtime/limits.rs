@@ -330,10 +330,18 @@ pub(crate) async fn read_body(
     }
 }
 
+/// The value of header `name`, if present.
+///
+/// Not `Headers::get_optional_str`: in typespec 1.1 that formats a "unable to parse header"
+/// message for every header it finds (`with_context_fn` calls its closure eagerly) and builds an
+/// error, with a backtrace under `RUST_BACKTRACE`, for every header it does not find.
+pub(crate) fn header_str<'a>(headers: &'a Headers, name: &HeaderName) -> Option<&'a str> {
+    headers.iter().find(|(key, _)| *key == name).map(|(_, value)| value.as_str())
+}
+
 /// The `Content-Length` of a response, if it has a valid one.
 pub(crate) fn content_length(headers: &Headers) -> Option<u64> {
-    headers
-        .get_optional_str(&HeaderName::from_static("content-length"))
+    header_str(headers, &HeaderName::from_static("content-length"))
         .and_then(|value| value.trim().parse().ok())
 }
 
@@ -441,7 +449,7 @@ pub(crate) struct RetryGuard;
 impl RetryGuard {
     fn retry_after(headers: &Headers) -> Option<Duration> {
         [X_MS_RETRY_AFTER_MS, RETRY_AFTER_MS, RETRY_AFTER].iter().find_map(|name| {
-            let value = headers.get_optional_str(name)?.trim();
+            let value = header_str(headers, name)?.trim();
             if *name == RETRY_AFTER {
                 match value.parse::<u64>() {
                     Ok(seconds) => Some(Duration::from_secs(seconds)),
