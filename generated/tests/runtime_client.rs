@@ -178,15 +178,7 @@ async fn retry_resends_same_repeatability_headers_with_a_fresh_signature() {
         ]))
         .mount(&server)
         .await;
-    let options = ClientOptions {
-        retry: RetryOptions::fixed(FixedRetryOptions {
-            delay: Duration::milliseconds(10),
-            max_retries: 2,
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    let core = access_key_core(&server.uri(), options);
+    let core = access_key_core(&server.uri(), two_quick_retries());
     let mut request = Request::new(core.url(&[PathPart::Literal("/rooms")]).unwrap(), Method::Post);
     request.set_json(&json!({"participants": {}})).unwrap();
     repeatability::apply(&mut request, RepeatabilityStyle::Standard, None, None);
@@ -212,6 +204,18 @@ async fn retry_resends_same_repeatability_headers_with_a_fresh_signature() {
     );
 }
 
+/// Options that retry twice after 10 ms.
+fn two_quick_retries() -> ClientOptions {
+    ClientOptions {
+        retry: RetryOptions::fixed(FixedRetryOptions {
+            delay: Duration::milliseconds(10),
+            max_retries: 2,
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 /// Fails every first try (`503`), answers every retry (`200`).
 struct FirstTryFails(AtomicUsize);
 
@@ -232,15 +236,7 @@ async fn client_request_id_is_on_every_try_the_same_per_call_and_the_callers_win
         .respond_with(FirstTryFails(AtomicUsize::new(0)))
         .mount(&server)
         .await;
-    let options = ClientOptions {
-        retry: RetryOptions::fixed(FixedRetryOptions {
-            delay: Duration::milliseconds(10),
-            max_retries: 2,
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    let core = access_key_core(&server.uri(), options);
+    let core = access_key_core(&server.uri(), two_quick_retries());
     let url = core.url(&[PathPart::Literal("/rooms/1")]).unwrap();
     let mut from_context = Context::new();
     from_context.insert(ClientRequestId::new("id-from-the-context"));

@@ -24,12 +24,13 @@ definitions:
       code: { type: string, required: true, description: The code. }
 ";
 
-fn service(body: &str) -> Vec<SpecSource> {
+/// A `rooms` module with a client, importing `imports`, followed by `body`.
+fn rooms(imports: &str, body: &str) -> SpecSource {
     let text = format!(
         "\
 module: rooms
 description: Rooms.
-imports: [common]
+imports: [{imports}]
 clients:
   RoomsClient:
     description: The client.
@@ -37,7 +38,11 @@ clients:
     auth: [access-key]
 {body}"
     );
-    vec![source("common", COMMON), source("rooms", &text)]
+    source("rooms", &text)
+}
+
+fn service(body: &str) -> Vec<SpecSource> {
+    vec![source("common", COMMON), rooms("common", body)]
 }
 
 #[test]
@@ -303,22 +308,14 @@ definitions:
     properties:
       id: { type: string, description: The id. }
 ";
-    let rooms = "\
-module: rooms
-description: Rooms.
-imports: [chat]
-clients:
-  RoomsClient:
-    description: The client.
-    api-version: 2023-10-30-preview
-    auth: [access-key]
+    let body = "\
 definitions:
   Room:
     description: A room.
     properties:
       thread: { type: Thread, description: The thread. }
 ";
-    let e = errors(&[source("chat", chat), source("rooms", rooms)]);
+    let e = errors(&[source("chat", chat), rooms("chat", body)]);
     assert_eq!(
         e,
         ["specs/rooms.yaml:13:7: definitions.Room.properties.thread: 'thread' refers to module 'chat', which has its own cargo feature; move the shared definition to a module without clients or events"]
@@ -386,15 +383,7 @@ definitions:
       items: { type: list<string>, description: The items. }
       next: { type: int32, description: Not a link. }
 ";
-    let rooms = "\
-module: rooms
-description: Rooms.
-imports: [common]
-clients:
-  RoomsClient:
-    description: The client.
-    api-version: 2023-10-30-preview
-    auth: [access-key]
+    let body = "\
 operations:
   listRooms:
     description: Lists.
@@ -413,7 +402,7 @@ operations:
       200: { description: A page., body: list<string> }
     error: Error
 ";
-    let e = errors(&[source("common", common), source("rooms", rooms)]);
+    let e = errors(&[source("common", common), rooms("common", body)]);
     assert_eq!(
         e,
         [
