@@ -369,15 +369,8 @@ fn an_extends_chain_deeper_than_the_limit_is_an_error() {
 
 #[test]
 fn paging_names_properties_the_page_type_lacks_including_a_page_from_another_module() {
-    let common = "\
-module: common
-description: Shared types.
-definitions:
-  Error:
-    description: An error.
-    properties:
-      code: { type: string, required: true, description: The code. }
-  SharedPage:
+    let common = COMMON.to_owned()
+        + "  SharedPage:
     description: A page defined in another module.
     properties:
       items: { type: list<string>, description: The items. }
@@ -402,7 +395,7 @@ operations:
       200: { description: A page., body: list<string> }
     error: Error
 ";
-    let e = errors(&[source("common", common), rooms("common", body)]);
+    let e = errors(&[source("common", &common), rooms("common", body)]);
     assert_eq!(
         e,
         [
