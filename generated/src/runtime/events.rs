@@ -1043,8 +1043,13 @@ mod fast {
         match text.bytes().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))? {
             b'[' => {
                 let mut deserializer = serde_json::Deserializer::from_str(text);
-                let events =
-                    deserializer.deserialize_seq(Events { convert, marker: PhantomData }).ok()?;
+                let events = deserializer
+                    .deserialize_seq(Events {
+                        convert,
+                        capacity: expected_events(text.len()),
+                        marker: PhantomData,
+                    })
+                    .ok()?;
                 deserializer.end().ok()?;
                 Some(events)
             }
@@ -1055,9 +1060,19 @@ mod fast {
         }
     }
 
+    /// How many events a body of `len` bytes is likely to hold: real events take 0.5–2 KB each,
+    /// so one per KiB rarely needs a second allocation and never reserves more than a small
+    /// fraction of the body's own size.
+    fn expected_events(len: usize) -> usize {
+        len / 1024
+    }
+
     /// The array of events: each read as an [`Object`] and converted at once.
     struct Events<E, F> {
         convert: F,
+        /// Room reserved up front, so that the vector is not regrown (and its events moved)
+        /// again and again while a large delivery is read.
+        capacity: usize,
         marker: PhantomData<fn() -> E>,
     }
 
@@ -1069,7 +1084,7 @@ mod fast {
         }
 
         fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut events = Vec::new();
+            let mut events = Vec::with_capacity(self.capacity);
             while let Some(Object(event)) = seq.next_element()? {
                 events.push((self.convert)(events.len(), event));
             }
