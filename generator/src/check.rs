@@ -1,32 +1,27 @@
 //! Rules that span several modules and are easiest to state on the resolved IR.
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{Ir, Module, Type};
-use crate::spec::LoadedSpec;
+use crate::spec::{self, LoadedSpec};
 
 /// Checks the IR as a whole; `specs` are the files it was lowered from, where errors are placed.
 pub fn check(ir: &Ir, specs: &[LoadedSpec]) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Diagnostics::default();
-    let at = |file: &str, path: &str| {
-        let spec = specs.iter().find(|s| s.file == file);
-        spec.map(|s| s.locations.key(path)).unwrap_or_default()
-    };
     let gated = |name: &str| ir.modules.iter().any(|m| m.name == name && m.feature_gated);
     for module in &ir.modules {
-        check_module(module, &gated, &at, &mut errors);
+        check_module(module, &gated, specs, &mut errors);
     }
     errors.finish()
 }
 
-/// Checks one module; `gated` says whether a module sits behind its own cargo feature, and `at`
-/// where a YAML path of a file is written.
+/// Checks one module; `gated` says whether a module sits behind its own cargo feature.
 pub(crate) fn check_module(
     module: &Module,
     gated: &dyn Fn(&str) -> bool,
-    at: &dyn Fn(&str, &str) -> Position,
+    specs: &[LoadedSpec],
     errors: &mut Diagnostics,
 ) {
-    check_feature_boundaries(module, gated, at, errors);
+    check_feature_boundaries(module, gated, specs, errors);
 }
 
 /// Each service module sits behind its own cargo feature, so it may reference shared
@@ -34,7 +29,7 @@ pub(crate) fn check_module(
 fn check_feature_boundaries(
     module: &Module,
     gated: &dyn Fn(&str) -> bool,
-    at: &dyn Fn(&str, &str) -> Position,
+    specs: &[LoadedSpec],
     errors: &mut Diagnostics,
 ) {
     if !module.feature_gated {
@@ -47,7 +42,7 @@ fn check_feature_boundaries(
                     let path = format!("{}.properties.{}", s.origin.path, f.json_name);
                     errors.push(Diagnostic {
                         file: s.origin.file.clone(),
-                        position: at(&s.origin.file, &path),
+                        position: spec::key_position(specs, &s.origin.file, &path),
                         path,
                         message: format!(
                             "'{}' refers to module '{target}', which has its own cargo feature; move the shared definition to a module without clients or events",

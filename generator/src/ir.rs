@@ -46,6 +46,24 @@ pub struct Module {
     pub pages: Vec<Page>,
 }
 
+impl Module {
+    /// The module's name, documentation and feature gate, without its items: what the crate
+    /// root and the test mains need to know of it.
+    pub fn head(&self) -> Module {
+        Module {
+            name: self.name.clone(),
+            spec_file: self.spec_file.clone(),
+            description: self.description.clone(),
+            feature_gated: self.feature_gated,
+            structs: Vec::new(),
+            enums: Vec::new(),
+            clients: Vec::new(),
+            event_sets: Vec::new(),
+            pages: Vec::new(),
+        }
+    }
+}
+
 /// A struct that is a page of a listing: its pager yields the items of one field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Page {

@@ -105,25 +105,9 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
             }
         }
         if check {
-            let at = |file: &str, path: &str| {
-                let spec = specs.iter().find(|s| s.file == file);
-                spec.map(|s| s.locations.key(path)).unwrap_or_default()
-            };
-            crate::check::check_module(&module, &|m| gated.contains(m), &at, &mut check_errors);
+            crate::check::check_module(&module, &|m| gated.contains(m), specs, &mut check_errors);
         }
-        let Module { name, spec_file, description, feature_gated, .. } = module;
-        let head = Module {
-            name,
-            spec_file,
-            description,
-            feature_gated,
-            structs: Vec::new(),
-            enums: Vec::new(),
-            clients: Vec::new(),
-            event_sets: Vec::new(),
-            pages: Vec::new(),
-        };
-        order.push((head, i));
+        order.push((module.head(), i));
     }
     order.sort_by(|a, b| a.0.name.cmp(&b.0.name));
     let boxed = graph.recursive_fields();
@@ -178,8 +162,7 @@ impl<'a> Lowering<'a> {
     }
 
     fn where_is(&self, file: &str, path: &str) -> String {
-        let spec = self.specs.iter().find(|s| s.file == file);
-        let p = spec.map(|s| s.locations.key(path)).unwrap_or_default();
+        let p = spec::key_position(self.specs, file, path);
         format!("{file}:{}:{}", p.line, p.column)
     }
 

@@ -57,14 +57,13 @@ impl<'a> Files<'a> {
             if let Some(module) = self.plan.module(&self.specs, i) {
                 let name = &module.name;
                 ready.push_back((format!("src/{name}.rs"), module_rs(&module)));
-                let head = &self.plan.heads()[i];
                 if let Some(tests) = examples::module_rs(&module) {
                     ready.push_back((format!("tests/examples/{name}.rs"), tests));
-                    self.example_tests.push(head_of(head));
+                    self.example_tests.push(module.head());
                 }
                 if let Some(tests) = wire_tests::module_rs(&module) {
                     ready.push_back((format!("tests/operations/{name}.rs"), tests));
-                    self.wire_tests.push(head_of(head));
+                    self.wire_tests.push(module.head());
                 }
                 ready.extend(runnable_examples::examples(&module));
             }
@@ -88,21 +87,6 @@ impl Iterator for Files<'_> {
             self.make_step();
         }
         self.ready.pop_front()
-    }
-}
-
-/// A copy of a module head (a module without items).
-fn head_of(head: &Module) -> Module {
-    Module {
-        name: head.name.clone(),
-        spec_file: head.spec_file.clone(),
-        description: head.description.clone(),
-        feature_gated: head.feature_gated,
-        structs: Vec::new(),
-        enums: Vec::new(),
-        clients: Vec::new(),
-        event_sets: Vec::new(),
-        pages: Vec::new(),
     }
 }
 

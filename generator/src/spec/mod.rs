@@ -379,6 +379,12 @@ pub struct LoadedSpec<'a> {
     pub locations: Locations<'a>,
 }
 
+/// Where the key of `path` is written in `file`, one of `specs`.
+pub fn key_position(specs: &[LoadedSpec], file: &str, path: &str) -> Position {
+    let spec = specs.iter().find(|s| s.file == file);
+    spec.map(|s| s.locations.key(path)).unwrap_or_default()
+}
+
 /// Parses one spec file. Syntax and structure errors come back as diagnostics with positions.
 pub fn load<'a>(file: &str, text: &'a str) -> Result<LoadedSpec<'a>, Vec<Diagnostic>> {
     // Editors on some systems save a byte-order mark; it is not part of the YAML.
