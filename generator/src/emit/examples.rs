@@ -4,30 +4,14 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{feature_gate, format_file, ident, type_tokens};
+use super::{format_file, type_tokens};
 use crate::ir::{Json, Module, Type};
 use crate::names;
 
-/// `tests/examples/main.rs`, which gathers the per-module files, when any spec has examples.
-///
-/// `modules` are those with a test file.
+/// `tests/examples/main.rs`, which gathers the per-module files; `modules` are those with one.
 pub fn main_rs(modules: &[Module]) -> Option<String> {
-    if modules.is_empty() {
-        return None;
-    }
-    let mods = modules.iter().map(|m| {
-        let gate = feature_gate(m);
-        let name = ident(&m.name);
-        quote! { #gate #[rustfmt::skip] mod #name; }
-    });
-    let tokens = quote! {
-        //! Round-trip tests generated from the examples in `specs/`, one file per module.
-        #![cfg_attr(rustfmt, rustfmt::skip)]
-        #[path = "../support/mod.rs"]
-        mod support;
-        #(#mods)*
-    };
-    Some(format_file("the examples in specs/", tokens))
+    let doc = "Round-trip tests generated from the examples in `specs/`, one file per module.";
+    super::tests_main(modules, doc, "the examples in specs/")
 }
 
 /// `tests/examples/<module>.rs`, when the module has examples.

@@ -129,6 +129,29 @@ fn module_rs(module: &Module) -> String {
     format_file(&module.spec_file, tokens)
 }
 
+/// The `main.rs` of a test target split by module: `doc` (lines of text), the shared `support`
+/// module and one `mod` per module in `modules`, each behind its feature. `None` when there are
+/// no modules.
+fn tests_main(modules: &[Module], doc: &str, source: &str) -> Option<String> {
+    if modules.is_empty() {
+        return None;
+    }
+    let mods = modules.iter().map(|m| {
+        let gate = feature_gate(m);
+        let name = ident(&m.name);
+        quote! { #gate #[rustfmt::skip] mod #name; }
+    });
+    let doc = inner_doc(doc);
+    let tokens = quote! {
+        #doc
+        #![cfg_attr(rustfmt, rustfmt::skip)]
+        #[path = "../support/mod.rs"]
+        mod support;
+        #(#mods)*
+    };
+    Some(format_file(source, tokens))
+}
+
 fn feature_gate(module: &Module) -> TokenStream {
     if module.feature_gated {
         let feature = &module.name;

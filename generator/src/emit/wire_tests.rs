@@ -5,36 +5,20 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{feature_gate, format_file, ident};
+use super::{format_file, ident};
 use crate::ir::{
     AuthScheme, Client, HttpMethod, Module, Operation, OperationExample, PathPart, Repeatability,
     Type,
 };
 use crate::names;
 
-/// `tests/operations/main.rs`, which gathers the per-module files, when any operation has
-/// examples.
-///
-/// `modules` are those with a test file.
+/// `tests/operations/main.rs`, which gathers the per-module files; `modules` are those with
+/// one.
 pub fn main_rs(modules: &[Module]) -> Option<String> {
-    if modules.is_empty() {
-        return None;
-    }
-    let mods = modules.iter().map(|m| {
-        let gate = feature_gate(m);
-        let name = ident(&m.name);
-        quote! { #gate #[rustfmt::skip] mod #name; }
-    });
-    let tokens = quote! {
-        //! Wire tests generated from the operation examples in `specs/`, one file per module:
-        //! each runs the generated client against a loopback server that accepts only the
-        //! documented request.
-        #![cfg_attr(rustfmt, rustfmt::skip)]
-        #[path = "../support/mod.rs"]
-        mod support;
-        #(#mods)*
-    };
-    Some(format_file("the operation examples in specs/", tokens))
+    let doc = "Wire tests generated from the operation examples in `specs/`, one file per module:
+each runs the generated client against a loopback server that accepts only the
+documented request.";
+    super::tests_main(modules, doc, "the operation examples in specs/")
 }
 
 /// `tests/operations/<module>.rs`, when the module has operation examples.
