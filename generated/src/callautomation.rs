@@ -5272,6 +5272,70 @@ impl crate::runtime::events::EventData for CallAutomationEvent {
             },
         )
     }
+    fn decode_from<'de, D: ::serde::Deserializer<'de>>(
+        event_type: &str,
+        data: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(
+            match event_type {
+                "Microsoft.Communication.AddParticipantsFailed" => {
+                    Self::AddParticipantsFailed(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.AddParticipantsSucceeded" => {
+                    Self::AddParticipantsSucceeded(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.CallConnected" => {
+                    Self::CallConnected(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.CallDisconnected" => {
+                    Self::CallDisconnected(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.CallRecordingStateChanged" => {
+                    Self::CallRecordingStateChanged(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.CallTransferAccepted" => {
+                    Self::CallTransferAccepted(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.CallTransferFailed" => {
+                    Self::CallTransferFailed(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.ParticipantsUpdated" => {
+                    Self::ParticipantsUpdated(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.PlayCanceled" => {
+                    Self::PlayCanceled(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.PlayCompleted" => {
+                    Self::PlayCompleted(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.PlayFailed" => {
+                    Self::PlayFailed(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.RecognizeCanceled" => {
+                    Self::RecognizeCanceled(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.RecognizeCompleted" => {
+                    Self::RecognizeCompleted(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.RecognizeFailed" => {
+                    Self::RecognizeFailed(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.RecordingStateChanged" => {
+                    Self::RecordingStateChanged(::serde::Deserialize::deserialize(data)?)
+                }
+                other => {
+                    Self::Other {
+                        event_type: other.to_owned(),
+                        data: ::serde::Deserialize::deserialize(data)?,
+                    }
+                }
+            },
+        )
+    }
     fn event_type(&self) -> &str {
         match self {
             Self::AddParticipantsFailed(_) => {

@@ -3387,6 +3387,101 @@ impl crate::runtime::events::EventData for ChatEvent {
             },
         )
     }
+    fn decode_from<'de, D: ::serde::Deserializer<'de>>(
+        event_type: &str,
+        data: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(
+            match event_type {
+                "Microsoft.Communication.ChatAzureBotCommandReceivedInThread" => {
+                    Self::ChatAzureBotCommandReceivedInThread(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatMessageDeleted" => {
+                    Self::ChatMessageDeleted(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.ChatMessageDeletedInThread" => {
+                    Self::ChatMessageDeletedInThread(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatMessageEdited" => {
+                    Self::ChatMessageEdited(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.ChatMessageEditedInThread" => {
+                    Self::ChatMessageEditedInThread(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatMessageReceived" => {
+                    Self::ChatMessageReceived(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.ChatMessageReceivedInThread" => {
+                    Self::ChatMessageReceivedInThread(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatParticipantAddedToThreadWithUser" => {
+                    Self::ChatParticipantAddedToThreadWithUser(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser" => {
+                    Self::ChatParticipantRemovedFromThreadWithUser(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatThreadCreated" => {
+                    Self::ChatThreadCreated(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.ChatThreadCreatedWithUser" => {
+                    Self::ChatThreadCreatedWithUser(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatThreadDeleted" => {
+                    Self::ChatThreadDeleted(::serde::Deserialize::deserialize(data)?)
+                }
+                "Microsoft.Communication.ChatThreadParticipantAdded" => {
+                    Self::ChatThreadParticipantAdded(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatThreadParticipantRemoved" => {
+                    Self::ChatThreadParticipantRemoved(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatThreadPropertiesUpdated" => {
+                    Self::ChatThreadPropertiesUpdated(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatThreadPropertiesUpdatedPerUser" => {
+                    Self::ChatThreadPropertiesUpdatedPerUser(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatThreadWithUserDeleted" => {
+                    Self::ChatThreadWithUserDeleted(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                "Microsoft.Communication.ChatTypingIndicatorReceivedInThread" => {
+                    Self::ChatTypingIndicatorReceivedInThread(
+                        ::serde::Deserialize::deserialize(data)?,
+                    )
+                }
+                other => {
+                    Self::Other {
+                        event_type: other.to_owned(),
+                        data: ::serde::Deserialize::deserialize(data)?,
+                    }
+                }
+            },
+        )
+    }
     fn event_type(&self) -> &str {
         match self {
             Self::ChatAzureBotCommandReceivedInThread(_) => {

@@ -167,3 +167,43 @@ fn a_chat_event_missing_a_required_field_names_it() {
     assert_eq!(error.event_type(), Some("Microsoft.Communication.ChatMessageReceived"));
     assert!(error.to_string().contains("missing field `messageId`"), "{error}");
 }
+
+/// Event Grid batches are read in one pass, each event's `data` decoded as the type guessed from
+/// the text before it is parsed. A batch of every sample must decode exactly as each event does
+/// alone, also when a `data` member named `eventType` throws every later guess off by one.
+#[test]
+fn a_batch_decodes_as_its_events_do_alone_even_when_guesses_mislead() {
+    let mut events: Vec<Value> = Vec::new();
+    for sample in all_samples().iter().filter(|s| matches!(s.schema, Schema::EventGrid)) {
+        match serde_json::from_str(&sample.body).expect("sample JSON") {
+            Value::Array(items) => events.extend(items),
+            single => events.push(single),
+        }
+    }
+    assert!(events.len() >= 10, "only {} Event Grid sample events", events.len());
+    let alone: Vec<String> = events
+        .iter()
+        .map(|event| {
+            let body = serde_json::to_vec(event).unwrap();
+            format!("{:?}", parse_event_grid_each::<ChatEvent>(&body).unwrap().remove(0))
+        })
+        .collect();
+    let batch = |events: &[Value]| -> Vec<String> {
+        let body = serde_json::to_vec(events).unwrap();
+        parse_event_grid_each::<ChatEvent>(&body)
+            .unwrap()
+            .into_iter()
+            .map(|event| format!("{event:?}"))
+            .collect()
+    };
+    assert_eq!(batch(&events), alone);
+
+    let mut misleading = events.clone();
+    misleading[0]["data"]["note"] =
+        json!({ "eventType": "Microsoft.Communication.ChatThreadDeleted" });
+    let mut expected = alone.clone();
+    let body = serde_json::to_vec(&misleading[0]).unwrap();
+    expected[0] = format!("{:?}", parse_event_grid_each::<ChatEvent>(&body).unwrap().remove(0));
+    assert_eq!(batch(&misleading), expected);
+    assert!(batch(&misleading).iter().all(|event| event.starts_with("Ok(")));
+}

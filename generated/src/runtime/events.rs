@@ -66,6 +66,18 @@ pub trait EventData: Sized + serde::Serialize {
         event_type: &str,
         data: &serde_json::value::RawValue,
     ) -> Result<Self, serde_json::Error>;
+    /// Decodes the `data` of an event of type `event_type` straight from the deserializer of
+    /// the delivery, in the same pass as the envelope. The provided method reads the raw JSON
+    /// and calls [`EventData::decode`]; generated sets decode each type directly.
+    ///
+    /// # Errors
+    ///
+    /// The deserializer's error, when `data` is not what the event type needs.
+    fn decode_from<'de, D: Deserializer<'de>>(event_type: &str, data: D) -> Result<Self, D::Error> {
+        let raw = <&RawValue>::deserialize(data)?;
+        Self::decode(event_type, raw).map_err(de::Error::custom)
+    }
+
     /// The event type string.
     fn event_type(&self) -> &str;
 }
@@ -280,10 +292,7 @@ pub fn parse_event_grid<T: EventData>(
 pub fn parse_event_grid_each<T: EventData>(
     body: &[u8],
 ) -> Result<Vec<Result<EventGridEvent<T>, DeliveryError>>, DeliveryError> {
-    let fast = fast::events(body, |index, envelope: fast::EventGridEnvelope<'_>| {
-        envelope.into_event(index)
-    });
-    match fast {
+    match one_pass::event_grid(body) {
         Some(events) => Ok(events),
         None => event_grid_each_general(body),
     }
@@ -365,13 +374,13 @@ impl<T: EventData> Delivery<T> {
     /// without a string `validationCode`.
     pub fn from_event_grid(body: &[u8]) -> Result<Self, DeliveryError> {
         // A validation event is rare and has its own rules: the general path handles it.
-        let fast = fast::events(body, |index, envelope: fast::EventGridEnvelope<'_>| {
-            (envelope.event_type != SUBSCRIPTION_VALIDATION_EVENT_TYPE)
-                .then(|| envelope.into_event(index))
-        });
-        match fast.and_then(|events| events.into_iter().collect::<Option<Vec<_>>>()) {
-            Some(events) => Ok(Self::Events(events)),
-            None => Self::from_event_grid_general(body),
+        let validation = |event: &Result<EventGridEvent<T>, DeliveryError>| match event {
+            Ok(event) => event.event_type == SUBSCRIPTION_VALIDATION_EVENT_TYPE,
+            Err(error) => error.event_type.as_deref() == Some(SUBSCRIPTION_VALIDATION_EVENT_TYPE),
+        };
+        match one_pass::event_grid(body) {
+            Some(events) if !events.iter().any(validation) => Ok(Self::Events(events)),
+            _ => Self::from_event_grid_general(body),
         }
     }
 
@@ -1063,7 +1072,7 @@ mod fast {
     /// How many events a body of `len` bytes is likely to hold: real events take 0.5–2 KB each,
     /// so one per KiB rarely needs a second allocation and never reserves more than a small
     /// fraction of the body's own size.
-    fn expected_events(len: usize) -> usize {
+    pub(super) fn expected_events(len: usize) -> usize {
         len / 1024
     }
 
@@ -1116,7 +1125,12 @@ mod fast {
         }
     }
 
-    fn error(index: usize, event_type: &str, field: &str, kind: ErrorKind) -> DeliveryError {
+    pub(super) fn error(
+        index: usize,
+        event_type: &str,
+        field: &str,
+        kind: ErrorKind,
+    ) -> DeliveryError {
         DeliveryError {
             index: Some(index),
             event_type: Some(event_type.to_owned()),
@@ -1125,7 +1139,7 @@ mod fast {
         }
     }
 
-    fn time(
+    pub(super) fn time(
         index: usize,
         event_type: &str,
         field: &str,
@@ -1142,45 +1156,6 @@ mod fast {
     ) -> Result<T, DeliveryError> {
         T::decode(event_type, data)
             .map_err(|e| error(index, event_type, "data", ErrorKind::Json(e)))
-    }
-
-    /// An Event Grid event with nothing but its eight attributes.
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub(super) struct EventGridEnvelope<'a> {
-        id: String,
-        topic: Option<String>,
-        subject: String,
-        #[serde(borrow)]
-        data: &'a RawValue,
-        #[serde(rename = "eventType")]
-        pub(super) event_type: String,
-        #[serde(rename = "dataVersion")]
-        data_version: String,
-        #[serde(rename = "metadataVersion")]
-        metadata_version: Option<String>,
-        #[serde(rename = "eventTime", borrow)]
-        event_time: Key<'a>,
-    }
-
-    impl EventGridEnvelope<'_> {
-        /// The event; the general path checks `eventTime` before `data`, and so does this.
-        pub(super) fn into_event<T: EventData>(
-            self,
-            index: usize,
-        ) -> Result<EventGridEvent<T>, DeliveryError> {
-            let event_time = time(index, &self.event_type, "eventTime", &self.event_time.0)?;
-            Ok(EventGridEvent {
-                data: data(index, &self.event_type, self.data)?,
-                id: self.id,
-                topic: self.topic,
-                subject: self.subject,
-                event_type: self.event_type,
-                data_version: self.data_version,
-                metadata_version: self.metadata_version,
-                event_time,
-            })
-        }
     }
 
     /// A CloudEvent without extension attributes and with JSON `data`.
@@ -1225,6 +1200,226 @@ mod fast {
                 data_schema: self.dataschema,
                 extensions: BTreeMap::new(),
             })
+        }
+    }
+}
+
+/// Event Grid deliveries in one pass, `data` included: every event's type is guessed before the
+/// body is parsed, from where `"eventType"` keys stand in the text, so that `data` (which comes
+/// before `eventType` in every real event) can be decoded as that type the moment it is read
+/// instead of being skipped and read again. Each guess is checked against the event's actual
+/// type; a wrong one (a `data` that itself has an `"eventType"` key, say) sends the body to the
+/// general path, as does anything else the fast path does not take.
+mod one_pass {
+    use super::fast::{error, expected_events, time};
+    use super::*;
+
+    /// Every Event Grid event of `body`, or `None` for the general path.
+    pub(super) fn event_grid<T: EventData>(
+        body: &[u8],
+    ) -> Option<Vec<Result<EventGridEvent<T>, DeliveryError>>> {
+        let text = std::str::from_utf8(body).ok()?;
+        let guesses = guesses(text);
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let events = match text.bytes().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))? {
+            b'[' => deserializer
+                .deserialize_seq(Events::<T> {
+                    guesses: &guesses,
+                    capacity: expected_events(text.len()),
+                    marker: PhantomData,
+                })
+                .ok()?,
+            b'{' => {
+                let seed = EnvelopeSeed::<T> {
+                    guess: guesses.first().copied().flatten(),
+                    marker: PhantomData,
+                };
+                vec![seed.deserialize(&mut deserializer).ok()?.into_event(0)]
+            }
+            _ => return None,
+        };
+        deserializer.end().ok()?;
+        Some(events)
+    }
+
+    /// The value of every `"eventType": "…"` member in the text, in order (`None` where the value
+    /// is not a plain string). A match inside a string value is impossible: its quotes would be
+    /// escaped there.
+    fn guesses(text: &str) -> Vec<Option<&str>> {
+        const KEY: &[u8] = b"\"eventType\"";
+        let bytes = text.as_bytes();
+        memchr::memmem::find_iter(bytes, KEY)
+            .map(|at| {
+                let rest = text.get(at + KEY.len()..)?.trim_start();
+                let value = rest.strip_prefix(':')?.trim_start().strip_prefix('"')?;
+                let end = value.find(['"', '\\'])?;
+                (value.as_bytes()[end] == b'"').then(|| &value[..end])
+            })
+            .collect()
+    }
+
+    struct Events<'g, T> {
+        guesses: &'g [Option<&'g str>],
+        capacity: usize,
+        marker: PhantomData<fn() -> T>,
+    }
+
+    impl<'de, T: EventData> Visitor<'de> for Events<'_, T> {
+        type Value = Vec<Result<EventGridEvent<T>, DeliveryError>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON array of events")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut events = Vec::with_capacity(self.capacity);
+            loop {
+                let guess = self.guesses.get(events.len()).copied().flatten();
+                let seed = EnvelopeSeed::<T> { guess, marker: PhantomData };
+                match seq.next_element_seed(seed)? {
+                    Some(envelope) => events.push(envelope.into_event(events.len())),
+                    None => return Ok(events),
+                }
+            }
+        }
+    }
+
+    /// `data` as decoded in the pass, or kept raw when there was no guess.
+    enum Data<'a, T> {
+        Decoded(T),
+        Raw(&'a RawValue),
+    }
+
+    /// The eight attributes of an Event Grid event, as the derived envelope of the fast path
+    /// reads them: each at most once, no others, `topic` and `metadataVersion` optional.
+    struct Envelope<'a, T> {
+        id: String,
+        topic: Option<String>,
+        subject: String,
+        data: Data<'a, T>,
+        event_type: String,
+        data_version: String,
+        metadata_version: Option<String>,
+        event_time: Key<'a>,
+    }
+
+    impl<T: EventData> Envelope<'_, T> {
+        /// The event; `eventTime` is checked before `data`, as the general path does.
+        fn into_event(self, index: usize) -> Result<EventGridEvent<T>, DeliveryError> {
+            let event_time = time(index, &self.event_type, "eventTime", &self.event_time.0)?;
+            let data = match self.data {
+                Data::Decoded(data) => data,
+                Data::Raw(raw) => T::decode(&self.event_type, raw)
+                    .map_err(|e| error(index, &self.event_type, "data", ErrorKind::Json(e)))?,
+            };
+            Ok(EventGridEvent {
+                data,
+                id: self.id,
+                topic: self.topic,
+                subject: self.subject,
+                event_type: self.event_type,
+                data_version: self.data_version,
+                metadata_version: self.metadata_version,
+                event_time,
+            })
+        }
+    }
+
+    struct EnvelopeSeed<'g, T> {
+        guess: Option<&'g str>,
+        marker: PhantomData<fn() -> T>,
+    }
+
+    impl<'de, T: EventData> DeserializeSeed<'de> for EnvelopeSeed<'_, T> {
+        type Value = Envelope<'de, T>;
+
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+
+    /// Stores `value` in `slot`, which must be empty.
+    fn once<V, E: de::Error>(slot: &mut Option<V>, value: V, name: &'static str) -> Result<(), E> {
+        match slot.replace(value) {
+            None => Ok(()),
+            Some(_) => Err(E::duplicate_field(name)),
+        }
+    }
+
+    impl<'de, T: EventData> Visitor<'de> for EnvelopeSeed<'_, T> {
+        type Value = Envelope<'de, T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an Event Grid event object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let (mut id, mut topic, mut subject, mut data) = (None, None, None, None);
+            let (mut event_type, mut data_version, mut metadata_version, mut event_time) =
+                (None, None, None, None);
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                match key.0.as_ref() {
+                    "id" => once(&mut id, map.next_value::<String>()?, "id")?,
+                    "topic" => once(&mut topic, map.next_value::<Option<String>>()?, "topic")?,
+                    "subject" => once(&mut subject, map.next_value::<String>()?, "subject")?,
+                    "data" => {
+                        let value = match self.guess {
+                            Some(guess) => Data::Decoded(map.next_value_seed(DataSeed::<T> {
+                                event_type: guess,
+                                marker: PhantomData,
+                            })?),
+                            None => Data::Raw(map.next_value::<&'de RawValue>()?),
+                        };
+                        once(&mut data, value, "data")?;
+                    }
+                    "eventType" => once(&mut event_type, map.next_value::<String>()?, "eventType")?,
+                    "dataVersion" => {
+                        once(&mut data_version, map.next_value::<String>()?, "dataVersion")?
+                    }
+                    "metadataVersion" => once(
+                        &mut metadata_version,
+                        map.next_value::<Option<String>>()?,
+                        "metadataVersion",
+                    )?,
+                    "eventTime" => {
+                        once(&mut event_time, map.next_value::<Key<'de>>()?, "eventTime")?
+                    }
+                    _ => return Err(de::Error::custom("not an Event Grid attribute")),
+                }
+            }
+            let missing = de::Error::missing_field;
+            let event_type = event_type.ok_or_else(|| missing("eventType"))?;
+            let data = data.ok_or_else(|| missing("data"))?;
+            // `data` was decoded as the guessed type: only right if that is the event's type.
+            if matches!(data, Data::Decoded(_)) && self.guess != Some(event_type.as_str()) {
+                return Err(de::Error::custom("the event type was guessed wrong"));
+            }
+            Ok(Envelope {
+                id: id.ok_or_else(|| missing("id"))?,
+                topic: topic.flatten(),
+                subject: subject.ok_or_else(|| missing("subject"))?,
+                data,
+                event_type,
+                data_version: data_version.ok_or_else(|| missing("dataVersion"))?,
+                metadata_version: metadata_version.flatten(),
+                event_time: event_time.ok_or_else(|| missing("eventTime"))?,
+            })
+        }
+    }
+
+    struct DataSeed<'g, T> {
+        event_type: &'g str,
+        marker: PhantomData<fn() -> T>,
+    }
+
+    impl<'de, T: EventData> DeserializeSeed<'de> for DataSeed<'_, T> {
+        type Value = T;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+            T::decode_from(self.event_type, deserializer)
         }
     }
 }
@@ -1374,6 +1569,41 @@ mod tests {
             assert_same(format!("[{event}]").as_bytes());
             assert_same(format!(" [ {good_grid}, {event} ] \n").as_bytes());
             assert_same(format!("[{event},{good_cloud}]").as_bytes());
+        }
+    }
+
+    /// The one-pass reader guesses each event's type from the `"eventType"` keys in the text; a
+    /// guess that is wrong or missing must never change the result.
+    #[test]
+    fn fast_and_general_paths_agree_when_event_type_guesses_mislead() {
+        let with = |key: &str, value: &str| {
+            let members: Vec<(&str, &str)> = EVENT_GRID
+                .iter()
+                .map(|&(k, v)| if k == key { (k, value) } else { (k, v) })
+                .collect();
+            object(&members)
+        };
+        let grid = object(EVENT_GRID);
+        let bodies = [
+            // `data` with an `eventType` key of its own: every later guess is shifted by one.
+            format!("[{}, {grid}, {grid}]", with("data", r#"{"eventType": "U"}"#)),
+            format!("[{}, {}]", with("data", r#"{"eventType": "T"}"#), with("eventType", r#""U""#)),
+            format!("[{}, {grid}]", with("data", r#"[{"eventType": "T"}, {"eventType": "T"}]"#)),
+            // An `eventType` that is not a plain string, or not a string: no guess for it.
+            format!("[{}, {grid}]", with("eventType", r#""T\u0041""#)),
+            format!("[{}, {grid}]", with("eventType", "1")),
+            format!("[{}, {grid}]", with("eventType", "null")),
+            // A key that ends in `\"eventType`, and a value that mentions it.
+            format!("[{}, {grid}]", with("data", r#"{"a\"eventType": "U"}"#)),
+            format!("[{}, {grid}]", with("subject", r#""\"eventType\": \"U\"""#)),
+            // More events than guesses, and an event with its `eventType` first.
+            format!("[{grid}, {}]", with("eventType", r#""\u0054""#)),
+            format!(
+                r#"[{{"eventType": "T", "data": {{}}, "id": "1", "subject": "s", "dataVersion": "1", "eventTime": "2021-02-20T00:00:42Z"}}, {grid}]"#
+            ),
+        ];
+        for body in bodies {
+            assert_same(body.as_bytes());
         }
     }
 

@@ -26,6 +26,13 @@ pub fn event_set_tokens(set: &EventSet) -> TokenStream {
             #event_type => Self::#n(::std::boxed::Box::new(::serde_json::from_str(data.get())?)),
         }
     });
+    let decode_from_arms = set.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        let event_type = &v.event_type;
+        quote! {
+            #event_type => Self::#n(::serde::Deserialize::deserialize(data)?),
+        }
+    });
     let type_arms = set.variants.iter().map(|v| {
         let n = format_ident!("{}", v.name);
         let event_type = &v.event_type;
@@ -59,6 +66,16 @@ pub fn event_set_tokens(set: &EventSet) -> TokenStream {
                 ::std::result::Result::Ok(match event_type {
                     #(#decode_arms)*
                     other => Self::Other { event_type: other.to_owned(), data: data.to_owned() },
+                })
+            }
+
+            fn decode_from<'de, D: ::serde::Deserializer<'de>>(event_type: &str, data: D) -> ::std::result::Result<Self, D::Error> {
+                ::std::result::Result::Ok(match event_type {
+                    #(#decode_from_arms)*
+                    other => Self::Other {
+                        event_type: other.to_owned(),
+                        data: ::serde::Deserialize::deserialize(data)?,
+                    },
                 })
             }
 

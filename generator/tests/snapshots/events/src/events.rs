@@ -51,6 +51,24 @@ impl crate::runtime::events::EventData for ThingEvent {
             },
         )
     }
+    fn decode_from<'de, D: ::serde::Deserializer<'de>>(
+        event_type: &str,
+        data: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(
+            match event_type {
+                "Contoso.Things.Created" => {
+                    Self::Created(::serde::Deserialize::deserialize(data)?)
+                }
+                other => {
+                    Self::Other {
+                        event_type: other.to_owned(),
+                        data: ::serde::Deserialize::deserialize(data)?,
+                    }
+                }
+            },
+        )
+    }
     fn event_type(&self) -> &str {
         match self {
             Self::Created(_) => "Contoso.Things.Created",
