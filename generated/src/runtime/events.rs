@@ -1243,8 +1243,9 @@ mod one_pass {
     }
 
     /// The value of every `"eventType": "…"` member in the text, in order (`None` where the value
-    /// is not a plain string). A match inside a string value is impossible: its quotes would be
-    /// escaped there.
+    /// is not a plain string without escapes). Most come from the envelopes; others (a member of
+    /// that name inside `data`, a key ending in an escaped quote and `eventType`) make later
+    /// guesses wrong, which the reader notices.
     fn guesses(text: &str) -> Vec<Option<&str>> {
         const KEY: &[u8] = b"\"eventType\"";
         let bytes = text.as_bytes();
