@@ -1024,9 +1024,11 @@ fn subscription_validation(
 // Internals: the fast path
 // ---------------------------------------------------------------------------------------------
 
-/// The common case in one pass: every event an object with the envelope's attributes only, each
-/// once and of the right JSON type, read by a derived `Deserialize` straight into the owned
-/// strings of the result, with `data` kept as a slice of the body for [`EventData::decode`].
+/// The common case of a CloudEvents delivery: every event an object with the envelope's
+/// attributes only, each once and of the right JSON type, read by a derived `Deserialize`
+/// straight into the owned strings of the result, with `data` kept as a slice of the body for
+/// [`EventData::decode`]. (Event Grid deliveries take [`one_pass`], which follows the same rules
+/// and decodes `data` in the same pass.)
 ///
 /// Anything else — a body that is not well-formed, an element that is not an object, an unknown
 /// (for CloudEvents: extension) or repeated attribute, a missing or mistyped one, `data_base64`
@@ -1291,8 +1293,8 @@ mod one_pass {
         Raw(&'a RawValue),
     }
 
-    /// The eight attributes of an Event Grid event, as the derived envelope of the fast path
-    /// reads them: each at most once, no others, `topic` and `metadataVersion` optional.
+    /// The eight attributes of an Event Grid event: each at most once, no others, `topic` and
+    /// `metadataVersion` optional, as the general path requires them.
     struct Envelope<'a, T> {
         id: String,
         topic: Option<String>,
