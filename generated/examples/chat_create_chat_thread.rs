@@ -13,7 +13,7 @@ async fn main() -> ::std::result::Result<
     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
     let credential = std::sync::Arc::new(
-        azure_communication::runtime::credential::UserTokenCredential::new(token),
+        azure_communication::UserTokenCredential::new(token),
     );
     let client = azure_communication::chat::ChatClient::new(
         &endpoint,

@@ -19,6 +19,10 @@ impl CallAutomationClient {
     ) -> ::azure_core::Result<Self> {
         let options = options.unwrap_or_default();
         let core = crate::runtime::client::ClientCore::new(
+            crate::runtime::client::Package {
+                name: ::std::env!("CARGO_PKG_NAME"),
+                version: ::std::env!("CARGO_PKG_VERSION"),
+            },
             endpoint,
             crate::runtime::client::Auth::from(
                 ::std::convert::Into::<
@@ -1957,6 +1961,15 @@ impl CallLocator {
         }
     }
 }
+impl ::std::default::Default for CallLocator {
+    /// An empty `CallLocator`: an unknown kind with nothing set.
+    fn default() -> Self {
+        Self {
+            kind: CallLocatorKind::Unknown(::std::string::String::new()),
+            write_discriminator: false,
+        }
+    }
+}
 #[derive(::serde::Serialize, ::serde::Deserialize)]
 struct CallLocatorWire {
     #[serde(
@@ -3117,6 +3130,16 @@ impl PlaySource {
     ) -> Self {
         self.play_source_id = ::std::option::Option::Some(value.into());
         self
+    }
+}
+impl ::std::default::Default for PlaySource {
+    /// An empty `PlaySource`: an unknown kind with nothing set.
+    fn default() -> Self {
+        Self {
+            play_source_id: ::std::option::Option::None,
+            kind: PlaySourceKind::Unknown(::std::string::String::new()),
+            write_discriminator: false,
+        }
     }
 }
 #[derive(::serde::Serialize, ::serde::Deserialize)]

@@ -154,6 +154,18 @@ impl CommunicationIdentifierModel {
         self
     }
 }
+impl ::std::default::Default for CommunicationIdentifierModel {
+    /// An empty `CommunicationIdentifierModel`: an unknown kind with nothing set.
+    fn default() -> Self {
+        Self {
+            raw_id: ::std::option::Option::None,
+            kind: CommunicationIdentifierModelKind::Unknown(
+                ::std::string::String::new(),
+            ),
+            write_discriminator: false,
+        }
+    }
+}
 #[derive(::serde::Serialize, ::serde::Deserialize)]
 struct CommunicationIdentifierModelWire {
     #[serde(
@@ -368,6 +380,8 @@ impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModel {
         })
     }
 }
+impl crate::runtime::identifier::CommunicationIdentifier
+for CommunicationIdentifierModel {}
 /// A user that got created with an Azure Communication Services resource.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

@@ -47,21 +47,40 @@ pub struct Module {
 }
 
 impl Module {
-    /// The module's name, documentation and feature gate, without its items: what the crate
-    /// root and the test mains need to know of it.
-    pub fn head(&self) -> Module {
-        Module {
+    /// What the crate root, the crate manifest and the test mains need to know of the module.
+    pub fn head(&self) -> ModuleHead {
+        ModuleHead {
             name: self.name.clone(),
             spec_file: self.spec_file.clone(),
             description: self.description.clone(),
             feature_gated: self.feature_gated,
-            structs: Vec::new(),
-            enums: Vec::new(),
-            clients: Vec::new(),
-            event_sets: Vec::new(),
-            pages: Vec::new(),
+            has_events: !self.event_sets.is_empty(),
+            clients: self
+                .clients
+                .iter()
+                .filter(|c| c.parent.is_none())
+                .map(|c| (c.name.clone(), c.options_name.clone()))
+                .collect(),
         }
     }
+}
+
+/// A module without its items: its name, documentation and feature, and the names the crate
+/// root re-exports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleHead {
+    /// Rust module name, also the name of its cargo feature when it is gated.
+    pub name: String,
+    /// The spec file it comes from.
+    pub spec_file: String,
+    /// Module documentation.
+    pub description: String,
+    /// Whether the module sits behind a cargo feature of its own name.
+    pub feature_gated: bool,
+    /// Whether it has event sets (and so needs the runtime's event envelopes).
+    pub has_events: bool,
+    /// Its top-level clients and their options structs, re-exported at the crate root.
+    pub clients: Vec<(String, String)>,
 }
 
 /// A struct that is a page of a listing: its pager yields the items of one field.
@@ -151,9 +170,30 @@ pub struct Struct {
     pub examples: Vec<Json>,
     /// The variants, when the object is kind-tagged.
     pub union: Option<Union>,
+    /// Runtime traits the type implements, as paths inside the runtime crate.
+    pub implements: Vec<RuntimeTrait>,
     /// Where it was defined.
     pub origin: Origin,
 }
+
+/// A trait of the runtime crate that a generated type may implement: every method has a
+/// default, so the generated `impl` is empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuntimeTrait {
+    /// The name a spec uses in `implements`.
+    pub name: &'static str,
+    /// Its path inside the runtime crate.
+    pub path: &'static str,
+    /// Whether it needs `Default`, which kind-tagged objects without required fields have.
+    pub needs_default: bool,
+}
+
+/// The runtime traits a spec may name in `implements`.
+pub const RUNTIME_TRAITS: &[RuntimeTrait] = &[RuntimeTrait {
+    name: "CommunicationIdentifier",
+    path: "identifier::CommunicationIdentifier",
+    needs_default: true,
+}];
 
 /// The kind-tagged part of an object.
 #[derive(Debug)]

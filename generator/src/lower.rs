@@ -5,10 +5,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::mem::take;
 
 use crate::diagnostics::{suggest, Diagnostic, Diagnostics};
+use crate::ir::RUNTIME_TRAITS;
 use crate::ir::{
-    Body, Client, Enum, EventSet, EventVariant, Field, Ir, Module, Named, Operation,
-    OperationExample, Origin, Page, Paging, Parameter, PathPart, Response, ResponseHeader, Struct,
-    Type, Union, UnionVariant, Variant,
+    Body, Client, Enum, EventSet, EventVariant, Field, Ir, Module, ModuleHead, Named, Operation,
+    OperationExample, Origin, Page, Paging, Parameter, PathPart, Response, ResponseHeader,
+    RuntimeTrait, Struct, Type, Union, UnionVariant, Variant,
 };
 use crate::names;
 use crate::spec::{self, LoadedSpec, ParameterLocation};
@@ -27,8 +28,8 @@ pub struct Plan {
     symbols: BTreeMap<String, Symbol>,
     /// Index into the specs of each module, in module-name order.
     order: Vec<usize>,
-    /// Each module with its name, documentation and feature gate but no items, in order.
-    heads: Vec<Module>,
+    /// Each module without its items, in order.
+    heads: Vec<ModuleHead>,
     /// Struct-typed fields to box, by (struct node, field index); see [`StructGraph`].
     boxed: HashSet<(usize, usize)>,
     graph: StructGraph,
@@ -50,7 +51,7 @@ impl Plan {
     }
 
     /// Every module, without its items (see [`Plan`]).
-    pub fn heads(&self) -> &[Module] {
+    pub fn heads(&self) -> &[ModuleHead] {
         &self.heads
     }
 
@@ -392,12 +393,14 @@ impl<'a> Lowering<'a> {
                 let fields = self.fields(spec, def_name);
                 let union =
                     def.union.as_ref().and_then(|u| self.union(spec, &path, def_name, u, &fields));
+                let implements = self.implements(spec, &path, def, union.is_some(), &fields);
                 structs.push(Struct {
                     name: rust_name,
                     description: def.description.clone(),
                     fields,
                     examples: def.examples.clone(),
                     union,
+                    implements,
                     origin,
                 });
             }
@@ -416,6 +419,36 @@ impl<'a> Lowering<'a> {
             event_sets,
             pages: Vec::new(),
         })
+    }
+
+    /// The runtime traits of `implements`, each known and satisfiable by the definition.
+    fn implements(
+        &mut self,
+        spec: &LoadedSpec,
+        path: &str,
+        def: &spec::Definition,
+        is_union: bool,
+        fields: &[Field],
+    ) -> Vec<RuntimeTrait> {
+        let mut traits = Vec::new();
+        for (i, name) in def.implements.iter().enumerate() {
+            let ipath = format!("{path}.implements.{i}");
+            let Some(known) = RUNTIME_TRAITS.iter().find(|t| t.name == name) else {
+                let all = RUNTIME_TRAITS.iter().map(|t| t.name).collect::<Vec<_>>();
+                let message = format!("unknown runtime trait '{name}' (known: {})", all.join(", "));
+                self.error(spec, &ipath, message);
+                continue;
+            };
+            if known.needs_default && !(is_union && fields.iter().all(|f| !f.required)) {
+                let message = format!(
+                    "'{name}' needs a kind-tagged object ('union') without required properties"
+                );
+                self.error(spec, &ipath, message);
+                continue;
+            }
+            traits.push(*known);
+        }
+        traits
     }
 
     fn union(

@@ -64,7 +64,7 @@ definitions:
     ));
     assert_eq!(
         e,
-        ["specs/rooms.yaml:12:5: definitions.Room: unknown field `propertes`, expected one of `description`, `properties`, `extends`, `union`, `enum`, `closed`, `examples`"]
+        ["specs/rooms.yaml:12:5: definitions.Room: unknown field `propertes`, expected one of `description`, `properties`, `extends`, `union`, `enum`, `closed`, `implements`, `examples`"]
     );
 }
 

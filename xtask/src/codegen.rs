@@ -93,7 +93,9 @@ impl Staged {
             fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        let tmp = target.with_extension("rs.tmp");
+        let mut tmp = target.as_os_str().to_owned();
+        tmp.push(".tmp");
+        let tmp = PathBuf::from(tmp);
         // Recorded first, so that a partly written file is removed too.
         self.files.push((tmp.clone(), target.to_path_buf()));
         fs::write(&tmp, contents).map_err(|e| format!("cannot write {}: {e}", tmp.display()))

@@ -246,9 +246,7 @@ async fn create_call_create_an_outbound_call_open_api_example() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -337,9 +335,7 @@ async fn add_participant_add_participants_to_the_call() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -414,9 +410,7 @@ async fn get_call_get_call_connection() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -492,9 +486,7 @@ async fn get_participants_get_participants_from_a_call() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response

@@ -278,9 +278,7 @@ async fn create_chat_thread_create_chat_thread_open_api_example() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -365,9 +363,7 @@ async fn create_chat_thread_create_chat_thread_with_repeatability_request_id_hea
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -437,9 +433,7 @@ async fn delete_chat_thread_delete_chat_thread() {
             let _ = result;
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -517,9 +511,7 @@ async fn list_chat_threads_get_threads_with_pagination_max_page_size() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -611,9 +603,7 @@ async fn add_chat_participants_add_participants() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -688,9 +678,7 @@ async fn delete_chat_message_delete_message() {
             let _ = result;
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -772,9 +760,7 @@ async fn get_chat_message_get_message() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -852,9 +838,7 @@ async fn get_chat_thread_properties_get_chat_thread() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -939,9 +923,7 @@ async fn list_chat_messages_get_messages_with_pagination_max_page_size() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -1026,9 +1008,7 @@ async fn list_chat_participants_get_participants_with_pagination_max_page_size()
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -1113,9 +1093,7 @@ async fn list_chat_read_receipts_get_thread_read_receipts_with_pagination_max_pa
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -1203,9 +1181,7 @@ async fn remove_chat_participant_remove_participant() {
             let _ = result;
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -1297,9 +1273,7 @@ async fn send_chat_message_send_message() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -1440,9 +1414,7 @@ async fn send_chat_read_receipt_send_read_receipt_open_api_example() {
             let _ = result;
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -1521,9 +1493,7 @@ async fn send_chat_read_receipt_send_read_receipt_forbidden_403() {
         )
         .await;
     let error = result.expect_err("the documented response is an error");
-    let service_error = azure_communication::runtime::error::ServiceError::from_error(
-            &error,
-        )
+    let service_error = azure_communication::ServiceError::from_error(&error)
         .expect("the error carries the service's answer");
     assert_eq!(u16::from(service_error.status()), 403u16);
     assert_eq!(service_error.code(), Some("Forbidden"));
@@ -1593,9 +1563,7 @@ async fn send_chat_read_receipt_send_read_receipt_service_unavailable_503() {
         )
         .await;
     let error = result.expect_err("the documented response is an error");
-    let service_error = azure_communication::runtime::error::ServiceError::from_error(
-            &error,
-        )
+    let service_error = azure_communication::ServiceError::from_error(&error)
         .expect("the error carries the service's answer");
     assert_eq!(u16::from(service_error.status()), 503u16);
     assert_eq!(service_error.code(), Some("ServiceUnavailable"));
@@ -1665,9 +1633,7 @@ async fn send_chat_read_receipt_send_read_receipt_too_many_requests_429() {
         )
         .await;
     let error = result.expect_err("the documented response is an error");
-    let service_error = azure_communication::runtime::error::ServiceError::from_error(
-            &error,
-        )
+    let service_error = azure_communication::ServiceError::from_error(&error)
         .expect("the error carries the service's answer");
     assert_eq!(u16::from(service_error.status()), 429u16);
     assert_eq!(service_error.code(), Some("TooManyRequests"));
@@ -1737,9 +1703,7 @@ async fn send_chat_read_receipt_send_read_receipt_unauthorized_401() {
         )
         .await;
     let error = result.expect_err("the documented response is an error");
-    let service_error = azure_communication::runtime::error::ServiceError::from_error(
-            &error,
-        )
+    let service_error = azure_communication::ServiceError::from_error(&error)
         .expect("the error carries the service's answer");
     assert_eq!(u16::from(service_error.status()), 401u16);
     assert_eq!(service_error.code(), Some("Unauthorized"));
@@ -1818,9 +1782,7 @@ async fn send_typing_notification_post_typing_event_to_a_thread() {
             let _ = result;
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -1914,9 +1876,7 @@ async fn update_chat_message_update_message_content() {
             let _ = result;
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -2005,9 +1965,7 @@ async fn update_chat_thread_properties_update_chat_thread_topic() {
             let _ = result;
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response

@@ -4,8 +4,7 @@
 //! each runs the generated client against a loopback server that accepts only the
 //! documented request.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-#[path = "../support/mod.rs"]
-mod support;
+use ::azure_communication_test_support as support;
 #[cfg(feature = "callautomation")]
 #[rustfmt::skip]
 mod callautomation;

@@ -173,9 +173,7 @@ async fn create_room_create_a_new_meeting_room_open_api_example() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -236,9 +234,7 @@ async fn delete_room_delete_a_meeting_room() {
             let _ = result;
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -306,9 +302,7 @@ async fn get_room_get_meeting_room() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -383,9 +377,7 @@ async fn list_participants_get_participants() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -454,9 +446,7 @@ async fn list_rooms_list_all_rooms() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -546,9 +536,7 @@ async fn update_participants_update_participants() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response
@@ -640,9 +628,7 @@ async fn update_room_update_meeting_room_s_properties() {
             }
         } else {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(
-                    &error,
-                )
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), response.status);
             if let Some(code) = response

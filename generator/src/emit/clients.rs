@@ -143,6 +143,10 @@ fn top_level_constructors(client: &Client) -> TokenStream {
         ) -> ::azure_core::Result<Self> {
             let options = options.unwrap_or_default();
             let core = crate::runtime::client::ClientCore::new(
+                crate::runtime::client::Package {
+                    name: ::std::env!("CARGO_PKG_NAME"),
+                    version: ::std::env!("CARGO_PKG_VERSION"),
+                },
                 endpoint,
                 #auth,
                 options.client_options,

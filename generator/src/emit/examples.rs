@@ -5,11 +5,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{format_file, type_tokens};
-use crate::ir::{Json, Module, Type};
+use crate::ir::{Json, Module, ModuleHead, Type};
 use crate::names;
 
 /// `tests/examples/main.rs`, which gathers the per-module files; `modules` are those with one.
-pub fn main_rs(modules: &[Module]) -> Option<String> {
+pub fn main_rs(modules: &[ModuleHead]) -> Option<String> {
     let doc = "Round-trip tests generated from the examples in `specs/`, one file per module.";
     super::tests_main(modules, doc, "the examples in specs/")
 }

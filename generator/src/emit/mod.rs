@@ -6,6 +6,7 @@
 //! formatted, grows with the number of modules.
 
 mod clients;
+mod crate_files;
 mod events;
 mod examples;
 mod models;
@@ -17,7 +18,7 @@ use std::collections::VecDeque;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Module, Type};
+use crate::ir::{Module, ModuleHead, Type};
 use crate::lower::Plan;
 use crate::spec::LoadedSpec;
 
@@ -30,8 +31,10 @@ pub struct Files<'a> {
     /// The next step: 0 is `src/lib.rs`, `i + 1` is module `i`, and the last the test mains.
     step: usize,
     /// The modules (without items) that have example and wire test files.
-    example_tests: Vec<Module>,
-    wire_tests: Vec<Module>,
+    example_tests: Vec<ModuleHead>,
+    wire_tests: Vec<ModuleHead>,
+    /// What the README says of each module emitted so far.
+    readme: Vec<crate_files::ReadmeModule>,
     ready: VecDeque<(String, String)>,
 }
 
@@ -43,6 +46,7 @@ impl<'a> Files<'a> {
             step: 0,
             example_tests: Vec::new(),
             wire_tests: Vec::new(),
+            readme: Vec::new(),
             ready: VecDeque::new(),
         }
     }
@@ -51,6 +55,7 @@ impl<'a> Files<'a> {
         let modules = self.plan.len();
         let ready = &mut self.ready;
         if self.step == 0 {
+            ready.push_back(("Cargo.toml".to_owned(), crate_files::manifest(self.plan.heads())));
             ready.push_back(("src/lib.rs".to_owned(), lib_rs(self.plan.heads())));
         } else if self.step <= modules {
             let i = self.step - 1;
@@ -66,8 +71,10 @@ impl<'a> Files<'a> {
                     self.wire_tests.push(module.head());
                 }
                 ready.extend(runnable_examples::examples(&module));
+                self.readme.push(crate_files::ReadmeModule::of(&module));
             }
         } else {
+            ready.push_back(("README.md".to_owned(), crate_files::readme(&self.readme)));
             if let Some(main) = examples::main_rs(&self.example_tests) {
                 ready.push_back(("tests/examples/main.rs".to_owned(), main));
             }
@@ -90,23 +97,54 @@ impl Iterator for Files<'_> {
     }
 }
 
-/// `src/lib.rs`: the crate root, declaring every module.
-fn lib_rs(modules: &[Module]) -> String {
-    let modules = modules.iter().map(|m| {
+/// `src/lib.rs`: the crate root, declaring every module and re-exporting what users touch: the
+/// clients, the credentials, errors and `Nullable` of the runtime, and event parsing.
+fn lib_rs(modules: &[ModuleHead]) -> String {
+    let declarations = modules.iter().map(|m| {
         let name = ident(&m.name);
         let doc = doc(&m.description);
         let gate = feature_gate(m);
         quote! { #doc #gate #[rustfmt::skip] pub mod #name; }
     });
+    let clients = modules.iter().flat_map(|m| {
+        let module = ident(&m.name);
+        let gate = feature_gate(m);
+        m.clients.iter().map(move |(client, options)| {
+            let client = format_ident!("{}", client);
+            let options = format_ident!("{}", options);
+            quote! { #gate pub use crate::#module::{#client, #options}; }
+        })
+    });
+    let event_features: Vec<&str> =
+        modules.iter().filter(|m| m.has_events).map(|m| m.name.as_str()).collect();
+    let events = if event_features.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            #[cfg(any(#(feature = #event_features),*))]
+            pub use ::azure_communication_runtime::events::{
+                parse_cloud_events, parse_cloud_events_each, parse_event_grid, parse_event_grid_each,
+                AbuseProtection, CloudEvent, Delivery, DeliveryError, EventData, EventGridEvent,
+                SubscriptionValidation,
+            };
+        }
+    };
     // Generated files are formatted by prettyplease; rustfmt is kept off them so that
     // `cargo fmt --check` checks only hand-written code and never fights the generator.
     let tokens = quote! {
-        #![doc = include_str!("../../README.md")]
+        #![doc = include_str!("../README.md")]
         #![cfg_attr(rustfmt, rustfmt::skip)]
         #![deny(missing_docs)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
-        pub mod runtime;
-        #(#modules)*
+        // Generated code reaches the runtime as `crate::runtime`; users never need to.
+        use ::azure_communication_runtime as runtime;
+        pub use ::azure_communication_runtime::{
+            AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
+            ConnectionString, Nullable, ServiceError, UserTokenCredential,
+        };
+        #events
+        #(#declarations)*
+        #(#clients)*
     };
     format_file("every spec in specs/", tokens)
 }
@@ -132,7 +170,7 @@ fn module_rs(module: &Module) -> String {
 /// The `main.rs` of a test target split by module: `doc` (lines of text), the shared `support`
 /// module and one `mod` per module in `modules`, each behind its feature. `None` when there are
 /// no modules.
-fn tests_main(modules: &[Module], doc: &str, source: &str) -> Option<String> {
+fn tests_main(modules: &[ModuleHead], doc: &str, source: &str) -> Option<String> {
     if modules.is_empty() {
         return None;
     }
@@ -145,14 +183,13 @@ fn tests_main(modules: &[Module], doc: &str, source: &str) -> Option<String> {
     let tokens = quote! {
         #doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
-        #[path = "../support/mod.rs"]
-        mod support;
+        use ::azure_communication_test_support as support;
         #(#mods)*
     };
     Some(format_file(source, tokens))
 }
 
-fn feature_gate(module: &Module) -> TokenStream {
+fn feature_gate(module: &ModuleHead) -> TokenStream {
     if module.feature_gated {
         let feature = &module.name;
         quote! { #[cfg(feature = #feature)] }

@@ -10,9 +10,19 @@ use crate::names;
 /// A struct with serde derives, a constructor taking the required fields and a `with_` method
 /// per optional field.
 pub fn struct_tokens(s: &Struct) -> TokenStream {
-    if let Some(union) = &s.union {
-        return union_tokens(s, union);
-    }
+    let name = format_ident!("{}", s.name);
+    let implements = s.implements.iter().map(|t| {
+        let path: TokenStream = format!("crate::runtime::{}", t.path).parse().unwrap_or_default();
+        quote! { impl #path for #name {} }
+    });
+    let body = match &s.union {
+        Some(union) => union_tokens(s, union),
+        None => object_tokens(s),
+    };
+    quote! { #body #(#implements)* }
+}
+
+fn object_tokens(s: &Struct) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let doc = doc(&s.description);
     let fields = s.fields.iter().map(field_tokens);
@@ -395,6 +405,22 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
     let new_doc =
         format!(" Creates a `{}` of the given kind; optional fields start unset.", s.name);
     let field_names: Vec<_> = s.fields.iter().map(|f| ident(&f.name)).collect();
+    // Without required fields, the empty object is a value: an unknown kind and nothing set,
+    // written back as `{}`.
+    let default_impl = if s.fields.iter().all(|f| !f.required) {
+        let (_, inits) = constructor_parts(s);
+        let doc = format!(" An empty `{}`: an unknown kind with nothing set.", s.name);
+        quote! {
+            impl ::std::default::Default for #name {
+                #[doc = #doc]
+                fn default() -> Self {
+                    Self { #(#inits,)* kind: #kind::Unknown(::std::string::String::new()), write_discriminator: false }
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
     quote! {
         #struct_doc
         #[derive(Clone, Debug)]
@@ -442,6 +468,8 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
             }
             #(#withs)*
         }
+
+        #default_impl
 
         #[derive(::serde::Serialize, ::serde::Deserialize)]
         struct #wire {

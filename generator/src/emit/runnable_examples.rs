@@ -39,7 +39,7 @@ fn example(module: &Module, client: &Client, op: &Operation) -> Option<String> {
                 let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
                 let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
                 let credential = std::sync::Arc::new(
-                    azure_communication::runtime::credential::UserTokenCredential::new(token),
+                    azure_communication::UserTokenCredential::new(token),
                 );
                 let client = azure_communication::#module_ident::#top_name::new(&endpoint, credential, None)?;
             },

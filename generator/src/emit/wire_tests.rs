@@ -7,14 +7,14 @@ use quote::{format_ident, quote};
 
 use super::{format_file, ident};
 use crate::ir::{
-    AuthScheme, Client, HttpMethod, Module, Operation, OperationExample, PathPart, Repeatability,
-    Type,
+    AuthScheme, Client, HttpMethod, Module, ModuleHead, Operation, OperationExample, PathPart,
+    Repeatability, Type,
 };
 use crate::names;
 
 /// `tests/operations/main.rs`, which gathers the per-module files; `modules` are those with
 /// one.
-pub fn main_rs(modules: &[Module]) -> Option<String> {
+pub fn main_rs(modules: &[ModuleHead]) -> Option<String> {
     let doc = "Wire tests generated from the operation examples in `specs/`, one file per module:
 each runs the generated client against a loopback server that accepts only the
 documented request.";
@@ -181,7 +181,7 @@ fn example_test(
             });
         quote! {
             let error = result.expect_err("the documented response is an error");
-            let service_error = azure_communication::runtime::error::ServiceError::from_error(&error)
+            let service_error = azure_communication::ServiceError::from_error(&error)
                 .expect("the error carries the service's answer");
             assert_eq!(u16::from(service_error.status()), #status);
             #code_check
@@ -427,7 +427,7 @@ fn file_example_test(
                     #model_check
                 } else {
                     let error = result.expect_err("the documented response is an error");
-                    let service_error = azure_communication::runtime::error::ServiceError::from_error(&error)
+                    let service_error = azure_communication::ServiceError::from_error(&error)
                         .expect("the error carries the service's answer");
                     assert_eq!(u16::from(service_error.status()), response.status);
                     if let Some(code) = response.body.as_ref().and_then(|b| b.pointer("/error/code")).and_then(|c| c.as_str()) {

@@ -280,6 +280,9 @@ pub struct Definition {
     /// Enum: whether the value set is closed.
     #[serde(default)]
     pub closed: bool,
+    /// Object: runtime traits the generated type implements (their methods all have defaults).
+    #[serde(default)]
+    pub implements: Vec<String>,
     /// Example JSON values.
     #[serde(default)]
     pub examples: Vec<Json>,

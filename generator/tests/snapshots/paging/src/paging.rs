@@ -16,6 +16,10 @@ impl ItemsClient {
     ) -> ::azure_core::Result<Self> {
         let options = options.unwrap_or_default();
         let core = crate::runtime::client::ClientCore::new(
+            crate::runtime::client::Package {
+                name: ::std::env!("CARGO_PKG_NAME"),
+                version: ::std::env!("CARGO_PKG_VERSION"),
+            },
             endpoint,
             crate::runtime::client::Auth::Bearer(credential),
             options.client_options,

@@ -72,6 +72,16 @@ impl PlaySource {
         self
     }
 }
+impl ::std::default::Default for PlaySource {
+    /// An empty `PlaySource`: an unknown kind with nothing set.
+    fn default() -> Self {
+        Self {
+            play_source_id: ::std::option::Option::None,
+            kind: PlaySourceKind::Unknown(::std::string::String::new()),
+            write_discriminator: false,
+        }
+    }
+}
 #[derive(::serde::Serialize, ::serde::Deserialize)]
 struct PlaySourceWire {
     #[serde(

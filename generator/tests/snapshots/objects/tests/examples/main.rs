@@ -2,7 +2,6 @@
 
 //! Round-trip tests generated from the examples in `specs/`, one file per module.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-#[path = "../support/mod.rs"]
-mod support;
+use ::azure_communication_test_support as support;
 #[rustfmt::skip]
 mod objects;
