@@ -26,7 +26,7 @@ pub mod chat;
 /// Types shared by the Azure Communication Services APIs, such as the error response and the communication identifiers.
 #[rustfmt::skip]
 pub mod common;
-/// The chat events of Azure Communication Services, as Azure Event Grid delivers them to a webhook, an Azure Function or a queue. Parse a delivery with `runtime::events` (Event Grid or CloudEvents schema); `ChatEvent` gives each event's `data` its type. User-level events are delivered once per recipient of the thread (except the sender), thread-level events once per thread.
+/// The events of Azure Communication Services, as Azure Event Grid delivers them to a webhook, an Azure Function or a queue: chat, calling, call recording, SMS, email, Job Router, Advanced Messaging (WhatsApp) and presence. Parse a delivery with `runtime::events` (Event Grid or CloudEvents schema); each family has its own event set, which gives each event's `data` its type and keeps the event types it does not list as `Other`: `ChatEvent`, `CallingEvent`, `RecordingEvent`, `SmsEvent`, `EmailEvent`, `RouterEvent`, `AdvancedMessageEvent` and `PresenceEvent`. Chat user-level events are delivered once per recipient of the thread (except the sender), thread-level events once per thread.
 #[cfg(feature = "events")]
 #[rustfmt::skip]
 pub mod events;

@@ -11,6 +11,9 @@ mod callautomation;
 mod chat;
 #[rustfmt::skip]
 mod common;
+#[cfg(feature = "events")]
+#[rustfmt::skip]
+mod events;
 #[cfg(feature = "rooms")]
 #[rustfmt::skip]
 mod rooms;
