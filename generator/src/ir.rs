@@ -253,6 +253,8 @@ pub struct Enum {
     pub closed: bool,
     /// Variants in wire-value order.
     pub variants: Vec<Variant>,
+    /// Where it was defined.
+    pub origin: Origin,
 }
 
 /// An enum variant.
@@ -289,6 +291,8 @@ pub struct Client {
     pub children: Vec<String>,
     /// Operations, sorted by name.
     pub operations: Vec<Operation>,
+    /// Where it was defined.
+    pub origin: Origin,
 }
 
 /// An operation.
@@ -440,6 +444,8 @@ pub struct EventSet {
     pub variants: Vec<EventVariant>,
     /// Whole deliveries that must round-trip.
     pub examples: Vec<Json>,
+    /// Where it was defined.
+    pub origin: Origin,
 }
 
 /// One event type of a set.

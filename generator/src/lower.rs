@@ -97,6 +97,7 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
     let mut graph = StructGraph::default();
     let mut paged = Vec::new();
     let mut order = Vec::new();
+    let mut crate_names = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
         let Some(module) = cx.module(spec) else { continue };
         graph.add(&module);
@@ -107,10 +108,12 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
         }
         if check {
             crate::check::check_module(&module, &|m| gated.contains(m), specs, &mut check_errors);
+            crate_names.push(crate::check::names::CrateNames::of(&module));
         }
         order.push((module.head(), i));
     }
     order.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    crate::check::names::check_crate(&crate_names, specs, &mut check_errors);
     let boxed = graph.recursive_fields();
     let (paging, pages) = resolve_paging(&mut cx, &paged);
     cx.errors.finish()?;
@@ -407,7 +410,6 @@ impl<'a> Lowering<'a> {
         }
         let clients = self.clients(spec);
         let event_sets = self.event_sets(spec);
-        self.check_type_names(spec, &structs, &enums, &clients, &event_sets);
         Some(Module {
             name,
             spec_file: spec.file.clone(),
@@ -555,7 +557,8 @@ impl<'a> Lowering<'a> {
                 Err(e) => self.error_at_key(spec, &vpath, e.to_string()),
             }
         }
-        Enum { name, description: def.description.clone(), closed: def.closed, variants }
+        let origin = Origin { file: spec.file.clone(), path: path.to_owned() };
+        Enum { name, description: def.description.clone(), closed: def.closed, variants, origin }
     }
 
     /// The fields of an object: inherited ones first, then its own.
@@ -782,6 +785,7 @@ impl<'a> Lowering<'a> {
                 scope,
                 children: Vec::new(),
                 operations: Vec::new(),
+                origin: Origin { file: spec.file.clone(), path: path.clone() },
             });
         }
         let mut operations: Vec<(String, Operation)> = Vec::new();
@@ -837,7 +841,6 @@ impl<'a> Lowering<'a> {
         }
         // Parents first, so emitters can rely on a parent's items existing.
         clients.sort_by(|a, b| (a.parent.is_some(), &a.name).cmp(&(b.parent.is_some(), &b.name)));
-        self.check_method_names(spec, &clients);
         clients
     }
 
@@ -1316,122 +1319,10 @@ impl<'a> Lowering<'a> {
                 description: set.description.clone(),
                 variants,
                 examples: set.examples.clone(),
+                origin: Origin { file: spec.file.clone(), path: path.clone() },
             });
         }
         sets
-    }
-
-    /// Type names in one module must be unique, including the names the generator derives
-    /// (options structs, header traits) from operation and client names.
-    fn check_type_names(
-        &mut self,
-        spec: &LoadedSpec,
-        structs: &[Struct],
-        enums: &[Enum],
-        clients: &[Client],
-        events: &[EventSet],
-    ) {
-        let mut seen: HashMap<String, String> = HashMap::new();
-        let mut claim = |cx: &mut Self, name: &str, what: String, path: String| {
-            if let Some(first) = seen.get(name) {
-                cx.error_at_key(
-                    spec,
-                    &path,
-                    format!("{what} and {first} both become the Rust type '{name}'"),
-                );
-            } else {
-                seen.insert(name.to_owned(), what);
-            }
-        };
-        let defined: HashSet<&str> = structs
-            .iter()
-            .map(|s| s.name.as_str())
-            .chain(enums.iter().map(|e| e.name.as_str()))
-            .collect();
-        for spec_name in spec.spec.definitions.keys() {
-            if let Ok(n) = names::type_name(spec_name) {
-                if defined.contains(n.as_str()) {
-                    claim(
-                        self,
-                        &n,
-                        format!("definition '{spec_name}'"),
-                        format!("definitions.{spec_name}"),
-                    );
-                }
-            }
-        }
-        for spec_name in spec.spec.clients.keys() {
-            if let Some(c) =
-                clients.iter().find(|c| Ok(&c.name) == names::type_name(spec_name).as_ref())
-            {
-                claim(
-                    self,
-                    &c.name,
-                    format!("client '{spec_name}'"),
-                    format!("clients.{spec_name}"),
-                );
-                if c.parent.is_none() {
-                    claim(
-                        self,
-                        &c.options_name,
-                        format!("the options of client '{spec_name}'"),
-                        format!("clients.{spec_name}"),
-                    );
-                }
-                for op in &c.operations {
-                    claim(
-                        self,
-                        &op.options_name,
-                        format!("the options of operation '{}'", op.spec_name),
-                        op.origin.path.clone(),
-                    );
-                    if let Some(t) = &op.headers_trait {
-                        claim(
-                            self,
-                            t,
-                            format!("the response headers of operation '{}'", op.spec_name),
-                            op.origin.path.clone(),
-                        );
-                    }
-                }
-            }
-        }
-        for spec_name in spec.spec.events.keys() {
-            if let Some(e) =
-                events.iter().find(|e| Ok(&e.name) == names::type_name(spec_name).as_ref())
-            {
-                claim(
-                    self,
-                    &e.name,
-                    format!("event set '{spec_name}'"),
-                    format!("events.{spec_name}"),
-                );
-            }
-        }
-    }
-
-    /// Methods of one client: operations and scoped-client accessors must not share a name.
-    fn check_method_names(&mut self, spec: &LoadedSpec, clients: &[Client]) {
-        for c in clients {
-            let mut seen: HashMap<&str, &str> = HashMap::new();
-            for child in &c.children {
-                if let Some(ch) = clients.iter().find(|x| &x.name == child) {
-                    seen.insert(&ch.accessor, &ch.name);
-                }
-            }
-            for op in &c.operations {
-                if let Some(first) = seen.insert(&op.method_name, &op.spec_name) {
-                    self.error_at_key(
-                        spec,
-                        &op.origin.path,
-                        format!(
-                            "operation '{}' and '{first}' both become method '{}' of {}",
-                            op.spec_name, op.method_name, c.name
-                        ),
-                    );
-                }
-            }
-        }
     }
 }
 

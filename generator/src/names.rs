@@ -83,9 +83,7 @@ fn checked(converted: String, original: &str) -> Result<String, NameError> {
     if RESERVED.contains(&converted.as_str()) {
         return Err(NameError::Reserved(original.to_owned()));
     }
-    let valid = converted.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && converted.chars().all(|c| c.is_alphanumeric() || c == '_');
-    if !valid {
+    if !is_identifier(&converted) {
         return Err(NameError::NotAnIdentifier(original.to_owned()));
     }
     if RAW_KEYWORDS.contains(&converted.as_str()) {
@@ -93,6 +91,47 @@ fn checked(converted: String, original: &str) -> Result<String, NameError> {
     } else {
         Ok(converted)
     }
+}
+
+/// Whether `name` is a Rust identifier (without `r#`): Unicode `XID_Start` or `_` first,
+/// `XID_Continue` after, and not `_` alone. The one check of identifier rules; every name the
+/// emitters use passes it before it reaches `quote`.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else { return false };
+    (unicode_ident::is_xid_start(first) || first == '_')
+        && chars.all(unicode_ident::is_xid_continue)
+        && name != "_"
+}
+
+/// The name of the wire test of an operation example: `create_room_basic_201`, or without a
+/// status for a test that reads an OpenAPI example file.
+pub fn wire_test_name(method_name: &str, test_name: &str, status: Option<u16>) -> String {
+    match status {
+        Some(status) => format!("{}_{test_name}_{status}", unraw(method_name)),
+        None => format!("{}_{test_name}", unraw(method_name)),
+    }
+}
+
+/// The name of a round-trip test of an operation example's request or response body.
+pub fn body_test_name(method_name: &str, test_name: &str, response_status: Option<u16>) -> String {
+    match response_status {
+        Some(status) => format!("{}_{test_name}_response_{status}", unraw(method_name)),
+        None => format!("{}_{test_name}_request", unraw(method_name)),
+    }
+}
+
+/// The name of the round-trip test of the `index`th (from 0) example of a definition or event
+/// set: `room_model_example_1`, `chat_event_delivery_2`.
+pub fn example_test_name(type_name: &str, event_set: bool, index: usize) -> String {
+    let snake = type_name.to_snake_case();
+    let kind = if event_set { "delivery" } else { "example" };
+    format!("{snake}_{kind}_{}", index + 1)
+}
+
+/// The file of the runnable example of an operation: `examples/rooms_create_room.rs`.
+pub fn runnable_example_file(module: &str, method_name: &str) -> String {
+    format!("examples/{module}_{}.rs", unraw(method_name))
 }
 
 /// A JSON-style name: `CreateRoomRequest` → `createRoomRequest`.
@@ -124,6 +163,14 @@ mod tests {
         );
         assert_eq!(accessor_name("ChatThreadClient"), "chat_thread_client");
         assert_eq!(derived_type_name("createRoom", "Options").unwrap(), "CreateRoomOptions");
+    }
+
+    #[test]
+    fn identifiers_follow_unicode_xid() {
+        assert!(is_identifier("größe") && is_identifier("_x") && is_identifier("x1"));
+        assert!(!is_identifier("A¹") && !is_identifier("1x") && !is_identifier("_"));
+        assert!(!is_identifier("a-b") && !is_identifier(""));
+        assert_eq!(variant_name("a¹"), Err(NameError::NotAnIdentifier("a¹".into())));
     }
 
     #[test]

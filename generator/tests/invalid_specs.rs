@@ -226,7 +226,7 @@ definitions:
       a: { type: string, description: A. }
 ",
     ));
-    assert_eq!(types, ["specs/rooms.yaml:10:3: operations.createRoom: the options of operation 'createRoom' and definition 'CreateRoomOptions' both become the Rust type 'CreateRoomOptions'"]);
+    assert_eq!(types, ["specs/rooms.yaml:10:3: operations.createRoom: the options of operation 'createRoom' and definition 'CreateRoomOptions' (at specs/rooms.yaml:17:3) both become 'CreateRoomOptions' in module 'rooms'"]);
 }
 
 #[test]

@@ -60,19 +60,19 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
                 name: s.name.clone(),
                 is_enum: false,
             });
-            let snake = names::value_name(&s.name).unwrap_or_default();
-            test(format!("{}_example_{}", names::unraw(&snake), i + 1), &ty, example);
+            test(names::example_test_name(&s.name, false, i), &ty, example);
         }
     }
     for client in &module.clients {
         for op in &client.operations {
-            let method = names::unraw(&op.method_name);
+            let method = &op.method_name;
             for ex in &op.examples {
                 if let (Some(body), Some(b)) = (&ex.request_body, &op.body) {
-                    test(format!("{method}_{}_request", ex.test_name), &b.ty, body);
+                    test(names::body_test_name(method, &ex.test_name, None), &b.ty, body);
                 }
                 if let (Some(body), Some(ty)) = (&ex.response_body, &ex.response_type) {
-                    test(format!("{method}_{}_response_{}", ex.test_name, ex.status), ty, body);
+                    let name = names::body_test_name(method, &ex.test_name, Some(ex.status));
+                    test(name, ty, body);
                 }
             }
         }
@@ -81,8 +81,7 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
         let name = format_ident!("{}", set.name);
         let module_ident = super::ident(&module.name);
         for (i, example) in set.examples.iter().enumerate() {
-            let snake = names::value_name(&set.name).unwrap_or_default();
-            let fn_name = format_ident!("{}_delivery_{}", names::unraw(&snake), i + 1);
+            let fn_name = format_ident!("{}", names::example_test_name(&set.name, true, i));
             let json = super::json_literal(example);
             tests.push(quote! {
                     #[test]

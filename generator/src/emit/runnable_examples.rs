@@ -14,7 +14,7 @@ pub fn examples(module: &Module) -> Vec<(String, String)> {
     for client in &module.clients {
         for op in &client.operations {
             if let Some(text) = example(module, client, op) {
-                let name = format!("examples/{}_{}.rs", module.name, names::unraw(&op.method_name));
+                let name = names::runnable_example_file(&module.name, &op.method_name);
                 files.push((name, text));
             }
         }

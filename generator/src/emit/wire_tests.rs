@@ -54,7 +54,8 @@ fn example_test(
     if let Some(file) = &ex.file {
         return file_example_test(module, client, op, ex, file);
     }
-    let fn_name = format_ident!("{}_{}_{}", names::unraw(&op.method_name), ex.test_name, ex.status);
+    let fn_name =
+        format_ident!("{}", names::wire_test_name(&op.method_name, &ex.test_name, Some(ex.status)));
     let module_ident = ident(&module.name);
     let top = top_client(module, client);
     let top_name = format_ident!("{}", top.name);
@@ -285,7 +286,7 @@ fn file_example_test(
     ex: &OperationExample,
     file: &str,
 ) -> TokenStream {
-    let fn_name = format_ident!("{}_{}", names::unraw(&op.method_name), ex.test_name);
+    let fn_name = format_ident!("{}", names::wire_test_name(&op.method_name, &ex.test_name, None));
     let module_ident = ident(&module.name);
     let top = top_client(module, client);
     let top_name = format_ident!("{}", top.name);

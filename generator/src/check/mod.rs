@@ -1,4 +1,7 @@
-//! Rules that span several modules and are easiest to state on the resolved IR.
+//! Rules that span several items and are easiest to state on the resolved IR: the name tables
+//! of every scope ([`names`]) and the feature boundaries between modules.
+
+pub mod names;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{Ir, Module, Type};
@@ -22,6 +25,7 @@ pub(crate) fn check_module(
     errors: &mut Diagnostics,
 ) {
     check_feature_boundaries(module, gated, specs, errors);
+    names::check_module(module, specs, errors);
 }
 
 /// Each service module sits behind its own cargo feature, so it may reference shared
