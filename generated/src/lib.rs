@@ -20,6 +20,10 @@ pub mod common;
 #[cfg(feature = "events")]
 #[rustfmt::skip]
 pub mod events;
+/// Azure Communication Services Identity: create and delete communication identities, issue and revoke their access tokens, and exchange a Microsoft Entra ID access token of a Teams user for a Communication Identity access token.
+#[cfg(feature = "identity")]
+#[rustfmt::skip]
+pub mod identity;
 /// Azure Communication Services Rooms: create, list, update and delete rooms for calls and meetings, and list and update the participants of a room.
 #[cfg(feature = "rooms")]
 #[rustfmt::skip]

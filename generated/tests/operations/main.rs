@@ -12,6 +12,9 @@ mod callautomation;
 #[cfg(feature = "chat")]
 #[rustfmt::skip]
 mod chat;
+#[cfg(feature = "identity")]
+#[rustfmt::skip]
+mod identity;
 #[cfg(feature = "rooms")]
 #[rustfmt::skip]
 mod rooms;
