@@ -16,6 +16,10 @@ pub mod chat;
 /// Types shared by the Azure Communication Services APIs, such as the error response and the communication identifiers.
 #[rustfmt::skip]
 pub mod common;
+/// Azure Communication Services Email: queue an email message for sending to one or more recipients, and get the status of the send operation.
+#[cfg(feature = "email")]
+#[rustfmt::skip]
+pub mod email;
 /// The chat events of Azure Communication Services, as Azure Event Grid delivers them to a webhook, an Azure Function or a queue. Parse a delivery with `runtime::events` (Event Grid or CloudEvents schema); `ChatEvent` gives each event's `data` its type. User-level events are delivered once per recipient of the thread (except the sender), thread-level events once per thread.
 #[cfg(feature = "events")]
 #[rustfmt::skip]

@@ -12,6 +12,9 @@ mod callautomation;
 #[cfg(feature = "chat")]
 #[rustfmt::skip]
 mod chat;
+#[cfg(feature = "email")]
+#[rustfmt::skip]
+mod email;
 #[cfg(feature = "identity")]
 #[rustfmt::skip]
 mod identity;
