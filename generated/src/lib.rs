@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#[allow(unused_imports)]
 use ::azure_communication_runtime as runtime;
 pub use ::azure_communication_runtime::{
     AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
@@ -26,10 +27,18 @@ pub mod chat;
 /// Types shared by the Azure Communication Services APIs, such as the error response and the communication identifiers.
 #[rustfmt::skip]
 pub mod common;
+/// Azure Communication Services Email: queue an email message for sending to one or more recipients, and get the status of the send operation.
+#[cfg(feature = "email")]
+#[rustfmt::skip]
+pub mod email;
 /// The events of Azure Communication Services, as Azure Event Grid delivers them to a webhook, an Azure Function or a queue: chat, calling, call recording, SMS, email, Job Router, Advanced Messaging (WhatsApp) and presence. Parse a delivery with `runtime::events` (Event Grid or CloudEvents schema); each family has its own event set, which gives each event's `data` its type and keeps the event types it does not list as `Other`: `ChatEvent`, `CallingEvent`, `RecordingEvent`, `SmsEvent`, `EmailEvent`, `RouterEvent`, `AdvancedMessageEvent` and `PresenceEvent`. Chat user-level events are delivered once per recipient of the thread (except the sender), thread-level events once per thread.
 #[cfg(feature = "events")]
 #[rustfmt::skip]
 pub mod events;
+/// Azure Communication Services Identity: create and delete communication identities, issue and revoke their access tokens, and exchange a Microsoft Entra ID access token of a Teams user for a Communication Identity access token.
+#[cfg(feature = "identity")]
+#[rustfmt::skip]
+pub mod identity;
 /// Azure Communication Services Rooms: create, list, update and delete rooms for calls and meetings, and list and update the participants of a room.
 #[cfg(feature = "rooms")]
 #[rustfmt::skip]
@@ -38,5 +47,11 @@ pub mod rooms;
 pub use crate::callautomation::{CallAutomationClient, CallAutomationClientOptions};
 #[cfg(feature = "chat")]
 pub use crate::chat::{ChatClient, ChatClientOptions};
+#[cfg(feature = "email")]
+pub use crate::email::{EmailClient, EmailClientOptions};
+#[cfg(feature = "identity")]
+pub use crate::identity::{
+    CommunicationIdentityClient, CommunicationIdentityClientOptions,
+};
 #[cfg(feature = "rooms")]
 pub use crate::rooms::{RoomsClient, RoomsClientOptions};

@@ -185,6 +185,14 @@ impl<'a> Lowering<'a> {
                     }
                     modules.insert(name, (spec.file.clone(), spec.spec.module.clone()));
                 }
+                Ok(name) if name.starts_with("r#") => self.error(
+                    spec,
+                    "module",
+                    format!(
+                        "module name '{}' is a Rust keyword; a module and its cargo feature need a plain name",
+                        spec.spec.module
+                    ),
+                ),
                 Ok(name) => self.error(
                     spec,
                     "module",

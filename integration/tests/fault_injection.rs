@@ -743,10 +743,13 @@ async fn a_429_storm_ends_with_the_429_before_the_timeout() {
     let elapsed = started.elapsed();
     assert!(elapsed < timeout + Duration::from_secs(1), "{elapsed:?}");
     for ((op, server), result) in OPS.iter().zip(&servers).zip(results) {
-        // The second wait of a second would end past the timeout: the 429 is the answer.
+        // A wait that would end past the timeout is not started: the 429 is the answer. How
+        // many tries fit before that depends on how fast this machine answers (two on an idle
+        // one), so only the bounds are fixed: one try at least, and no wait past the timeout.
         assert_throttled(*op, result);
         let received = server.received_requests().await.unwrap().len();
-        assert_eq!(received, if op.resendable() { 2 } else { 1 }, "{op:?}");
+        let most = if op.resendable() { 2 } else { 1 };
+        assert!((1..=most).contains(&received), "{op:?}: {received} tries");
     }
 }
 

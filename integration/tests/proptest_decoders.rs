@@ -30,8 +30,16 @@ use serde_json::{Map, Number, Value};
 
 const CONFORMANCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance");
 
+/// A fixed seed, so CI runs the same cases every time; `PROPTEST_RNG_SEED` searches elsewhere.
 fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig { cases, ..ProptestConfig::default() }
+    let default = ProptestConfig::default();
+    let rng_seed = match default.rng_seed {
+        proptest::test_runner::RngSeed::Random => {
+            proptest::test_runner::RngSeed::Fixed(0x5eed_0011)
+        }
+        chosen => chosen,
+    };
+    ProptestConfig { cases, rng_seed, ..default }
 }
 
 fn no_panic<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, TestCaseError> {

@@ -105,10 +105,13 @@ fn a_new_service_needs_only_its_spec_file() {
 
     // A target directory of its own, kept between runs, so that only the workspace's crates
     // are built again.
-    let target = workspace_root().join("target/new-service");
+    // The scratch target directory and flags of the spec zoo test, so that one build of the
+    // dependencies serves both.
+    let target = workspace_root().join("target/scratch");
     let output = Command::new(env!("CARGO"))
         .current_dir(&root)
         .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "-D warnings")
         .args([
             "test",
             "--quiet",

@@ -11,6 +11,12 @@ mod callautomation;
 #[cfg(feature = "chat")]
 #[rustfmt::skip]
 mod chat;
+#[cfg(feature = "email")]
+#[rustfmt::skip]
+mod email;
+#[cfg(feature = "identity")]
+#[rustfmt::skip]
+mod identity;
 #[cfg(feature = "rooms")]
 #[rustfmt::skip]
 mod rooms;

@@ -136,7 +136,9 @@ fn lib_rs(modules: &[ModuleHead]) -> String {
         #![cfg_attr(rustfmt, rustfmt::skip)]
         #![deny(missing_docs)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
-        // Generated code reaches the runtime as `crate::runtime`; users never need to.
+        // Generated code reaches the runtime as `crate::runtime`; users never need to. A crate
+        // of models alone may not use it.
+        #[allow(unused_imports)]
         use ::azure_communication_runtime as runtime;
         pub use ::azure_communication_runtime::{
             AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,

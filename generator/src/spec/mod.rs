@@ -167,13 +167,34 @@ pub enum ParameterLocation {
 }
 
 /// A request body: a type name, or a type with a description.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum Body {
     /// Only the type.
     Type(String),
     /// Type and description.
     Described(DescribedBody),
+}
+
+impl<'de> Deserialize<'de> for Body {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // By hand rather than `untagged`, so that a mistake inside the long form is reported as
+        // itself (an unknown key, a missing `type`) instead of "matches no variant".
+        struct BodyVisitor;
+        impl<'de> serde::de::Visitor<'de> for BodyVisitor {
+            type Value = Body;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a type name, or a mapping with `type` and `description`")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Body, E> {
+                Ok(Body::Type(value.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Body, A::Error> {
+                DescribedBody::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Body::Described)
+            }
+        }
+        deserializer.deserialize_any(BodyVisitor)
+    }
 }
 
 /// The long form of a request body.
@@ -426,6 +447,37 @@ pub fn load<'a>(file: &str, text: &'a str) -> Result<LoadedSpec<'a>, Vec<Diagnos
     }
 }
 
+/// serde's messages in the words of the spec format: what was expected at the key and what was
+/// found, without serde's own terms ("invalid type: map", "unknown variant").
+fn plain_words(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            let found = match found {
+                "map" => "a mapping".to_owned(),
+                "sequence" => "a list".to_owned(),
+                "unit value" => "nothing (null)".to_owned(),
+                other => other
+                    .replace("string ", "the string ")
+                    .replace("integer ", "the number ")
+                    .replace("floating point ", "the number ")
+                    .replace("boolean ", "the boolean "),
+            };
+            let expected = expected
+                .replace("struct ", "a mapping of ")
+                .replace("a map", "a mapping")
+                .replace("a sequence", "a list");
+            return format!("expected {expected}, found {found}");
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        return format!("unexpected {rest}");
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return format!("unknown value {rest}");
+    }
+    message.to_owned()
+}
+
 fn structure_error(file: &str, error: &serde_yaml::Error) -> Diagnostic {
     let position = error
         .location()
@@ -441,6 +493,7 @@ fn structure_error(file: &str, error: &serde_yaml::Error) -> Diagnostic {
         Some((path, message)) if !path.contains(' ') => (path.to_owned(), message.to_owned()),
         _ => (String::new(), text),
     };
+    let message = plain_words(&message);
     let message = match message.strip_prefix("unknown field `") {
         // `{ description: Set, clear or keep }` ends the value at the comma and reads the rest
         // as a key: say so rather than leave the author puzzling over a sentence-shaped key.

@@ -307,12 +307,42 @@ pub fn split_uri(uri: &str) -> (String, Option<String>) {
 pub enum OpKind {
     /// `POST /chat/threads`.
     CreateChatThread,
+    /// `GET /chat/threads`.
+    ListChatThreads,
+    /// `POST /chat/threads/{chatThreadId}/messages`.
+    SendChatMessage,
+    /// `GET /chat/threads/{chatThreadId}/messages`.
+    ListChatMessages,
     /// `POST /chat/threads/{chatThreadId}/readReceipts`.
     SendChatReadReceipt,
     /// `POST /rooms`.
     CreateRoom,
     /// `POST /calling/callConnections`.
     CreateCall,
+    /// `POST /identities`.
+    CreateIdentity,
+    /// `DELETE /identities/{id}`.
+    DeleteIdentity,
+    /// `POST /identities/{id}/:issueAccessToken`.
+    IssueAccessToken,
+    /// `POST /identities/{id}/:revokeAccessTokens`.
+    RevokeAccessTokens,
+    /// `POST /teamsUser/:exchangeAccessToken`.
+    ExchangeTeamsUserAccessToken,
+    /// `POST /emails:send`.
+    SendEmail,
+    /// `GET /emails/operations/{operationId}`.
+    GetEmailSendResult,
+}
+
+impl OpKind {
+    /// The JSON property of the response body holding the next link, for list operations.
+    pub fn next_link_field(self) -> Option<&'static str> {
+        match self {
+            OpKind::ListChatThreads | OpKind::ListChatMessages => Some("nextLink"),
+            _ => None,
+        }
+    }
 }
 
 /// A recorded request recognized as one of our operations.
@@ -324,12 +354,10 @@ pub struct Classified {
     pub path_params: Vec<String>,
 }
 
-/// Recognizes our operations by method and path shape; anything else (identity, messages,
-/// get/delete/update calls, ...) is `None`.
+/// Recognizes our operations by method and path shape; anything else (get/delete/update calls
+/// of rooms and threads, read receipt listings, ...) is `None`. A `:action` segment is matched
+/// as recorded: the SDKs send it unencoded.
 pub fn classify(method: &str, raw_path: &str) -> Option<Classified> {
-    if !method.eq_ignore_ascii_case("POST") {
-        return None;
-    }
     let segments: Vec<&str> = raw_path.trim_start_matches('/').split('/').collect();
     let decode = |segment: &str| {
         percent_encoding::percent_decode_str(segment)
@@ -337,11 +365,34 @@ pub fn classify(method: &str, raw_path: &str) -> Option<Classified> {
             .expect("path segments decode to UTF-8")
             .into_owned()
     };
-    let (kind, path_params) = match segments.as_slice() {
-        ["chat", "threads"] => (OpKind::CreateChatThread, Vec::new()),
-        ["chat", "threads", id, "readReceipts"] => (OpKind::SendChatReadReceipt, vec![decode(id)]),
-        ["rooms"] => (OpKind::CreateRoom, Vec::new()),
-        ["calling", "callConnections"] => (OpKind::CreateCall, Vec::new()),
+    let method = method.to_ascii_uppercase();
+    let (kind, path_params) = match (method.as_str(), segments.as_slice()) {
+        ("POST", ["chat", "threads"]) => (OpKind::CreateChatThread, Vec::new()),
+        ("GET", ["chat", "threads"]) => (OpKind::ListChatThreads, Vec::new()),
+        ("POST", ["chat", "threads", id, "messages"]) => {
+            (OpKind::SendChatMessage, vec![decode(id)])
+        }
+        ("GET", ["chat", "threads", id, "messages"]) => {
+            (OpKind::ListChatMessages, vec![decode(id)])
+        }
+        ("POST", ["chat", "threads", id, "readReceipts"]) => {
+            (OpKind::SendChatReadReceipt, vec![decode(id)])
+        }
+        ("POST", ["rooms"]) => (OpKind::CreateRoom, Vec::new()),
+        ("POST", ["calling", "callConnections"]) => (OpKind::CreateCall, Vec::new()),
+        ("POST", ["identities"]) => (OpKind::CreateIdentity, Vec::new()),
+        ("DELETE", ["identities", id]) => (OpKind::DeleteIdentity, vec![decode(id)]),
+        ("POST", ["identities", id, ":issueAccessToken"]) => {
+            (OpKind::IssueAccessToken, vec![decode(id)])
+        }
+        ("POST", ["identities", id, ":revokeAccessTokens"]) => {
+            (OpKind::RevokeAccessTokens, vec![decode(id)])
+        }
+        ("POST", ["teamsUser", ":exchangeAccessToken"]) => {
+            (OpKind::ExchangeTeamsUserAccessToken, Vec::new())
+        }
+        ("POST", ["emails:send"]) => (OpKind::SendEmail, Vec::new()),
+        ("GET", ["emails", "operations", id]) => (OpKind::GetEmailSendResult, vec![decode(id)]),
         _ => return None,
     };
     Some(Classified { kind, path_params })
