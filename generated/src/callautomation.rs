@@ -1938,7 +1938,8 @@ pub enum CallLocatorKind {
     GroupCallLocator(::std::string::String),
     /// `kind` = `serverCallLocator`: The server call id.
     ServerCallLocator(::std::string::String),
-    /// A kind this version of the crate does not know, kept as sent (its payload is not).
+    /// A kind this version of the crate does not know, kept as sent (its payload is not);
+    /// also a known kind sent without its payload.
     Unknown(::std::string::String),
 }
 impl CallLocatorKind {
@@ -2028,11 +2029,7 @@ impl<'de> ::serde::Deserialize<'de> for CallLocator {
                                 CallLocatorKind::GroupCallLocator(payload)
                             }
                             ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::custom(
-                                        "missing field `groupCallId` for kind `groupCallLocator`",
-                                    ),
-                                );
+                                CallLocatorKind::Unknown(kind.clone())
                             }
                         }
                     }
@@ -2042,11 +2039,7 @@ impl<'de> ::serde::Deserialize<'de> for CallLocator {
                                 CallLocatorKind::ServerCallLocator(payload)
                             }
                             ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::custom(
-                                        "missing field `serverCallId` for kind `serverCallLocator`",
-                                    ),
-                                );
+                                CallLocatorKind::Unknown(kind.clone())
                             }
                         }
                     }
@@ -3100,7 +3093,8 @@ impl ::std::cmp::PartialEq for PlaySource {
 pub enum PlaySourceKind {
     /// `sourceType` = `file`: Defines the file source info to be used for play.
     File(crate::callautomation::FileSource),
-    /// A kind this version of the crate does not know, kept as sent (its payload is not).
+    /// A kind this version of the crate does not know, kept as sent (its payload is not);
+    /// also a known kind sent without its payload.
     Unknown(::std::string::String),
 }
 impl PlaySourceKind {
@@ -3198,11 +3192,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
                                 PlaySourceKind::File(payload)
                             }
                             ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::custom(
-                                        "missing field `fileSource` for sourceType `file`",
-                                    ),
-                                );
+                                PlaySourceKind::Unknown(kind.clone())
                             }
                         }
                     }

@@ -119,7 +119,8 @@ pub enum CommunicationIdentifierModelKind {
     MicrosoftTeamsUser(crate::common::MicrosoftTeamsUserIdentifierModel),
     /// `kind` = `phoneNumber`: The phone number.
     PhoneNumber(crate::common::PhoneNumberIdentifierModel),
-    /// A kind this version of the crate does not know, kept as sent (its payload is not).
+    /// A kind this version of the crate does not know, kept as sent (its payload is not);
+    /// also a known kind sent without its payload.
     Unknown(::std::string::String),
 }
 impl CommunicationIdentifierModelKind {
@@ -266,11 +267,7 @@ impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModel {
                                 CommunicationIdentifierModelKind::CommunicationUser(payload)
                             }
                             ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::custom(
-                                        "missing field `communicationUser` for kind `communicationUser`",
-                                    ),
-                                );
+                                CommunicationIdentifierModelKind::Unknown(kind.clone())
                             }
                         }
                     }
@@ -280,11 +277,7 @@ impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModel {
                                 CommunicationIdentifierModelKind::MicrosoftTeamsApp(payload)
                             }
                             ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::custom(
-                                        "missing field `microsoftTeamsApp` for kind `microsoftTeamsApp`",
-                                    ),
-                                );
+                                CommunicationIdentifierModelKind::Unknown(kind.clone())
                             }
                         }
                     }
@@ -296,11 +289,7 @@ impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModel {
                                 )
                             }
                             ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::custom(
-                                        "missing field `microsoftTeamsUser` for kind `microsoftTeamsUser`",
-                                    ),
-                                );
+                                CommunicationIdentifierModelKind::Unknown(kind.clone())
                             }
                         }
                     }
@@ -310,11 +299,7 @@ impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModel {
                                 CommunicationIdentifierModelKind::PhoneNumber(payload)
                             }
                             ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::custom(
-                                        "missing field `phoneNumber` for kind `phoneNumber`",
-                                    ),
-                                );
+                                CommunicationIdentifierModelKind::Unknown(kind.clone())
                             }
                         }
                     }

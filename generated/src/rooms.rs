@@ -488,14 +488,29 @@ impl ::std::default::Default for CreateRoomRequest {
 #[non_exhaustive]
 pub struct ParticipantProperties {
     /// The role of a room participant. The default value is Attendee.
-    #[serde(rename = "role")]
+    #[serde(rename = "role", default = "ParticipantProperties::default_role")]
     pub role: crate::rooms::Role,
 }
 impl ParticipantProperties {
-    /// Creates a `ParticipantProperties` from its required fields (`role`); optional fields start unset.
+    /// Creates a `ParticipantProperties`; optional fields start unset, fields with a default at it.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(role: crate::rooms::Role) -> Self {
-        Self { role }
+    pub fn new() -> Self {
+        Self { role: Self::default_role() }
+    }
+    /// Sets `role`.
+    #[must_use]
+    pub fn with_role(mut self, value: crate::rooms::Role) -> Self {
+        self.role = value;
+        self
+    }
+    /// The value an absent `role` stands for.
+    pub fn default_role() -> crate::rooms::Role {
+        crate::rooms::Role::Attendee
+    }
+}
+impl ::std::default::Default for ParticipantProperties {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// A collection of participants in a room.
@@ -589,20 +604,27 @@ pub struct RoomParticipant {
     #[serde(rename = "rawId")]
     pub raw_id: ::std::string::String,
     /// The role of the room participant.
-    #[serde(rename = "role")]
+    #[serde(rename = "role", default = "RoomParticipant::default_role")]
     pub role: crate::rooms::Role,
 }
 impl RoomParticipant {
-    /// Creates a `RoomParticipant` from its required fields (`raw_id`, `role`); optional fields start unset.
+    /// Creates a `RoomParticipant`; optional fields start unset, fields with a default at it.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(
-        raw_id: impl ::std::convert::Into<::std::string::String>,
-        role: crate::rooms::Role,
-    ) -> Self {
+    pub fn new(raw_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             raw_id: raw_id.into(),
-            role,
+            role: Self::default_role(),
         }
+    }
+    /// Sets `role`.
+    #[must_use]
+    pub fn with_role(mut self, value: crate::rooms::Role) -> Self {
+        self.role = value;
+        self
+    }
+    /// The value an absent `role` stands for.
+    pub fn default_role() -> crate::rooms::Role {
+        crate::rooms::Role::Attendee
     }
 }
 /// A collection of rooms.

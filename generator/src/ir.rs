@@ -240,6 +240,23 @@ pub struct Field {
     pub required: bool,
     /// Whether the value is boxed because the type contains itself.
     pub boxed: bool,
+    /// The value an absent property stands for; the field is then required in Rust.
+    pub default: Option<Literal>,
+}
+
+/// A constant of a scalar or enum type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    /// A string.
+    String(String),
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A number.
+    Float(f64),
+    /// A variant of the field's enum type, by Rust name.
+    Variant(String),
 }
 
 /// An enum definition.

@@ -7,9 +7,9 @@ use std::mem::take;
 use crate::diagnostics::{suggest, Diagnostic, Diagnostics};
 use crate::ir::RUNTIME_TRAITS;
 use crate::ir::{
-    Body, Client, Enum, EventSet, EventVariant, Field, Ir, Module, ModuleHead, Named, Operation,
-    OperationExample, Origin, Page, Paging, Parameter, PathPart, Response, ResponseHeader,
-    RuntimeTrait, Struct, Type, Union, UnionVariant, Variant,
+    Body, Client, Enum, EventSet, EventVariant, Field, Ir, Literal, Module, ModuleHead, Named,
+    Operation, OperationExample, Origin, Page, Paging, Parameter, PathPart, Response,
+    ResponseHeader, RuntimeTrait, Struct, Type, Union, UnionVariant, Variant,
 };
 use crate::names;
 use crate::spec::{self, LoadedSpec, ParameterLocation};
@@ -693,19 +693,86 @@ impl<'a> Lowering<'a> {
                     continue;
                 }
                 if let Some(ty) = ty {
+                    let default = match &property.default {
+                        Some(value) => {
+                            let dpath = format!("{path}.default");
+                            match self.default_literal(property, &ty, value) {
+                                Ok(literal) => Some(literal),
+                                Err(message) => {
+                                    report(self, &dpath, false, message);
+                                    continue;
+                                }
+                            }
+                        }
+                        None => None,
+                    };
                     fields.push(Field {
                         name,
                         json_name: json_name.clone(),
                         aliases: property.aliases.clone(),
                         description: property.description.clone(),
                         ty,
-                        required: property.required,
+                        required: property.required || default.is_some(),
                         boxed: false,
+                        default,
                     });
                 }
             }
         }
         fields
+    }
+
+    /// The literal of a property's `default`, checked against its type.
+    fn default_literal(
+        &self,
+        property: &spec::Property,
+        ty: &Type,
+        value: &serde_json::Value,
+    ) -> Result<Literal, String> {
+        use serde_json::Value;
+        if property.required {
+            return Err("a property with a default may be absent, so it is not 'required'".into());
+        }
+        let wrong = || format!("the default {value} is not a value of type '{}'", property.ty);
+        match (ty, value) {
+            (Type::String, Value::String(s)) => Ok(Literal::String(s.clone())),
+            (Type::Bool, Value::Bool(b)) => Ok(Literal::Bool(*b)),
+            (Type::Int32, Value::Number(n)) => {
+                n.as_i64().filter(|i| i32::try_from(*i).is_ok()).map(Literal::Int).ok_or_else(wrong)
+            }
+            (Type::Int64, Value::Number(n)) => n.as_i64().map(Literal::Int).ok_or_else(wrong),
+            (Type::Float64, Value::Number(n)) => n.as_f64().map(Literal::Float).ok_or_else(wrong),
+            (Type::Named(named), Value::String(s)) if named.is_enum => {
+                let values = self
+                    .symbols
+                    .get(property.ty.trim())
+                    .and_then(|symbol| self.specs.iter().find(|sp| sp.file == symbol.file))
+                    .and_then(|sp| sp.spec.definitions.get(property.ty.trim()))
+                    .and_then(|def| def.values.as_ref());
+                match values {
+                    Some(values) if values.contains_key(s) => {
+                        names::variant_name(s).map(Literal::Variant).map_err(|e| e.to_string())
+                    }
+                    Some(values) => {
+                        let known: Vec<&str> = values.keys().map(String::as_str).collect();
+                        Err(format!(
+                            "the default '{s}' is not a value of '{}' ({})",
+                            property.ty,
+                            known.join(", ")
+                        ))
+                    }
+                    None => Err(wrong()),
+                }
+            }
+            (Type::String | Type::Bool | Type::Int32 | Type::Int64 | Type::Float64, _) => {
+                Err(wrong())
+            }
+            (Type::Named(n), _) if n.is_enum => Err(wrong()),
+            _ => Err(format!(
+                "a default is supported for strings, numbers, booleans and enums, not '{}'",
+                property.ty
+            )),
+        }
     }
 
     fn clients(&mut self, spec: &LoadedSpec) -> Vec<Client> {

@@ -171,7 +171,10 @@ async fn merge_patch_updates_send_exactly_the_fields_they_change() {
 
     let participants = UpdateParticipantsRequest::new().with_participants(
         [
-            ("8:acs:resource_stays".to_owned(), Some(ParticipantProperties::new(Role::Presenter))),
+            (
+                "8:acs:resource_stays".to_owned(),
+                Some(ParticipantProperties::new().with_role(Role::Presenter)),
+            ),
             ("8:acs:resource_leaves".to_owned(), None),
         ]
         .into(),

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, ident, serde_with, type_tokens};
-use crate::ir::{Enum, Field, Struct, Type, Union, UnionVariant};
+use crate::ir::{Enum, Field, Literal, Struct, Type, Union, UnionVariant};
 use crate::names;
 
 /// A struct with serde derives, a constructor taking the required fields and a `with_` method
@@ -25,10 +25,15 @@ pub fn struct_tokens(s: &Struct) -> TokenStream {
 fn object_tokens(s: &Struct) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let doc = doc(&s.description);
-    let fields = s.fields.iter().map(field_tokens);
+    let fields = s.fields.iter().map(|f| field_tokens(f, &s.name));
     let required: Vec<&Field> = s.fields.iter().filter(|f| is_required(f)).collect();
     let (params, inits) = constructor_parts(s);
-    let new_doc = if required.is_empty() {
+    let new_doc = if s.fields.iter().any(|f| f.default.is_some()) {
+        format!(
+            " Creates a `{}`; optional fields start unset, fields with a default at it.",
+            s.name
+        )
+    } else if required.is_empty() {
         format!(" Creates a `{}` with every optional field unset.", s.name)
     } else {
         let list = required
@@ -42,6 +47,7 @@ fn object_tokens(s: &Struct) -> TokenStream {
         )
     };
     let withs = s.fields.iter().filter(|f| !is_required(f)).map(with_method);
+    let defaults = default_fns(s);
     let default_impl = if required.is_empty() {
         quote! {
             impl ::std::default::Default for #name {
@@ -68,6 +74,7 @@ fn object_tokens(s: &Struct) -> TokenStream {
                 Self { #(#inits),* }
             }
             #(#withs)*
+            #(#defaults)*
         }
 
         #default_impl
@@ -93,6 +100,9 @@ fn constructor_parts(s: &Struct) -> (Vec<TokenStream>, Vec<TokenStream>) {
             let n = ident(&f.name);
             if matches!(f.ty, Type::Nullable(_)) {
                 quote! { #n: crate::runtime::nullable::Nullable::Absent }
+            } else if f.default.is_some() {
+                let default = default_fn(f);
+                quote! { #n: Self::#default() }
             } else if !f.required {
                 quote! { #n: ::std::option::Option::None }
             } else if f.ty == Type::String || f.boxed {
@@ -107,7 +117,45 @@ fn constructor_parts(s: &Struct) -> (Vec<TokenStream>, Vec<TokenStream>) {
 }
 
 fn is_required(f: &Field) -> bool {
-    f.required && !matches!(f.ty, Type::Nullable(_))
+    f.required && f.default.is_none() && !matches!(f.ty, Type::Nullable(_))
+}
+
+/// The name of the function giving a field's default: `default_role`.
+fn default_fn(f: &Field) -> proc_macro2::Ident {
+    format_ident!("default_{}", names::unraw(&f.name))
+}
+
+/// One function per field with a default, returning it; serde calls it for an absent property.
+fn default_fns(s: &Struct) -> Vec<TokenStream> {
+    s.fields
+        .iter()
+        .filter_map(|f| {
+            let literal = f.default.as_ref()?;
+            let name = default_fn(f);
+            let ty = type_tokens(&f.ty);
+            let value = match (literal, &f.ty) {
+                (Literal::String(text), _) => quote! { ::std::string::String::from(#text) },
+                (Literal::Bool(b), _) => quote! { #b },
+                (Literal::Int(i), Type::Int32) => {
+                    let i = *i as i32;
+                    quote! { #i }
+                }
+                (Literal::Int(i), _) => quote! { #i },
+                (Literal::Float(x), _) => quote! { #x },
+                (Literal::Variant(variant), _) => {
+                    let variant = format_ident!("{}", variant);
+                    quote! { #ty::#variant }
+                }
+            };
+            let doc = format!(" The value an absent `{}` stands for.", f.json_name);
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #name() -> #ty {
+                    #value
+                }
+            })
+        })
+        .collect()
 }
 
 /// `with_<field>`: sets an optional field; a nullable one takes a value or `Nullable::Null`.
@@ -130,17 +178,22 @@ fn with_method(f: &Field) -> TokenStream {
     }
     let ty = constructor_param_type(&f.ty);
     let value = constructor_value(f, quote! { value });
+    let value = if f.default.is_some() {
+        value
+    } else {
+        quote! { ::std::option::Option::Some(#value) }
+    };
     quote! {
         #[doc = #doc]
         #[must_use]
         pub fn #method(mut self, value: #ty) -> Self {
-            self.#n = ::std::option::Option::Some(#value);
+            self.#n = #value;
             self
         }
     }
 }
 
-fn field_tokens(f: &Field) -> TokenStream {
+fn field_tokens(f: &Field, owner: &str) -> TokenStream {
     let name = ident(&f.name);
     let doc = doc(&f.description);
     let json = &f.json_name;
@@ -164,7 +217,11 @@ fn field_tokens(f: &Field) -> TokenStream {
             pub #name: crate::runtime::nullable::Nullable<#inner_ty>,
         };
     }
-    let (ty, attrs) = if f.required {
+    let (ty, attrs) = if f.default.is_some() {
+        let with = with.map(|w| quote! { with = #w, });
+        let default = format!("{owner}::{}", default_fn(f));
+        (inner, quote! { default = #default, #with })
+    } else if f.required {
         let with = with.map(|w| quote! { with = #w, });
         (inner, quote! { #with })
     } else {
@@ -339,7 +396,7 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
         let ty = plain_field_type(f);
         quote! { #doc pub #n: #ty, }
     });
-    let wire_fields = s.fields.iter().map(field_tokens);
+    let wire_fields = s.fields.iter().map(|f| field_tokens(f, &s.name));
     let payload_fields = union.variants.iter().map(|v| {
         let n = format_ident!("{}", v.wire_field);
         let json = &v.property;
@@ -366,15 +423,16 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
         let payload = payload_ident(v);
         quote! { #kind::#n(value) => wire.#payload = ::std::option::Option::Some(value.clone()), }
     });
+    // A known kind without its payload (sent by a service version that predates the payload)
+    // is kept as an unknown kind of that name, so the value reads and writes back as sent.
     let from_known = union.variants.iter().map(|v| {
         let n = format_ident!("{}", v.name);
         let value = &v.value;
         let payload = payload_ident(v);
-        let missing = format!("missing field `{}` for {} `{}`", v.property, discriminator, v.value);
         quote! {
             #value => match wire.#payload.take() {
                 ::std::option::Option::Some(payload) => #kind::#n(payload),
-                ::std::option::Option::None => return ::std::result::Result::Err(::serde::de::Error::custom(#missing)),
+                ::std::option::Option::None => #kind::Unknown(kind.clone()),
             },
         }
     });
@@ -402,6 +460,7 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
     });
     let (params, inits) = constructor_parts(s);
     let withs = s.fields.iter().filter(|f| !is_required(f)).map(with_method);
+    let defaults = default_fns(s);
     let new_doc =
         format!(" Creates a `{}` of the given kind; optional fields start unset.", s.name);
     let field_names: Vec<_> = s.fields.iter().map(|f| ident(&f.name)).collect();
@@ -446,7 +505,8 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
         #[non_exhaustive]
         pub enum #kind {
             #(#variants)*
-            /// A kind this version of the crate does not know, kept as sent (its payload is not).
+            /// A kind this version of the crate does not know, kept as sent (its payload is not);
+            /// also a known kind sent without its payload.
             Unknown(::std::string::String),
         }
 
@@ -467,6 +527,7 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
                 Self { #(#inits,)* kind, write_discriminator: true }
             }
             #(#withs)*
+            #(#defaults)*
         }
 
         #default_impl

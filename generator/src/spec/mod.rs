@@ -347,6 +347,9 @@ pub struct Property {
     /// Other JSON names accepted on input.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The value the service assumes when the property is absent (a string, number, boolean or
+    /// enum value); the field is then never optional.
+    pub default: Option<serde_json::Value>,
 }
 
 /// An event set.
