@@ -395,8 +395,12 @@ pub struct Body {
 /// How a list operation pages.
 #[derive(Clone, Debug)]
 pub struct Paging {
+    /// The page type (the operation's success body), which may live in another module.
+    pub page: Named,
     /// Rust field of the page holding the items.
     pub items_field: String,
+    /// Whether that field is required (else a missing list means no items).
+    pub items_required: bool,
     /// Item type.
     pub item: Type,
     /// JSON property holding the next link.

@@ -22,14 +22,12 @@ fn generated_files_are_fresh() {
     }
 }
 
-/// A copy of the real specs and generated sources in a temporary directory.
+/// A copy of the real specs and the generated crate in a temporary directory.
 fn scratch_copy(name: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("xtask-codegen-{name}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&root);
     copy_dir(&workspace_root().join("specs"), &root.join("specs"));
-    copy_dir(&workspace_root().join("generated/src"), &root.join("generated/src"));
-    copy_dir(&workspace_root().join("generated/tests"), &root.join("generated/tests"));
-    copy_dir(&workspace_root().join("generated/examples"), &root.join("generated/examples"));
+    copy_dir(&workspace_root().join("generated"), &root.join("generated"));
     root
 }
 

@@ -39,7 +39,8 @@ pub enum PlaySourceKind {
     File(crate::unions::FileSource),
     /// `sourceType` = `text`: Text to speak.
     Text(::std::string::String),
-    /// A kind this version of the crate does not know, kept as sent (its payload is not).
+    /// A kind this version of the crate does not know, kept as sent (its payload is not);
+    /// also a known kind sent without its payload.
     Unknown(::std::string::String),
 }
 impl PlaySourceKind {
@@ -148,11 +149,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
                                 PlaySourceKind::File(payload)
                             }
                             ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::custom(
-                                        "missing field `fileSource` for sourceType `file`",
-                                    ),
-                                );
+                                PlaySourceKind::Unknown(kind.clone())
                             }
                         }
                     }
@@ -162,11 +159,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
                                 PlaySourceKind::Text(payload)
                             }
                             ::std::option::Option::None => {
-                                return ::std::result::Result::Err(
-                                    ::serde::de::Error::custom(
-                                        "missing field `textSource` for sourceType `text`",
-                                    ),
-                                );
+                                PlaySourceKind::Unknown(kind.clone())
                             }
                         }
                     }
