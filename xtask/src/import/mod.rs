@@ -114,6 +114,7 @@ pub fn import(files: &dyn Files, request: &Request) -> Result<Imported, String> 
         reused: BTreeMap::new(),
         absorbed: BTreeSet::new(),
         reserved: BTreeMap::new(),
+        deliberate: Vec::new(),
     };
     let mut spec = importer.build(&doc, &module, request.operations.as_deref())?;
     let previous = previous.map(|i| &loaded[i]);
@@ -284,6 +285,8 @@ struct Importer<'d, 'f> {
     absorbed: BTreeSet<DefRef>,
     /// Type names the generator derives (options, headers, clients) → what derives them.
     reserved: BTreeMap<String, String>,
+    /// Differences the import makes itself, with their reasons.
+    deliberate: Vec<(String, Vec<String>)>,
 }
 
 impl Importer<'_, '_> {
@@ -395,6 +398,7 @@ impl Importer<'_, '_> {
         spec.definitions = std::mem::take(&mut self.definitions);
         spec.imports = self.imports.iter().cloned().collect();
         spec.reused = self.reused.clone();
+        spec.deliberate = std::mem::take(&mut self.deliberate);
         Ok(spec)
     }
 
@@ -991,6 +995,10 @@ impl Importer<'_, '_> {
                 .map(|w| format!(", which is the name of {w}"))
                 .unwrap_or_else(|| ", a name already taken here".to_owned());
             comments.push(format!("The OpenAPI calls this `{openapi_name}`{why}."));
+            self.deliberate.push((
+                format!("The OpenAPI calls this `{openapi_name}`{why}; renamed by the import."),
+                vec![format!("definitions.{name}")],
+            ));
         }
         let description = schema
             .get("description")

@@ -16,6 +16,8 @@ pub struct Spec {
     pub imports: Vec<String>,
     /// `source`.
     pub source: String,
+    /// `deliberate`: (reason, paths), for differences the import makes itself.
+    pub deliberate: Vec<(String, Vec<String>)>,
     /// `clients`.
     pub clients: Vec<Client>,
     /// `operations`, in the OpenAPI file's order.

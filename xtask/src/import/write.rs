@@ -23,6 +23,14 @@ pub fn spec(s: &Spec) -> String {
         out.push_str(&format!("imports: [{}]\n", list.join(", ")));
     }
     out.push_str(&format!("source: {}\n", scalar(&s.source, Context::Block)));
+    if !s.deliberate.is_empty() {
+        out.push_str("deliberate:\n");
+        for (reason, at) in &s.deliberate {
+            let list: Vec<String> = at.iter().map(|a| scalar(a, Context::Flow)).collect();
+            out.push_str(&format!("  - at: [{}]\n", list.join(", ")));
+            block_text(&mut out, 4, "reason", reason, TEXT_WIDTH);
+        }
+    }
     if !s.clients.is_empty() {
         out.push_str("\nclients:\n");
         for c in &s.clients {
