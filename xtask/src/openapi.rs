@@ -480,10 +480,7 @@ impl<'f> Documents<'f> {
             Shape::InlineEnum(e) => Ok(Some(e)),
             Shape::Def(d) => {
                 let s = self.definition(&d)?;
-                Ok(match s.get("enum").and_then(Value::as_array) {
-                    Some(values) => Some(enum_info(&s, values)),
-                    None => None,
-                })
+                Ok(s.get("enum").and_then(Value::as_array).map(|values| enum_info(&s, values)))
             }
             _ => Ok(None),
         }

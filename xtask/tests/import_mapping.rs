@@ -181,7 +181,7 @@ fn operations_map_to_spec_operations() {
     let out = run(&files(), &[]);
     let t = &out.text;
     assert_eq!(out.module, "widgets");
-    assert!(t.contains("  WidgetClient:\n    description: The client for the Azure Communication Widget Service.\n    api-version: \"2024-01-01\"\n    auth: [access-key, entra-id]\n"), "{t}");
+    assert!(t.contains("  WidgetsClient:\n    description: The client for the Azure Communication Widget Service.\n    api-version: \"2024-01-01\"\n    auth: [access-key, entra-id]\n"), "{t}");
     let create = item(t, "createWidget");
     assert!(create.contains("    repeatability: standard\n"), "{create}");
     assert!(

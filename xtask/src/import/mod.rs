@@ -10,6 +10,7 @@
 //! spec differs: `# specs/rooms.yaml:26: …`.
 
 pub mod compare;
+pub mod handedit;
 pub mod model;
 pub mod names;
 pub mod write;
@@ -317,8 +318,7 @@ impl Importer<'_, '_> {
         let mut spec = Spec {
             header: vec![
                 format!("Imported by `cargo xtask import` from {} ({title}, api-version {version}).", self.source),
-                format!("Review every `# {}…` comment; `cargo xtask drift` lists what still differs from the", TODO.trim_end()),
-                "OpenAPI file.".to_owned(),
+                format!("Review every `# {}` comment; `cargo xtask drift` lists what still differs from the OpenAPI file.", TODO.trim_end()),
             ],
             module: module.to_owned(),
             description: info
@@ -332,7 +332,7 @@ impl Importer<'_, '_> {
             ..Spec::default()
         };
         if !all.is_empty() {
-            let clients = self.clients(doc, &title, &version, &all);
+            let clients = self.clients(doc, &title, &version, module, &all);
             for (op, client) in all.iter().zip(&clients.1) {
                 let op_name = names::operation_name(&op.id, &op.path);
                 for suffix in ["Options", "Headers"] {
@@ -410,9 +410,10 @@ impl Importer<'_, '_> {
         doc: &Value,
         title: &str,
         version: &str,
+        module: &str,
         ops: &[OperationView],
     ) -> (Vec<Client>, Vec<String>) {
-        let top = names::client_name(title);
+        let top = names::client_name(title, module);
         let auth = auth(doc);
         let mut clients = vec![Client {
             comments: Vec::new(),
@@ -877,7 +878,7 @@ impl Importer<'_, '_> {
             return n.clone();
         }
         if let Some((module, file)) = self.elsewhere.get(&def.name) {
-            if module != "" {
+            if !module.is_empty() {
                 self.imports.insert(module.clone());
             }
             self.reused.insert(def.name.clone(), file.clone());
@@ -1421,7 +1422,7 @@ pub fn sentence(text: &str) -> String {
             s = first.to_uppercase().collect::<String>() + &s[first.len_utf8()..];
         }
     }
-    if !s.ends_with(['.', '!', '?', ')', '`', '"', ':']) && !s.ends_with(|c: char| c == '/') {
+    if !s.ends_with(['.', '!', '?', ')', '`', '"', ':']) && !s.ends_with('/') {
         s.push('.');
     }
     s

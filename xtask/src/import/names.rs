@@ -33,11 +33,13 @@ pub fn words(name: &str) -> Vec<String> {
         }
         let prev = i.checked_sub(1).map(|j| chars[j]);
         let next = chars.get(i + 1).copied();
+        // `APIs` is one word: an acronym's plural `s` does not start a new one.
+        let plural_s = next == Some('s') && chars.get(i + 2).is_none_or(|c| !c.is_lowercase());
         let boundary = c.is_uppercase()
             && prev.is_some_and(|p| {
                 p.is_lowercase()
                     || p.is_ascii_digit()
-                    || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+                    || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()) && !plural_s)
             });
         if boundary && !current.is_empty() {
             out.push(std::mem::take(&mut current));
@@ -161,8 +163,9 @@ pub fn module_from_path(path: &str) -> String {
 
 /// The top-level client's name from the document title: a title that is already a client name
 /// (`EmailClient`) is kept; otherwise the title's words without `Azure`, `Communication`,
-/// `Service` and `API`, plus `Client` (`Azure Communication Chat Service` → `ChatClient`).
-pub fn client_name(title: &str) -> String {
+/// `Service` and `API`, plus `Client` (`Azure Communication Chat Service` → `ChatClient`), in the
+/// plural when the module is (`Azure Communication Room Service`, `rooms` → `RoomsClient`).
+pub fn client_name(title: &str, module: &str) -> String {
     let trimmed = title.trim();
     if !trimmed.contains(' ')
         && trimmed.ends_with("Client")
@@ -188,9 +191,14 @@ pub fn client_name(title: &str) -> String {
         })
         .collect();
     if kept.is_empty() {
-        "Client".to_owned()
+        return "Client".to_owned();
+    }
+    // `Room Service` for the module `rooms`: the module's plural reads better (`RoomsClient`).
+    let name = pascal(&kept.join(" "));
+    if module == format!("{}s", name.to_ascii_lowercase()) {
+        format!("{name}sClient")
     } else {
-        format!("{}Client", pascal(&kept.join(" ")))
+        format!("{name}Client")
     }
 }
 
@@ -255,17 +263,19 @@ mod tests {
 
     #[test]
     fn clients_modules_and_words() {
-        assert_eq!(client_name("Azure Communication Chat Service"), "ChatClient");
+        assert_eq!(client_name("Azure Communication Chat Service", "chat"), "ChatClient");
+        assert_eq!(client_name("Azure Communication Room Service", "rooms"), "RoomsClient");
         assert_eq!(
-            client_name("Azure Communication Service Call Automation APIs"),
+            client_name("Azure Communication Service Call Automation APIs", "callautomation"),
             "CallAutomationClient"
         );
-        assert_eq!(client_name("EmailClient"), "EmailClient");
+        assert_eq!(client_name("EmailClient", "email"), "EmailClient");
         assert_eq!(scoped_client_name("CallConnections"), "CallConnectionClient");
         assert_eq!(scope_parameter("ChatThread"), "chatThreadId");
         assert_eq!(module_from_path("../shared/x/rooms/2023-10-30-preview/r.json"), "rooms");
         assert_eq!(module_from_path("spec/Chat/stable/2024-03-07/c.json"), "chat");
         assert_eq!(words("ACSUserId"), ["ACS", "User", "Id"]);
+        assert_eq!(words("Call Automation APIs"), ["Call", "Automation", "APIs"]);
         assert_eq!(words("chat.join.limited"), ["chat", "join", "limited"]);
         assert_eq!(stem("groupCallLocator"), "groupCall");
         assert_eq!(

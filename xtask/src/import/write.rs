@@ -14,7 +14,7 @@ const TEXT_WIDTH: usize = 100;
 pub fn spec(s: &Spec) -> String {
     let mut out = String::new();
     for line in &s.header {
-        comment(&mut out, 0, line);
+        wrapped_comment(&mut out, 0, line);
     }
     out.push_str(&format!("module: {}\n", scalar(&s.module, Context::Block)));
     block_text(&mut out, 0, "description", &s.description, TEXT_WIDTH);
