@@ -414,11 +414,18 @@ impl Importer<'_, '_> {
         ops: &[OperationView],
     ) -> (Vec<Client>, Vec<String>) {
         let top = names::client_name(title, module);
+        // A title that is a client name (`EmailClient`) does not describe the service; the
+        // description (`Azure Communication Email Service`) does.
+        let service =
+            match doc.get("info").and_then(|i| i.get("description")).and_then(Value::as_str) {
+                Some(d) if title == top && !d.trim().is_empty() => d.trim(),
+                _ => title,
+            };
         let auth = auth(doc);
         let mut clients = vec![Client {
             comments: Vec::new(),
             name: top.clone(),
-            description: format!("The client for the {}.", title.trim_end_matches('.')),
+            description: format!("The client for the {}.", service.trim_end_matches('.')),
             api_version: Some(version.to_owned()),
             auth,
             parent: None,
