@@ -119,13 +119,6 @@ impl EmailClient {
                     ::std::string::String::from(&value.to_string()),
                 );
         }
-        if let ::std::option::Option::Some(value) = &options.x_ms_client_request_id {
-            request
-                .insert_header(
-                    "x-ms-client-request-id",
-                    ::std::string::String::from(&value.to_string()),
-                );
-        }
         request.insert_header("content-type", "application/json");
         request.set_json(email_message)?;
         let response = self
@@ -162,8 +155,6 @@ pub struct GetSendResultOptions<'a> {
 pub struct SendOptions<'a> {
     /// This is the ID provided by the customer to identify the long running operation. If an ID is not provided by the customer, the service will generate one.
     pub operation_id: ::std::option::Option<::uuid::Uuid>,
-    /// Tracking ID sent with the request to help with debugging.
-    pub x_ms_client_request_id: ::std::option::Option<::uuid::Uuid>,
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }

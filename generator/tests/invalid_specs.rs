@@ -261,7 +261,7 @@ definitions:
     assert_eq!(
         e,
         [
-            "specs/other.yaml:3:1: unknown field `bogus`, expected one of `module`, `description`, `imports`, `clients`, `operations`, `definitions`, `events`",
+            "specs/other.yaml:3:1: unknown field `bogus`, expected one of `module`, `description`, `imports`, `clients`, `operations`, `definitions`, `events`, `source`, `deliberate`",
             "specs/rooms.yaml:13:18: definitions.Room.properties.a.type: unknown type 'Strin' (did you mean 'string'?)",
             "specs/rooms.yaml:14:18: definitions.Room.properties.b.type: unknown type 'Boolean' (did you mean 'boolean'?)",
         ]

@@ -118,7 +118,8 @@ impl Drop for Staged {
     }
 }
 
-fn read_specs(dir: &Path) -> Result<Vec<SpecSource>, String> {
+/// The specs in `dir` (`specs/`), named `specs/<file>`, sorted.
+pub fn read_specs(dir: &Path) -> Result<Vec<SpecSource>, String> {
     let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut sources = Vec::new();
     for entry in entries {

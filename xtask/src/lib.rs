@@ -4,3 +4,7 @@
 pub mod bench_specs;
 pub mod codegen;
 pub mod compile_time;
+pub mod drift;
+pub mod import;
+pub mod json;
+pub mod openapi;

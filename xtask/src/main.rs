@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use xtask::{bench_specs, codegen, compile_time};
+use xtask::{bench_specs, codegen, compile_time, drift, import};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +30,8 @@ fn main() -> ExitCode {
             .and_then(|n| Ok((n, parse_count(r)?)))
             .and_then(|(n, r)| bench_specs::run(n, Path::new(out), r)),
         ["compile-time", rest @ ..] => compile_time::run(&root, rest),
+        ["import", rest @ ..] => import::run(&root, rest),
+        ["drift", rest @ ..] => drift::run(&root, rest),
         _ => Err(format!(
             "usage: cargo xtask codegen [--check] | bench-specs … | compile-time […]\n\n  codegen          regenerate generated/ from specs/\n  codegen --check  fail if generated/ is not what codegen would write\n  bench-specs N OUTDIR [--repeat R]\n                   write synthetic specs with N operations to OUTDIR/specs, generate from\n                   them and print the time per stage and the peak memory (use --release)\n  bench-specs --scaling SMALL LARGE\n                   time per operation at LARGE over that at SMALL, in one process\n  compile-time [--skip-incremental] [--features F]\n                   build times of the generated crate: clean, and after a spec edit\n(got: {})",
             if args.is_empty() { "no arguments".to_owned() } else { args.join(" ") }
@@ -37,11 +39,15 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(summary) => {
-            println!("{summary}");
+            if !summary.is_empty() {
+                println!("{summary}");
+            }
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("{message}");
+            if !message.is_empty() {
+                eprintln!("{message}");
+            }
             ExitCode::FAILURE
         }
     }

@@ -260,7 +260,6 @@ async fn send_send_email() {
             .expect("the client builds");
         let options = azure_communication::email::SendOptions {
             operation_id: example.optional("Operation-Id"),
-            x_ms_client_request_id: example.optional("x-ms-client-request-id"),
             ..Default::default()
         };
         let result = client

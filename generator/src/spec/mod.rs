@@ -34,6 +34,24 @@ pub struct Spec {
     /// Event sets by enum name.
     #[serde(default)]
     pub events: Map<String, EventSet>,
+    /// The OpenAPI file the spec is transcribed from, relative to the workspace root; read by
+    /// `cargo xtask drift`, not by the generator.
+    pub source: Option<String>,
+    /// Differences from `source` made on purpose, each with its reason; read by `cargo xtask
+    /// drift`, not by the generator.
+    #[serde(default)]
+    pub deliberate: Vec<Deliberate>,
+}
+
+/// Differences from the OpenAPI source that a spec makes on purpose.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deliberate {
+    /// Why the spec differs.
+    pub reason: String,
+    /// The spec paths (`definitions.RoomModel.properties.pstnDialOutEnabled`) whose differences
+    /// this reason covers.
+    pub at: Vec<String>,
 }
 
 /// A client.

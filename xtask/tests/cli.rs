@@ -1,0 +1,59 @@
+//! `cargo xtask import` and `cargo xtask drift` as commands: usage, exit codes, one-line errors.
+
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("the xtask binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_prints_usage_and_succeeds() {
+    for command in ["import", "drift"] {
+        let out = xtask(&[command, "--help"]);
+        assert!(out.status.success(), "{command} --help: {}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).starts_with(&format!("usage: cargo xtask {command}")),
+            "{}",
+            text(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn bad_arguments_and_missing_files_are_one_line_errors() {
+    for (args, expected) in [
+        (&["import"][..], "import: which OpenAPI file?"),
+        (&["import", "--bogus"][..], "import: unknown option '--bogus'"),
+        (&["import", "no/such/file.json"][..], "import: cannot read no/such/file.json"),
+        (
+            &["import", "Cargo.toml", "--operations"][..],
+            "import: --operations needs a list of operationIds",
+        ),
+        (&["import", "Cargo.toml"][..], "xtask/Cargo.toml: not a JSON document"),
+        (&["drift", "specs/nope.yaml"][..], "drift: no spec specs/nope.yaml in specs/"),
+        (&["drift", "--all", "extra"][..], "drift: unexpected arguments '--all extra'"),
+    ] {
+        let out = xtask(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.starts_with(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn drift_all_passes_on_the_shipped_specs() {
+    let out = xtask(&["drift", "--all"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    let specs = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "yaml"))
+        .count();
+    // Every shipped spec names its source and is compared.
+    assert_eq!(stdout.matches(": 0 unmarked differences,").count(), specs, "{stdout}");
+}
