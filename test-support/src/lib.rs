@@ -154,3 +154,68 @@ pub fn rename_keys(json: Value, renames: &[(&str, &str)]) -> Value {
         other => other,
     }
 }
+
+/// `expected` without the object members, at any depth, that are `null` there and missing from
+/// `actual`. A documented plain JSON request may write an unset optional property as `null`
+/// (the Call Automation example `Content_Recording.json` does), where the models leave it out;
+/// [`wire::JsonBody`] compares such bodies (not merge patches, where `null` means "remove") with
+/// the nulls the request left out removed. A `null` the request does send is still compared.
+pub fn without_absent_nulls(expected: &Value, actual: &Value) -> Value {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => Value::Object(
+            e.iter()
+                .filter(|(k, v)| !v.is_null() || a.contains_key(*k))
+                .map(|(k, v)| {
+                    let v = match a.get(k) {
+                        Some(actual) => without_absent_nulls(v, actual),
+                        None => v.clone(),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
+            Value::Array(e.iter().zip(a).map(|(x, y)| without_absent_nulls(x, y)).collect())
+        }
+        _ => expected.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nulls_the_request_left_out_are_removed_at_any_depth() {
+        let expected = json!({
+            "a": null,
+            "b": { "c": null, "d": 1 },
+            "e": [{ "f": null, "g": "x" }]
+        });
+        let actual = json!({ "b": { "d": 1 }, "e": [{ "g": "x" }] });
+        assert!(!same_json(&expected, &actual));
+        let trimmed = without_absent_nulls(&expected, &actual);
+        assert_eq!(trimmed, json!({ "b": { "d": 1 }, "e": [{ "g": "x" }] }));
+        assert!(same_json(&trimmed, &actual));
+    }
+
+    #[test]
+    fn nulls_the_request_sends_and_other_differences_are_kept() {
+        // A null the request sends stays, and still has to match.
+        let expected = json!({ "a": null, "b": 1 });
+        assert_eq!(without_absent_nulls(&expected, &json!({ "a": null, "b": 1 })), expected);
+        assert!(!same_json(
+            &without_absent_nulls(&expected, &json!({ "a": 2, "b": 1 })),
+            &json!({ "a": 2, "b": 1 })
+        ));
+        // A missing member that is not null in the expected value is still a difference.
+        let expected = json!({ "a": 1, "b": 1 });
+        let actual = json!({ "b": 1 });
+        assert!(!same_json(&without_absent_nulls(&expected, &actual), &actual));
+        // A null array element is not a member: arrays keep their length.
+        let expected = json!([null, 1]);
+        let actual = json!([1]);
+        assert!(!same_json(&without_absent_nulls(&expected, &actual), &actual));
+    }
+}

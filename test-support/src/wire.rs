@@ -97,6 +97,11 @@ pub fn verify_hmac(request: &Request, key_base64: &str) -> Result<(), String> {
 }
 
 /// Accepts a request whose JSON body is the expected value (timestamps compared as instants).
+///
+/// Unless the request is a JSON merge patch (`application/merge-patch+json`, where `null` removes
+/// a stored value), an object member that is `null` in the expected value may be left out of the
+/// request: in a plain JSON body `null` and a missing member both mean "not given", and the
+/// models leave out what is not given (see [`super::without_absent_nulls`]).
 pub struct JsonBody(Value);
 
 impl JsonBody {
@@ -109,7 +114,16 @@ impl JsonBody {
 impl Match for JsonBody {
     fn matches(&self, request: &Request) -> bool {
         let Ok(actual) = serde_json::from_slice::<Value>(&request.body) else { return false };
-        super::same_json(&self.0, &actual)
+        let merge_patch = request
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("application/merge-patch+json"));
+        if merge_patch {
+            super::same_json(&self.0, &actual)
+        } else {
+            super::same_json(&super::without_absent_nulls(&self.0, &actual), &actual)
+        }
     }
 }
 

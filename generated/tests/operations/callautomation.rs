@@ -260,6 +260,163 @@ async fn create_call_create_an_outbound_call_open_api_example() {
         }
     }
 }
+/// `redirectCall` example "Redirect a call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/ServerCalling_RedirectCall.json`, every documented status.
+#[tokio::test]
+async fn redirect_call_redirect_a_call() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/ServerCalling_RedirectCall.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal(
+                                "/calling/callConnections:redirect",
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("redirectCallRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::RedirectCallOptions {
+            ..Default::default()
+        };
+        let result = client
+            .redirect_call(
+                &example
+                    .value::<
+                        azure_communication::callautomation::RedirectCallRequest,
+                    >("redirectCallRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+/// `startRecording` example "Start recording the call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/Content_Recording.json`, every documented status.
+#[tokio::test]
+async fn start_recording_start_recording_the_call() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/Content_Recording.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[support::wire::PathPiece::Literal("/calling/recordings")],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("startCallRecording"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::StartRecordingOptions {
+            ..Default::default()
+        };
+        let result = client
+            .start_recording(
+                &example
+                    .value::<
+                        azure_communication::callautomation::StartCallRecordingRequest,
+                    >("startCallRecording"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
 /// `addParticipant` example "Add participants to the call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_AddParticipant.json`, every documented status.
 #[tokio::test]
 async fn add_participant_add_participants_to_the_call() {
@@ -424,6 +581,85 @@ async fn get_call_get_call_connection() {
         }
     }
 }
+/// `getParticipant` example "Get participant from a call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_GetParticipant.json`, every documented status.
+#[tokio::test]
+async fn get_participant_get_participant_from_a_call() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_GetParticipant.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal(
+                                "/calling/callConnections/",
+                            ),
+                            support::wire::PathPiece::Param(
+                                &example.string("callConnectionId"),
+                            ),
+                            support::wire::PathPiece::Literal("/participants/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("participantMri"),
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::GetParticipantOptions {
+            ..Default::default()
+        };
+        let result = client
+            .call_connection_client(example.string("callConnectionId"))
+            .get_participant(&example.string("participantMri"), Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
 /// `getParticipants` example "Get participants from a call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_GetParticipants.json`, every documented status.
 #[tokio::test]
 async fn get_participants_get_participants_from_a_call() {
@@ -484,6 +720,696 @@ async fn get_participants_get_participants_from_a_call() {
                     "$",
                 );
             }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+/// `hangupCall` example "Hangup the call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_HangupCall.json`, every documented status.
+#[tokio::test]
+async fn hangup_call_hangup_the_call() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_HangupCall.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("DELETE"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal(
+                                "/calling/callConnections/",
+                            ),
+                            support::wire::PathPiece::Param(
+                                &example.string("callConnectionId"),
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::HangupCallOptions {
+            ..Default::default()
+        };
+        let result = client
+            .call_connection_client(example.string("callConnectionId"))
+            .hangup_call(Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+/// `removeParticipants` example "Remove participant from the call using identifier." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_RemoveParticipants.json`, every documented status.
+#[tokio::test]
+async fn remove_participants_remove_participant_from_the_call_using_identifier() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_RemoveParticipants.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal(
+                                "/calling/callConnections/",
+                            ),
+                            support::wire::PathPiece::Param(
+                                &example.string("callConnectionId"),
+                            ),
+                            support::wire::PathPiece::Literal("/participants:remove"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("removeParticipantsRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::RemoveParticipantsOptions {
+            ..Default::default()
+        };
+        let result = client
+            .call_connection_client(example.string("callConnectionId"))
+            .remove_participants(
+                &example
+                    .value::<
+                        azure_communication::callautomation::RemoveParticipantsRequest,
+                    >("removeParticipantsRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+/// `transferToParticipant` example "Transfer the call to a participant." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_TransferToParticipant.json`, every documented status.
+#[tokio::test]
+async fn transfer_to_participant_transfer_the_call_to_a_participant() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/CallConnections_TransferToParticipant.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal(
+                                "/calling/callConnections/",
+                            ),
+                            support::wire::PathPiece::Param(
+                                &example.string("callConnectionId"),
+                            ),
+                            support::wire::PathPiece::Literal(":transferToParticipant"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(
+                        example.json("transferToParticipantRequest"),
+                        &[],
+                    ),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::TransferToParticipantOptions {
+            ..Default::default()
+        };
+        let result = client
+            .call_connection_client(example.string("callConnectionId"))
+            .transfer_to_participant(
+                &example
+                    .value::<
+                        azure_communication::callautomation::TransferToParticipantRequest,
+                    >("transferToParticipantRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+/// `cancelAllMediaOperations` example "Cancel all media operations in a call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/Content_CancelAllMediaOperations.json`, every documented status.
+#[tokio::test]
+async fn cancel_all_media_operations_cancel_all_media_operations_in_a_call() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/Content_CancelAllMediaOperations.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal(
+                                "/calling/callConnections/",
+                            ),
+                            support::wire::PathPiece::Param(
+                                &example.string("callConnectionId"),
+                            ),
+                            support::wire::PathPiece::Literal(
+                                ":cancelAllMediaOperations",
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::CancelAllMediaOperationsOptions {
+            ..Default::default()
+        };
+        let result = client
+            .call_media_client(example.string("callConnectionId"))
+            .cancel_all_media_operations(Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+/// `play` example "Plays audio to participants in the call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/Content_Play.json`, every documented status.
+#[tokio::test]
+async fn play_plays_audio_to_participants_in_the_call() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/Content_Play.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal(
+                                "/calling/callConnections/",
+                            ),
+                            support::wire::PathPiece::Param(
+                                &example.string("callConnectionId"),
+                            ),
+                            support::wire::PathPiece::Literal(":play"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("playRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::PlayOptions {
+            ..Default::default()
+        };
+        let result = client
+            .call_media_client(example.string("callConnectionId"))
+            .play(
+                &example
+                    .value::<
+                        azure_communication::callautomation::PlayRequest,
+                    >("playRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+/// `recognize` example "Recognize media from call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/Content_Recognize.json`, every documented status.
+#[tokio::test]
+async fn recognize_recognize_media_from_call() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/Content_Recognize.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal(
+                                "/calling/callConnections/",
+                            ),
+                            support::wire::PathPiece::Param(
+                                &example.string("callConnectionId"),
+                            ),
+                            support::wire::PathPiece::Literal(":recognize"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        let mock = mock
+            .and(wiremock::matchers::header("content-type", "application/json"))
+            .and(
+                support::wire::JsonBody::value(
+                    support::rename_keys(example.json("recognizeRequest"), &[]),
+                ),
+            );
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::RecognizeOptions {
+            ..Default::default()
+        };
+        let result = client
+            .call_media_client(example.string("callConnectionId"))
+            .recognize(
+                &example
+                    .value::<
+                        azure_communication::callautomation::RecognizeRequest,
+                    >("recognizeRequest"),
+                Some(options),
+            )
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+/// `getRecordingProperties` example "Get call recording properties." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/ServerCalls_GetRecordingProperties.json`, every documented status.
+#[tokio::test]
+async fn get_recording_properties_get_call_recording_properties() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/ServerCalls_GetRecordingProperties.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("GET"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/calling/recordings/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("recordingId"),
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::GetRecordingPropertiesOptions {
+            ..Default::default()
+        };
+        let result = client
+            .call_recording_client(example.string("recordingId"))
+            .get_recording_properties(Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            if let Some(body) = &response.body {
+                let model = result.into_model().expect("the documented response parses");
+                support::assert_same_json(
+                    body,
+                    &serde_json::to_value(&model).expect("the model serializes"),
+                    "$",
+                );
+            }
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+/// `pauseRecording` example "Pause recording the call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/ServerCalls_PauseRecording.json`, every documented status.
+#[tokio::test]
+async fn pause_recording_pause_recording_the_call() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/ServerCalls_PauseRecording.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/calling/recordings/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("recordingId"),
+                            ),
+                            support::wire::PathPiece::Literal(":pause"),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::PauseRecordingOptions {
+            ..Default::default()
+        };
+        let result = client
+            .call_recording_client(example.string("recordingId"))
+            .pause_recording(Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
+        } else {
+            let error = result.expect_err("the documented response is an error");
+            let service_error = azure_communication::ServiceError::from_error(&error)
+                .expect("the error carries the service's answer");
+            assert_eq!(u16::from(service_error.status()), response.status);
+            if let Some(code) = response
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/error/code"))
+                .and_then(|c| c.as_str())
+            {
+                assert_eq!(service_error.code(), Some(code));
+            }
+        }
+    }
+}
+/// `stopRecording` example "Stop recording the call." from `../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/ServerCalls_StopRecording.json`, every documented status.
+#[tokio::test]
+async fn stop_recording_stop_recording_the_call() {
+    let example = support::openapi::Example::load(
+        "../shared/conformance/azure-rest-api-specs/callautomation/2022-04-07-preview/examples/ServerCalls_StopRecording.json",
+    );
+    for response in example.responses() {
+        let server = wiremock::MockServer::start().await;
+        let mut mock = wiremock::Mock::given(wiremock::matchers::method("DELETE"))
+            .and(
+                wiremock::matchers::path(
+                    support::wire::expected_path(
+                        &[
+                            support::wire::PathPiece::Literal("/calling/recordings/"),
+                            support::wire::PathPiece::Param(
+                                &example.string("recordingId"),
+                            ),
+                        ],
+                    ),
+                ),
+            )
+            .and(wiremock::matchers::query_param("api-version", "2022-04-07-preview"))
+            .and(wiremock::matchers::header("accept", "application/json"))
+            .and(support::wire::ValidHmacSignature);
+        for (name, value) in example.texts(&[]) {
+            mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
+        }
+        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        let client_options = azure_communication::callautomation::CallAutomationClientOptions {
+            client_options: support::wire::no_retries(),
+            ..Default::default()
+        };
+        let client = azure_communication::callautomation::CallAutomationClient::new(
+                &server.uri(),
+                support::wire::access_key(),
+                Some(client_options),
+            )
+            .expect("the client builds");
+        let options = azure_communication::callautomation::StopRecordingOptions {
+            ..Default::default()
+        };
+        let result = client
+            .call_recording_client(example.string("recordingId"))
+            .stop_recording(Some(options))
+            .await;
+        if response.is_success() {
+            let result = result
+                .unwrap_or_else(|e| panic!("status {}: {e}", response.status));
+            assert_eq!(u16::from(result.status()), response.status);
+            let _ = result;
         } else {
             let error = result.expect_err("the documented response is an error");
             let service_error = azure_communication::ServiceError::from_error(&error)
