@@ -436,10 +436,24 @@ pub struct ResponseHeader {
 pub struct OperationExample {
     /// Title.
     pub title: String,
-    /// An OpenAPI example file read when the tests run; the other fields are then empty.
-    pub file: Option<String>,
     /// Rust-safe name for a test function.
     pub test_name: String,
+    /// What the example is.
+    pub source: ExampleSource,
+}
+
+/// Where an operation example's request and response are.
+#[derive(Debug)]
+pub enum ExampleSource {
+    /// An OpenAPI example file, read when the tests run (path relative to the workspace root).
+    File(String),
+    /// Written out in the spec.
+    Inline(InlineExample),
+}
+
+/// An example written out in the spec.
+#[derive(Debug)]
+pub struct InlineExample {
     /// Parameter values by wire name.
     pub parameters: Vec<(String, Value)>,
     /// Request body.
@@ -452,6 +466,16 @@ pub struct OperationExample {
     pub response_body: Option<Json>,
     /// The type the response body decodes into (success body or error type).
     pub response_type: Option<Type>,
+}
+
+impl OperationExample {
+    /// The example, when it is written out in the spec.
+    pub fn inline(&self) -> Option<&InlineExample> {
+        match &self.source {
+            ExampleSource::Inline(inline) => Some(inline),
+            ExampleSource::File(_) => None,
+        }
+    }
 }
 
 /// An event set.

@@ -250,11 +250,13 @@ fn check_tests(module: &Module, specs: &[LoadedSpec], errors: &mut Diagnostics) 
     for op in module.clients.iter().flat_map(|c| &c.operations) {
         for ex in &op.examples {
             let path = format!("{}.examples.{}", op.origin.path, ex.title);
-            let status = ex.file.is_none().then_some(ex.status);
+            let inline = ex.inline();
+            let status = inline.map(|i| i.status);
             let what = format!("example '{}' of operation '{}'", ex.title, op.spec_name);
             let name = names::wire_test_name(&op.method_name, &ex.test_name, status);
             wire.claim(&name, what.clone(), &op.origin.file, &path, errors);
-            if ex.request_body.is_some() && op.body.is_some() {
+            let Some(ex_inline) = inline else { continue };
+            if ex_inline.request_body.is_some() && op.body.is_some() {
                 let name = names::body_test_name(&op.method_name, &ex.test_name, None);
                 round_trip.claim(
                     &name,
@@ -264,8 +266,9 @@ fn check_tests(module: &Module, specs: &[LoadedSpec], errors: &mut Diagnostics) 
                     errors,
                 );
             }
-            if ex.response_body.is_some() && ex.response_type.is_some() {
-                let name = names::body_test_name(&op.method_name, &ex.test_name, Some(ex.status));
+            if ex_inline.response_body.is_some() && ex_inline.response_type.is_some() {
+                let status = Some(ex_inline.status);
+                let name = names::body_test_name(&op.method_name, &ex.test_name, status);
                 round_trip.claim(
                     &name,
                     format!("the response of {what}"),
@@ -302,7 +305,10 @@ impl CrateNames {
             ));
         }
         for op in module.clients.iter().flat_map(|c| &c.operations) {
-            if op.examples.iter().any(|e| e.file.is_none() && (200..300).contains(&e.status)) {
+            let success = |e: &crate::ir::OperationExample| {
+                e.inline().is_some_and(|i| (200..300).contains(&i.status))
+            };
+            if op.examples.iter().any(success) {
                 let file = names::runnable_example_file(&module.name, &op.method_name);
                 let what = format!(
                     "the runnable example of operation '{}' of module '{}'",

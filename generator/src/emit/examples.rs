@@ -33,7 +33,7 @@ fn has_tests(module: &Module) -> bool {
     module.structs.iter().any(|s| !s.examples.is_empty())
         || module.event_sets.iter().any(|e| !e.examples.is_empty())
         || module.clients.iter().flat_map(|c| &c.operations).any(|op| {
-            op.examples.iter().any(|ex| {
+            op.examples.iter().filter_map(|ex| ex.inline()).any(|ex| {
                 (ex.request_body.is_some() && op.body.is_some())
                     || (ex.response_body.is_some() && ex.response_type.is_some())
             })
@@ -66,12 +66,13 @@ fn module_tests(module: &Module) -> Vec<TokenStream> {
     for client in &module.clients {
         for op in &client.operations {
             let method = &op.method_name;
-            for ex in &op.examples {
+            for (example, ex) in op.examples.iter().filter_map(|e| Some((e, e.inline()?))) {
+                let test_name = &example.test_name;
                 if let (Some(body), Some(b)) = (&ex.request_body, &op.body) {
-                    test(names::body_test_name(method, &ex.test_name, None), &b.ty, body);
+                    test(names::body_test_name(method, test_name, None), &b.ty, body);
                 }
                 if let (Some(body), Some(ty)) = (&ex.response_body, &ex.response_type) {
-                    let name = names::body_test_name(method, &ex.test_name, Some(ex.status));
+                    let name = names::body_test_name(method, test_name, Some(ex.status));
                     test(name, ty, body);
                 }
             }

@@ -23,7 +23,8 @@ pub fn examples(module: &Module) -> Vec<(String, String)> {
 }
 
 fn example(module: &Module, client: &Client, op: &Operation) -> Option<String> {
-    let ex = op.examples.iter().find(|e| (200..300).contains(&e.status))?;
+    let ex =
+        op.examples.iter().filter_map(|e| e.inline()).find(|e| (200..300).contains(&e.status))?;
     let module_ident = ident(&module.name);
     let top = client
         .parent

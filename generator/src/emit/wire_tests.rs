@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 
 use super::{format_file, ident};
 use crate::ir::{
-    AuthScheme, Client, HttpMethod, Module, ModuleHead, Operation, OperationExample, PathPart,
-    Repeatability, Type,
+    AuthScheme, Client, ExampleSource, HttpMethod, Module, ModuleHead, Operation, OperationExample,
+    PathPart, Repeatability, Type,
 };
 use crate::names;
 
@@ -51,11 +51,15 @@ fn example_test(
     op: &Operation,
     ex: &OperationExample,
 ) -> TokenStream {
-    if let Some(file) = &ex.file {
-        return file_example_test(module, client, op, ex, file);
-    }
-    let fn_name =
-        format_ident!("{}", names::wire_test_name(&op.method_name, &ex.test_name, Some(ex.status)));
+    let example = ex;
+    let ex = match &example.source {
+        ExampleSource::File(file) => return file_example_test(module, client, op, example, file),
+        ExampleSource::Inline(inline) => inline,
+    };
+    let fn_name = format_ident!(
+        "{}",
+        names::wire_test_name(&op.method_name, &example.test_name, Some(ex.status))
+    );
     let module_ident = ident(&module.name);
     let top = top_client(module, client);
     let top_name = format_ident!("{}", top.name);
@@ -188,7 +192,7 @@ fn example_test(
             #code_check
         }
     };
-    let doc = format!(" `{}` example \"{}\", status {}.", op.spec_name, ex.title, status);
+    let doc = format!(" `{}` example \"{}\", status {}.", op.spec_name, example.title, status);
     quote! {
         #[doc = #doc]
         #[tokio::test]

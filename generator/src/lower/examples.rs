@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use super::clients::{scope_of, spec_scope_has};
 use super::*;
+use crate::ir::{ExampleSource, InlineExample};
 
 impl<'a> Lowering<'a> {
     pub(super) fn operation_examples(
@@ -35,14 +36,8 @@ impl<'a> Lowering<'a> {
                 {
                     out.push(OperationExample {
                         title: title.clone(),
-                        file: Some(file.clone()),
                         test_name,
-                        parameters: Vec::new(),
-                        request_body: None,
-                        status: 0,
-                        response_headers: Vec::new(),
-                        response_body: None,
-                        response_type: None,
+                        source: ExampleSource::File(file.clone()),
                     });
                     continue;
                 }
@@ -120,23 +115,24 @@ impl<'a> Lowering<'a> {
             }
             out.push(OperationExample {
                 title: title.clone(),
-                file: None,
                 test_name,
-                parameters: ex
-                    .request
-                    .parameters
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-                request_body: ex.request.body.clone(),
-                status,
-                response_headers: response
-                    .headers
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-                response_body: response.body.clone(),
-                response_type,
+                source: ExampleSource::Inline(InlineExample {
+                    parameters: ex
+                        .request
+                        .parameters
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    request_body: ex.request.body.clone(),
+                    status,
+                    response_headers: response
+                        .headers
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    response_body: response.body.clone(),
+                    response_type,
+                }),
             });
         }
         out
