@@ -47,6 +47,16 @@ pub struct Module {
 }
 
 impl Module {
+    /// The top-level client `client` belongs to: itself, or its parent.
+    pub fn top_client<'m>(&'m self, client: &'m Client) -> &'m Client {
+        client.parent.and_then(|p| self.clients.get(p)).unwrap_or(client)
+    }
+
+    /// The scoped clients created from `client`.
+    pub fn children<'m>(&'m self, client: &'m Client) -> impl Iterator<Item = &'m Client> + 'm {
+        client.children.iter().filter_map(|&c| self.clients.get(c))
+    }
+
     /// What the crate root, the crate manifest and the test mains need to know of the module.
     pub fn head(&self) -> ModuleHead {
         ModuleHead {
@@ -298,14 +308,14 @@ pub struct Client {
     pub api_version: Option<String>,
     /// Accepted credentials (top-level clients).
     pub auth: Vec<AuthScheme>,
-    /// The parent client of a scoped client.
-    pub parent: Option<String>,
+    /// The parent of a scoped client, as its index in the module's clients.
+    pub parent: Option<usize>,
     /// Method on the parent that creates this client.
     pub accessor: String,
     /// Path parameters bound at creation.
     pub scope: Vec<Parameter>,
-    /// Scoped clients created from this one.
-    pub children: Vec<String>,
+    /// Scoped clients created from this one, as indices in the module's clients.
+    pub children: Vec<usize>,
     /// Operations, sorted by name.
     pub operations: Vec<Operation>,
     /// Where it was defined.

@@ -195,7 +195,7 @@ fn check_client(
         let what = format!("the getter of scope parameter '{}'", p.wire_name);
         methods.claim(&p.name, what, &client.origin.file, &path, errors);
     }
-    for child in module.clients.iter().filter(|c| c.parent.as_deref() == Some(&client.name)) {
+    for child in module.children(client) {
         let what = format!("the accessor of scoped client '{}'", child.name);
         methods.claim_at(&child.accessor, what, &child.origin, errors);
     }

@@ -34,8 +34,7 @@ pub fn client_tokens(client: &Client, module: &Module) -> TokenStream {
     } else {
         quote! {}
     };
-    let accessors = client.children.iter().filter_map(|child| {
-        let child = module.clients.iter().find(|c| &c.name == child)?;
+    let accessors = module.children(client).map(|child| {
         let child_name = format_ident!("{}", child.name);
         let accessor = format_ident!("{}", child.accessor);
         let params = child.scope.iter().map(|p| {
@@ -51,12 +50,12 @@ pub fn client_tokens(client: &Client, module: &Module) -> TokenStream {
             child.name,
             child.scope.iter().map(|p| format!("`{}`", p.name)).collect::<Vec<_>>().join(", ")
         );
-        Some(quote! {
+        quote! {
             #[doc = #doc]
             pub fn #accessor(&self, #(#params),*) -> #child_name {
                 #child_name { core: self.core.clone(), #(#inits),* }
             }
-        })
+        }
     });
     let methods = client.operations.iter().map(operation_method);
     let options = client.operations.iter().map(|op| operation_options(client, op));

@@ -131,17 +131,8 @@ fn first_sentence(text: &str) -> String {
     one_line[..end].replace('|', "\\|")
 }
 
-/// The top-level client a client belongs to (itself, or its parent).
-fn top<'m>(module: &'m Module, client: &'m Client) -> &'m Client {
-    client
-        .parent
-        .as_ref()
-        .and_then(|p| module.clients.iter().find(|c| &c.name == p))
-        .unwrap_or(client)
-}
-
 fn auth_doc(module: &Module, client: &Client) -> String {
-    let top = top(module, client);
+    let top = module.top_client(client);
     if client.parent.is_some() {
         return format!(
             "Created from a [`{}`] with `{}`; it shares that client's pipeline and credential.",
@@ -162,7 +153,7 @@ fn auth_doc(module: &Module, client: &Client) -> String {
 
 /// A program that creates the client, compiled as a `no_run` doc test of the crate docs.
 fn quickstart(module: &Module, client: &Client) -> String {
-    let top = top(module, client);
+    let top = module.top_client(client);
     let token_only = top.auth.iter().all(|a| *a == AuthScheme::UserToken);
     let mut lines = vec![format!("use azure_communication::{}::{};", module.name, top.name)];
     if token_only {

@@ -26,11 +26,7 @@ fn example(module: &Module, client: &Client, op: &Operation) -> Option<String> {
     let ex =
         op.examples.iter().filter_map(|e| e.inline()).find(|e| (200..300).contains(&e.status))?;
     let module_ident = ident(&module.name);
-    let top = client
-        .parent
-        .as_ref()
-        .and_then(|p| module.clients.iter().find(|c| &c.name == p))
-        .unwrap_or(client);
+    let top = module.top_client(client);
     let top_name = format_ident!("{}", top.name);
     let token_only = top.auth.iter().all(|a| *a == AuthScheme::UserToken);
     let (env_doc, build) = if token_only {

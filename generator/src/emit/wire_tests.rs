@@ -61,7 +61,7 @@ fn example_test(
         names::wire_test_name(&op.method_name, &example.test_name, Some(ex.status))
     );
     let module_ident = ident(&module.name);
-    let top = top_client(module, client);
+    let top = module.top_client(client);
     let top_name = format_ident!("{}", top.name);
     let top_options = format_ident!("{}", top.options_name);
     let api_version = top.api_version.clone().unwrap_or_default();
@@ -225,14 +225,6 @@ fn example_test(
     }
 }
 
-fn top_client<'m>(module: &'m Module, client: &'m Client) -> &'m Client {
-    client
-        .parent
-        .as_ref()
-        .and_then(|p| module.clients.iter().find(|c| &c.name == p))
-        .unwrap_or(client)
-}
-
 /// The pieces of the documented path, for `support::wire::expected_path` to percent-encode
 /// when the test runs (independently of the runtime's encoder).
 fn path_pieces(
@@ -292,7 +284,7 @@ fn file_example_test(
 ) -> TokenStream {
     let fn_name = format_ident!("{}", names::wire_test_name(&op.method_name, &ex.test_name, None));
     let module_ident = ident(&module.name);
-    let top = top_client(module, client);
+    let top = module.top_client(client);
     let top_name = format_ident!("{}", top.name);
     let top_options = format_ident!("{}", top.options_name);
     let op_options = format_ident!("{}", op.options_name);

@@ -8,6 +8,8 @@ use super::*;
 impl<'a> Lowering<'a> {
     pub(super) fn clients(&mut self, spec: &LoadedSpec) -> Vec<Client> {
         let mut clients: Vec<Client> = Vec::new();
+        // The Rust name of each client's parent, until every client has its index.
+        let mut parents: Vec<Option<String>> = Vec::new();
         for (client_name, client) in &spec.spec.clients {
             let path = format!("clients.{client_name}");
             let name = match names::type_name(client_name) {
@@ -80,6 +82,7 @@ impl<'a> Lowering<'a> {
                     Err(e) => self.error_at_key(spec, &ppath, e.to_string()),
                 }
             }
+            parents.push(client.parent.as_ref().and_then(|p| names::type_name(p).ok()));
             clients.push(Client {
                 options_name: format!("{name}Options"),
                 accessor: names::accessor_name(&name),
@@ -87,7 +90,7 @@ impl<'a> Lowering<'a> {
                 description: client.description.clone(),
                 api_version: client.api_version.clone(),
                 auth: client.auth.clone(),
-                parent: client.parent.as_ref().and_then(|p| names::type_name(p).ok()),
+                parent: None,
                 scope,
                 children: Vec::new(),
                 operations: Vec::new(),
@@ -138,15 +141,21 @@ impl<'a> Lowering<'a> {
                 c.operations.push(op);
             }
         }
-        let children: Vec<(String, String)> =
-            clients.iter().filter_map(|c| c.parent.clone().map(|p| (p, c.name.clone()))).collect();
-        for (parent, child) in children {
-            if let Some(p) = clients.iter_mut().find(|c| c.name == parent) {
-                p.children.push(child);
+        // Parents first, so emitters can rely on a parent's items existing.
+        let mut order: Vec<usize> = (0..clients.len()).collect();
+        order.sort_by(|&a, &b| {
+            (parents[a].is_some(), &clients[a].name).cmp(&(parents[b].is_some(), &clients[b].name))
+        });
+        let mut slots: Vec<Option<Client>> = clients.into_iter().map(Some).collect();
+        let mut clients: Vec<Client> = order.iter().filter_map(|&i| slots[i].take()).collect();
+        let parents: Vec<Option<String>> = order.iter().map(|&i| parents[i].clone()).collect();
+        for (child, parent) in parents.iter().enumerate() {
+            let index = parent.as_ref().and_then(|p| clients.iter().position(|c| &c.name == p));
+            if let Some(index) = index {
+                clients[child].parent = Some(index);
+                clients[index].children.push(child);
             }
         }
-        // Parents first, so emitters can rely on a parent's items existing.
-        clients.sort_by(|a, b| (a.parent.is_some(), &a.name).cmp(&(b.parent.is_some(), &b.name)));
         clients
     }
 
