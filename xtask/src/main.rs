@@ -14,6 +14,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["help" | "--help" | "-h"] => Ok(USAGE.to_owned()),
+        ["codegen" | "bench-specs" | "compile-time", .., "--help" | "-h"] => Ok(USAGE.to_owned()),
         ["codegen"] => codegen::run(&root, codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&root, codegen::Mode::Check),
         // Checks another tree laid out like this one (`specs/`, `generated/`), e.g. an export.
@@ -33,7 +35,7 @@ fn main() -> ExitCode {
         ["import", rest @ ..] => import::run(&root, rest),
         ["drift", rest @ ..] => drift::run(&root, rest),
         _ => Err(format!(
-            "usage: cargo xtask codegen [--check] | bench-specs … | compile-time […]\n\n  codegen          regenerate generated/ from specs/\n  codegen --check  fail if generated/ is not what codegen would write\n  bench-specs N OUTDIR [--repeat R]\n                   write synthetic specs with N operations to OUTDIR/specs, generate from\n                   them and print the time per stage and the peak memory (use --release)\n  bench-specs --scaling SMALL LARGE\n                   time per operation at LARGE over that at SMALL, in one process\n  compile-time [--skip-incremental] [--features F]\n                   build times of the generated crate: clean, and after a spec edit\n(got: {})",
+            "{USAGE}\n(got: {})",
             if args.is_empty() { "no arguments".to_owned() } else { args.join(" ") }
         )),
     };
@@ -52,6 +54,25 @@ fn main() -> ExitCode {
         }
     }
 }
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  codegen          regenerate generated/ from specs/
+  codegen --check  fail if generated/ is not what codegen would write
+  import OPENAPI [--operations ID,ID…] [--module NAME] [--out FILE [--force]]
+                   write a starting spec from an OpenAPI (Swagger 2.0) file
+  drift SPEC [OPENAPI] | drift --all
+                   list where specs differ from the OpenAPI files they transcribe
+  bench-specs N OUTDIR [--repeat R]
+                   write synthetic specs with N operations to OUTDIR/specs, generate from
+                   them and print the time per stage and the peak memory (use --release)
+  bench-specs --scaling SMALL LARGE
+                   time per operation at LARGE over that at SMALL, in one process
+  compile-time [--skip-incremental] [--features F]
+                   build times of the generated crate: clean, and after a spec edit
+
+`cargo xtask <command> --help` prints this and succeeds.";
 
 fn parse_count(text: &str) -> Result<usize, String> {
     match text.replace(['_', ','], "").parse() {

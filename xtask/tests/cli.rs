@@ -24,6 +24,26 @@ fn help_prints_usage_and_succeeds() {
 }
 
 #[test]
+fn help_of_every_other_command_prints_usage_and_succeeds() {
+    for args in [
+        &["--help"][..],
+        &["codegen", "--help"],
+        &["bench-specs", "--help"],
+        &["compile-time", "--help"],
+    ] {
+        let out = xtask(args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(stdout.starts_with("usage: cargo xtask <command>"), "{args:?}: {stdout}");
+        assert!(stdout.contains("bench-specs N OUTDIR"), "{stdout}");
+    }
+    // Without a command it is still an error, with the usage.
+    let out = xtask(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("usage: cargo xtask <command>"));
+}
+
+#[test]
 fn bad_arguments_and_missing_files_are_one_line_errors() {
     for (args, expected) in [
         (&["import"][..], "import: which OpenAPI file?"),
