@@ -311,7 +311,7 @@ impl ::std::default::Default for CallAutomationClientOptions {
     }
 }
 /// Optional parameters of [`CallAutomationClient::answer_call`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct AnswerCallOptions<'a> {
     /// The `Repeatability-Request-ID` header. Left unset, the client sends a fresh UUID
     /// v4, the same on every retry of this call.
@@ -322,8 +322,13 @@ pub struct AnswerCallOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for AnswerCallOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AnswerCallOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallAutomationClient::create_call`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CreateCallOptions<'a> {
     /// The `Repeatability-Request-ID` header. Left unset, the client sends a fresh UUID
     /// v4, the same on every retry of this call.
@@ -334,8 +339,13 @@ pub struct CreateCallOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for CreateCallOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateCallOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallAutomationClient::redirect_call`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RedirectCallOptions<'a> {
     /// The `Repeatability-Request-ID` header. Left unset, the client sends a fresh UUID
     /// v4, the same on every retry of this call.
@@ -346,8 +356,13 @@ pub struct RedirectCallOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for RedirectCallOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RedirectCallOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallAutomationClient::reject_call`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RejectCallOptions<'a> {
     /// The `Repeatability-Request-ID` header. Left unset, the client sends a fresh UUID
     /// v4, the same on every retry of this call.
@@ -358,8 +373,13 @@ pub struct RejectCallOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for RejectCallOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RejectCallOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallAutomationClient::start_recording`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct StartRecordingOptions<'a> {
     /// The `Repeatability-Request-ID` header. Left unset, the client sends a fresh UUID
     /// v4, the same on every retry of this call.
@@ -369,6 +389,11 @@ pub struct StartRecordingOptions<'a> {
     pub repeatability_first_sent: ::std::option::Option<::time::OffsetDateTime>,
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+}
+impl ::std::fmt::Debug for StartRecordingOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StartRecordingOptions").finish_non_exhaustive()
+    }
 }
 /// Typed response headers of [`CallAutomationClient::create_call`].
 pub trait CreateCallHeaders {
@@ -740,7 +765,7 @@ impl CallConnectionClient {
     }
 }
 /// Optional parameters of [`CallConnectionClient::add_participant`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct AddParticipantOptions<'a> {
     /// The `Repeatability-Request-ID` header. Left unset, the client sends a fresh UUID
     /// v4, the same on every retry of this call.
@@ -751,32 +776,57 @@ pub struct AddParticipantOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for AddParticipantOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddParticipantOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallConnectionClient::get_call`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct GetCallOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for GetCallOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetCallOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallConnectionClient::get_participant`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct GetParticipantOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for GetParticipantOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetParticipantOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallConnectionClient::get_participants`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct GetParticipantsOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for GetParticipantsOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetParticipantsOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallConnectionClient::hangup_call`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct HangupCallOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for HangupCallOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("HangupCallOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallConnectionClient::remove_participants`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RemoveParticipantsOptions<'a> {
     /// The `Repeatability-Request-ID` header. Left unset, the client sends a fresh UUID
     /// v4, the same on every retry of this call.
@@ -787,8 +837,13 @@ pub struct RemoveParticipantsOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for RemoveParticipantsOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RemoveParticipantsOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallConnectionClient::terminate_call`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct TerminateCallOptions<'a> {
     /// The `Repeatability-Request-ID` header. Left unset, the client sends a fresh UUID
     /// v4, the same on every retry of this call.
@@ -799,8 +854,13 @@ pub struct TerminateCallOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for TerminateCallOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TerminateCallOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallConnectionClient::transfer_to_participant`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct TransferToParticipantOptions<'a> {
     /// The `Repeatability-Request-ID` header. Left unset, the client sends a fresh UUID
     /// v4, the same on every retry of this call.
@@ -810,6 +870,11 @@ pub struct TransferToParticipantOptions<'a> {
     pub repeatability_first_sent: ::std::option::Option<::time::OffsetDateTime>,
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+}
+impl ::std::fmt::Debug for TransferToParticipantOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferToParticipantOptions").finish_non_exhaustive()
+    }
 }
 /// The client for the media operations (play, recognize) on one call connection.
 #[derive(Clone, Debug)]
@@ -947,22 +1012,37 @@ impl CallMediaClient {
     }
 }
 /// Optional parameters of [`CallMediaClient::cancel_all_media_operations`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CancelAllMediaOperationsOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for CancelAllMediaOperationsOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CancelAllMediaOperationsOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallMediaClient::play`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct PlayOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for PlayOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PlayOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallMediaClient::recognize`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RecognizeOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+}
+impl ::std::fmt::Debug for RecognizeOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RecognizeOptions").finish_non_exhaustive()
+    }
 }
 /// The client for the operations on one call recording. Recordings are started with `CallAutomationClient::start_recording`, which returns the recording id.
 #[derive(Clone, Debug)]
@@ -1119,31 +1199,51 @@ impl CallRecordingClient {
     }
 }
 /// Optional parameters of [`CallRecordingClient::get_recording_properties`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct GetRecordingPropertiesOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for GetRecordingPropertiesOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecordingPropertiesOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallRecordingClient::pause_recording`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct PauseRecordingOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for PauseRecordingOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PauseRecordingOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallRecordingClient::resume_recording`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ResumeRecordingOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for ResumeRecordingOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResumeRecordingOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CallRecordingClient::stop_recording`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct StopRecordingOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for StopRecordingOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StopRecordingOptions").finish_non_exhaustive()
+    }
+}
 /// Contract model of an ACS call participant.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallParticipant {
     /// Communication identifier of the participant.
@@ -1160,6 +1260,14 @@ pub struct AcsCallParticipant {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub is_muted: ::std::option::Option<bool>,
+}
+impl ::std::fmt::Debug for AcsCallParticipant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallParticipant")
+            .field("identifier", &self.identifier)
+            .field("is_muted", &self.is_muted)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallParticipant {
     /// Creates a `AcsCallParticipant` with every optional field unset.
@@ -1192,7 +1300,7 @@ impl ::std::default::Default for AcsCallParticipant {
     }
 }
 /// The failed to add participants event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddParticipantsFailed {
     /// Call connection ID.
@@ -1241,6 +1349,17 @@ pub struct AddParticipantsFailed {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AddParticipantsFailed {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddParticipantsFailed")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("participants", &self.participants)
+            .field("result_information", &self.result_information)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AddParticipantsFailed {
     /// Creates a `AddParticipantsFailed` with every optional field unset.
@@ -1316,7 +1435,7 @@ impl ::std::default::Default for AddParticipantsFailed {
     }
 }
 /// The request payload for adding participants to the call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddParticipantsRequest {
     /// Gets or sets the timeout to wait for the invited participant to pickup. The maximum value of this is 180 seconds (0 to 180).
@@ -1347,6 +1466,15 @@ pub struct AddParticipantsRequest {
     pub source_caller_id: ::std::option::Option<
         crate::common::PhoneNumberIdentifierModel,
     >,
+}
+impl ::std::fmt::Debug for AddParticipantsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddParticipantsRequest")
+            .field("invitation_timeout_in_seconds", &self.invitation_timeout_in_seconds)
+            .field("participants_to_add", &self.participants_to_add)
+            .field("source_caller_id", &self.source_caller_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AddParticipantsRequest {
     /// Creates a `AddParticipantsRequest` from its required fields (`participants_to_add`); optional fields start unset.
@@ -1387,7 +1515,7 @@ impl AddParticipantsRequest {
     }
 }
 /// The response payload for adding participants to the call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddParticipantsResponse {
     /// The operation context provided by client.
@@ -1406,6 +1534,13 @@ pub struct AddParticipantsResponse {
     pub participants: ::std::option::Option<
         ::std::vec::Vec<crate::callautomation::AcsCallParticipant>,
     >,
+}
+impl ::std::fmt::Debug for AddParticipantsResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddParticipantsResponse")
+            .field("participants", &self.participants)
+            .finish_non_exhaustive()
+    }
 }
 impl AddParticipantsResponse {
     /// Creates a `AddParticipantsResponse` with every optional field unset.
@@ -1441,7 +1576,7 @@ impl ::std::default::Default for AddParticipantsResponse {
     }
 }
 /// The participants successfully added event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddParticipantsSucceeded {
     /// Call connection ID.
@@ -1490,6 +1625,17 @@ pub struct AddParticipantsSucceeded {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AddParticipantsSucceeded {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddParticipantsSucceeded")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("participants", &self.participants)
+            .field("result_information", &self.result_information)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AddParticipantsSucceeded {
     /// Creates a `AddParticipantsSucceeded` with every optional field unset.
@@ -1565,7 +1711,7 @@ impl ::std::default::Default for AddParticipantsSucceeded {
     }
 }
 /// The request payload for answering the call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AnswerCallRequest {
     /// The callback uri.
@@ -1583,6 +1729,13 @@ pub struct AnswerCallRequest {
     pub media_streaming_configuration: ::std::option::Option<
         crate::callautomation::MediaStreamingConfiguration,
     >,
+}
+impl ::std::fmt::Debug for AnswerCallRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AnswerCallRequest")
+            .field("media_streaming_configuration", &self.media_streaming_configuration)
+            .finish_non_exhaustive()
+    }
 }
 impl AnswerCallRequest {
     /// Creates a `AnswerCallRequest` from its required fields (`callback_uri`, `incoming_call_context`); optional fields start unset.
@@ -1608,7 +1761,7 @@ impl AnswerCallRequest {
     }
 }
 /// The call connected event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CallConnected {
     /// Call connection ID.
@@ -1639,6 +1792,15 @@ pub struct CallConnected {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for CallConnected {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CallConnected")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl CallConnected {
     /// Creates a `CallConnected` with every optional field unset.
@@ -1694,7 +1856,7 @@ impl ::std::default::Default for CallConnected {
     }
 }
 /// Properties of a call connection.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CallConnectionProperties {
     /// The call connection id.
@@ -1750,6 +1912,18 @@ pub struct CallConnectionProperties {
     pub targets: ::std::option::Option<
         ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
     >,
+}
+impl ::std::fmt::Debug for CallConnectionProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CallConnectionProperties")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("call_connection_state", &self.call_connection_state)
+            .field("media_subscription_id", &self.media_subscription_id)
+            .field("server_call_id", &self.server_call_id)
+            .field("source", &self.source)
+            .field("targets", &self.targets)
+            .finish_non_exhaustive()
+    }
 }
 impl CallConnectionProperties {
     /// Creates a `CallConnectionProperties` with every optional field unset.
@@ -1832,7 +2006,7 @@ impl ::std::default::Default for CallConnectionProperties {
     }
 }
 /// The call disconnected event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CallDisconnected {
     /// Call connection ID.
@@ -1863,6 +2037,15 @@ pub struct CallDisconnected {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for CallDisconnected {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CallDisconnected")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl CallDisconnected {
     /// Creates a `CallDisconnected` with every optional field unset.
@@ -1918,12 +2101,17 @@ impl ::std::default::Default for CallDisconnected {
     }
 }
 /// The locator used for joining or taking action on a call.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct CallLocator {
     /// Which kind of `CallLocator` this is, with its payload.
     pub kind: CallLocatorKind,
     write_discriminator: bool,
+}
+impl ::std::fmt::Debug for CallLocator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CallLocator").field("kind", &self.kind).finish_non_exhaustive()
+    }
 }
 impl ::std::cmp::PartialEq for CallLocator {
     fn eq(&self, other: &Self) -> bool {
@@ -2077,7 +2265,7 @@ impl<'de> ::serde::Deserialize<'de> for CallLocator {
     }
 }
 /// The caller.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CallSource {
     /// The source caller Id, a phone number, that's shown to the PSTN participant being invited. Required only when calling a PSTN callee.
@@ -2097,6 +2285,14 @@ pub struct CallSource {
     /// The identifier of the source of the call.
     #[serde(rename = "identifier")]
     pub identifier: crate::common::CommunicationIdentifierModel,
+}
+impl ::std::fmt::Debug for CallSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CallSource")
+            .field("caller_id", &self.caller_id)
+            .field("identifier", &self.identifier)
+            .finish_non_exhaustive()
+    }
 }
 impl CallSource {
     /// Creates a `CallSource` from its required fields (`identifier`); optional fields start unset.
@@ -2128,7 +2324,7 @@ impl CallSource {
     }
 }
 /// The call transfer accepted event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CallTransferAccepted {
     /// Call connection ID.
@@ -2168,6 +2364,16 @@ pub struct CallTransferAccepted {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for CallTransferAccepted {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CallTransferAccepted")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("result_information", &self.result_information)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl CallTransferAccepted {
     /// Creates a `CallTransferAccepted` with every optional field unset.
@@ -2233,7 +2439,7 @@ impl ::std::default::Default for CallTransferAccepted {
     }
 }
 /// The call transfer failed event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CallTransferFailed {
     /// Call connection ID.
@@ -2273,6 +2479,16 @@ pub struct CallTransferFailed {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for CallTransferFailed {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CallTransferFailed")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("result_information", &self.result_information)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl CallTransferFailed {
     /// Creates a `CallTransferFailed` with every optional field unset.
@@ -2338,7 +2554,7 @@ impl ::std::default::Default for CallTransferFailed {
     }
 }
 /// The DTMF tones collected by a recognize operation.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CollectTonesResult {
     /// The tones collected in the order they were pressed.
@@ -2348,6 +2564,13 @@ pub struct CollectTonesResult {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub tones: ::std::option::Option<::std::vec::Vec<crate::callautomation::Tone>>,
+}
+impl ::std::fmt::Debug for CollectTonesResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CollectTonesResult")
+            .field("tones", &self.tones)
+            .finish_non_exhaustive()
+    }
 }
 impl CollectTonesResult {
     /// Creates a `CollectTonesResult` with every optional field unset.
@@ -2373,7 +2596,7 @@ impl ::std::default::Default for CollectTonesResult {
     }
 }
 /// The request payload for creating the call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCallRequest {
     /// The callback URI.
@@ -2401,6 +2624,15 @@ pub struct CreateCallRequest {
     /// The targets of the call.
     #[serde(rename = "targets")]
     pub targets: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
+}
+impl ::std::fmt::Debug for CreateCallRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateCallRequest")
+            .field("media_streaming_configuration", &self.media_streaming_configuration)
+            .field("source", &self.source)
+            .field("targets", &self.targets)
+            .finish_non_exhaustive()
+    }
 }
 impl CreateCallRequest {
     /// Creates a `CreateCallRequest` from its required fields (`callback_uri`, `source`, `targets`); optional fields start unset.
@@ -2438,7 +2670,7 @@ impl CreateCallRequest {
     }
 }
 /// Options for DTMF recognition.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DtmfOptions {
     /// Time to wait between DTMF inputs to stop recognizing, in seconds (1 to 60).
@@ -2462,6 +2694,15 @@ pub struct DtmfOptions {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub stop_tones: ::std::option::Option<::std::vec::Vec<crate::callautomation::Tone>>,
+}
+impl ::std::fmt::Debug for DtmfOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DtmfOptions")
+            .field("inter_tone_timeout_in_seconds", &self.inter_tone_timeout_in_seconds)
+            .field("max_tones_to_collect", &self.max_tones_to_collect)
+            .field("stop_tones", &self.stop_tones)
+            .finish_non_exhaustive()
+    }
 }
 impl DtmfOptions {
     /// Creates a `DtmfOptions` with every optional field unset.
@@ -2501,12 +2742,17 @@ impl ::std::default::Default for DtmfOptions {
     }
 }
 /// An audio file to play.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileSource {
     /// Uri for the audio file to be played.
     #[serde(rename = "uri")]
     pub uri: ::std::string::String,
+}
+impl ::std::fmt::Debug for FileSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FileSource").finish_non_exhaustive()
+    }
 }
 impl FileSource {
     /// Creates a `FileSource` from its required fields (`uri`); optional fields start unset.
@@ -2516,7 +2762,7 @@ impl FileSource {
     }
 }
 /// The response payload for getting participants of the call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetParticipantsResponse {
     /// Continue of the list of participants.
@@ -2535,6 +2781,13 @@ pub struct GetParticipantsResponse {
     pub values: ::std::option::Option<
         ::std::vec::Vec<crate::callautomation::AcsCallParticipant>,
     >,
+}
+impl ::std::fmt::Debug for GetParticipantsResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetParticipantsResponse")
+            .field("values", &self.values)
+            .finish_non_exhaustive()
+    }
 }
 impl GetParticipantsResponse {
     /// Creates a `GetParticipantsResponse` with every optional field unset.
@@ -2570,7 +2823,7 @@ impl ::std::default::Default for GetParticipantsResponse {
     }
 }
 /// Configuration of Media streaming.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MediaStreamingConfiguration {
     /// Audio channel type to stream, eg. unmixed audio, mixed audio.
@@ -2585,6 +2838,15 @@ pub struct MediaStreamingConfiguration {
     /// Transport URL for media streaming.
     #[serde(rename = "transportUrl")]
     pub transport_url: ::std::string::String,
+}
+impl ::std::fmt::Debug for MediaStreamingConfiguration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MediaStreamingConfiguration")
+            .field("audio_channel_type", &self.audio_channel_type)
+            .field("content_type", &self.content_type)
+            .field("transport_type", &self.transport_type)
+            .finish_non_exhaustive()
+    }
 }
 impl MediaStreamingConfiguration {
     /// Creates a `MediaStreamingConfiguration` from its required fields (`audio_channel_type`, `content_type`, `transport_type`, `transport_url`); optional fields start unset.
@@ -2604,7 +2866,7 @@ impl MediaStreamingConfiguration {
     }
 }
 /// The participants updated in a call event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParticipantsUpdated {
     /// Call connection ID.
@@ -2637,6 +2899,16 @@ pub struct ParticipantsUpdated {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for ParticipantsUpdated {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ParticipantsUpdated")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("participants", &self.participants)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl ParticipantsUpdated {
     /// Creates a `ParticipantsUpdated` with every optional field unset.
@@ -2692,7 +2964,7 @@ impl ::std::default::Default for ParticipantsUpdated {
     }
 }
 /// The play canceled event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlayCanceled {
     /// Call connection ID.
@@ -2723,6 +2995,15 @@ pub struct PlayCanceled {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PlayCanceled {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PlayCanceled")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl PlayCanceled {
     /// Creates a `PlayCanceled` with every optional field unset.
@@ -2778,7 +3059,7 @@ impl ::std::default::Default for PlayCanceled {
     }
 }
 /// The play completed event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlayCompleted {
     /// Call connection ID.
@@ -2818,6 +3099,16 @@ pub struct PlayCompleted {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PlayCompleted {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PlayCompleted")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("result_information", &self.result_information)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl PlayCompleted {
     /// Creates a `PlayCompleted` with every optional field unset.
@@ -2883,7 +3174,7 @@ impl ::std::default::Default for PlayCompleted {
     }
 }
 /// The play failed event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlayFailed {
     /// Call connection ID.
@@ -2923,6 +3214,16 @@ pub struct PlayFailed {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PlayFailed {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PlayFailed")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("result_information", &self.result_information)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl PlayFailed {
     /// Creates a `PlayFailed` with every optional field unset.
@@ -2988,12 +3289,19 @@ impl ::std::default::Default for PlayFailed {
     }
 }
 /// Options for playing the audio.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlayOptionsInternal {
     /// The option to play the provided audio source in loop when set to true.
     #[serde(rename = "loop")]
     pub r#loop: bool,
+}
+impl ::std::fmt::Debug for PlayOptionsInternal {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PlayOptionsInternal")
+            .field("loop", &self.r#loop)
+            .finish_non_exhaustive()
+    }
 }
 impl PlayOptionsInternal {
     /// Creates a `PlayOptionsInternal` from its required fields (`loop`); optional fields start unset.
@@ -3003,7 +3311,7 @@ impl PlayOptionsInternal {
     }
 }
 /// The request payload for playing audio to participants of the call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlayRequest {
     /// The value to identify context of the operation.
@@ -3032,6 +3340,15 @@ pub struct PlayRequest {
     pub play_to: ::std::option::Option<
         ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
     >,
+}
+impl ::std::fmt::Debug for PlayRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PlayRequest")
+            .field("play_options", &self.play_options)
+            .field("play_source_info", &self.play_source_info)
+            .field("play_to", &self.play_to)
+            .finish_non_exhaustive()
+    }
 }
 impl PlayRequest {
     /// Creates a `PlayRequest` from its required fields (`play_source_info`); optional fields start unset.
@@ -3073,7 +3390,7 @@ impl PlayRequest {
     }
 }
 /// The source of the audio to play.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PlaySource {
     /// Defines the identifier to be used for caching related media.
@@ -3081,6 +3398,14 @@ pub struct PlaySource {
     /// Which kind of `PlaySource` this is, with its payload.
     pub kind: PlaySourceKind,
     write_discriminator: bool,
+}
+impl ::std::fmt::Debug for PlaySource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PlaySource")
+            .field("kind", &self.kind)
+            .field("play_source_id", &self.play_source_id)
+            .finish_non_exhaustive()
+    }
 }
 impl ::std::cmp::PartialEq for PlaySource {
     fn eq(&self, other: &Self) -> bool {
@@ -3228,7 +3553,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
     }
 }
 /// The recognize canceled event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecognizeCanceled {
     /// Call connection ID.
@@ -3259,6 +3584,15 @@ pub struct RecognizeCanceled {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for RecognizeCanceled {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RecognizeCanceled")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl RecognizeCanceled {
     /// Creates a `RecognizeCanceled` with every optional field unset.
@@ -3314,7 +3648,7 @@ impl ::std::default::Default for RecognizeCanceled {
     }
 }
 /// The recognize completed event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecognizeCompleted {
     /// Call connection ID.
@@ -3370,6 +3704,18 @@ pub struct RecognizeCompleted {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for RecognizeCompleted {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RecognizeCompleted")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("collect_tones_result", &self.collect_tones_result)
+            .field("correlation_id", &self.correlation_id)
+            .field("recognition_type", &self.recognition_type)
+            .field("result_information", &self.result_information)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl RecognizeCompleted {
     /// Creates a `RecognizeCompleted` with every optional field unset.
@@ -3455,7 +3801,7 @@ impl ::std::default::Default for RecognizeCompleted {
     }
 }
 /// The recognize failed event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecognizeFailed {
     /// Call connection ID.
@@ -3495,6 +3841,16 @@ pub struct RecognizeFailed {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub server_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for RecognizeFailed {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RecognizeFailed")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("result_information", &self.result_information)
+            .field("server_call_id", &self.server_call_id)
+            .finish_non_exhaustive()
+    }
 }
 impl RecognizeFailed {
     /// Creates a `RecognizeFailed` with every optional field unset.
@@ -3560,7 +3916,7 @@ impl ::std::default::Default for RecognizeFailed {
     }
 }
 /// Options for recognition.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecognizeOptionsInternal {
     /// Defines configurations for DTMF.
@@ -3587,6 +3943,19 @@ pub struct RecognizeOptionsInternal {
     /// Target participant of DTMF tone recognition.
     #[serde(rename = "targetParticipant")]
     pub target_participant: crate::common::CommunicationIdentifierModel,
+}
+impl ::std::fmt::Debug for RecognizeOptionsInternal {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RecognizeOptionsInternal")
+            .field("dtmf_options", &self.dtmf_options)
+            .field(
+                "initial_silence_timeout_in_seconds",
+                &self.initial_silence_timeout_in_seconds,
+            )
+            .field("interrupt_prompt", &self.interrupt_prompt)
+            .field("target_participant", &self.target_participant)
+            .finish_non_exhaustive()
+    }
 }
 impl RecognizeOptionsInternal {
     /// Creates a `RecognizeOptionsInternal` from its required fields (`target_participant`); optional fields start unset.
@@ -3622,7 +3991,7 @@ impl RecognizeOptionsInternal {
     }
 }
 /// The request payload for recognizing media (DTMF tones) from the call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecognizeRequest {
     /// If set recognize can barge into other existing queued-up/currently-processing requests.
@@ -3652,6 +4021,19 @@ pub struct RecognizeRequest {
     /// Defines options for recognition.
     #[serde(rename = "recognizeOptions")]
     pub recognize_options: crate::callautomation::RecognizeOptionsInternal,
+}
+impl ::std::fmt::Debug for RecognizeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RecognizeRequest")
+            .field(
+                "interrupt_call_media_operation",
+                &self.interrupt_call_media_operation,
+            )
+            .field("play_prompt", &self.play_prompt)
+            .field("recognize_input_type", &self.recognize_input_type)
+            .field("recognize_options", &self.recognize_options)
+            .finish_non_exhaustive()
+    }
 }
 impl RecognizeRequest {
     /// Creates a `RecognizeRequest` from its required fields (`recognize_input_type`, `recognize_options`); optional fields start unset.
@@ -3691,7 +4073,7 @@ impl RecognizeRequest {
     }
 }
 /// The recording state changed event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecordingStateChanged {
     /// Call connection ID.
@@ -3737,6 +4119,18 @@ pub struct RecordingStateChanged {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub state: ::std::option::Option<crate::callautomation::RecordingState>,
+}
+impl ::std::fmt::Debug for RecordingStateChanged {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RecordingStateChanged")
+            .field("call_connection_id", &self.call_connection_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("recording_id", &self.recording_id)
+            .field("server_call_id", &self.server_call_id)
+            .field("start_date_time", &self.start_date_time)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
 }
 impl RecordingStateChanged {
     /// Creates a `RecordingStateChanged` with every optional field unset.
@@ -3806,7 +4200,7 @@ impl ::std::default::Default for RecordingStateChanged {
     }
 }
 /// The state of a call recording.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecordingStateResponse {
     /// The recording id.
@@ -3823,6 +4217,14 @@ pub struct RecordingStateResponse {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub recording_state: ::std::option::Option<crate::callautomation::RecordingState>,
+}
+impl ::std::fmt::Debug for RecordingStateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RecordingStateResponse")
+            .field("recording_id", &self.recording_id)
+            .field("recording_state", &self.recording_state)
+            .finish_non_exhaustive()
+    }
 }
 impl RecordingStateResponse {
     /// Creates a `RecordingStateResponse` with every optional field unset.
@@ -3858,7 +4260,7 @@ impl ::std::default::Default for RecordingStateResponse {
     }
 }
 /// The request payload for redirecting the call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedirectCallRequest {
     /// The context associated with the call.
@@ -3867,6 +4269,13 @@ pub struct RedirectCallRequest {
     /// The target identity to redirect the call to.
     #[serde(rename = "target")]
     pub target: crate::common::CommunicationIdentifierModel,
+}
+impl ::std::fmt::Debug for RedirectCallRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RedirectCallRequest")
+            .field("target", &self.target)
+            .finish_non_exhaustive()
+    }
 }
 impl RedirectCallRequest {
     /// Creates a `RedirectCallRequest` from its required fields (`incoming_call_context`, `target`); optional fields start unset.
@@ -3882,7 +4291,7 @@ impl RedirectCallRequest {
     }
 }
 /// The request payload for rejecting the call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RejectCallRequest {
     /// The rejection reason.
@@ -3897,6 +4306,13 @@ pub struct RejectCallRequest {
     /// The context associated with the call.
     #[serde(rename = "incomingCallContext")]
     pub incoming_call_context: ::std::string::String,
+}
+impl ::std::fmt::Debug for RejectCallRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RejectCallRequest")
+            .field("call_reject_reason", &self.call_reject_reason)
+            .finish_non_exhaustive()
+    }
 }
 impl RejectCallRequest {
     /// Creates a `RejectCallRequest` from its required fields (`incoming_call_context`); optional fields start unset.
@@ -3920,7 +4336,7 @@ impl RejectCallRequest {
     }
 }
 /// The remove participant by identifier request.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RemoveParticipantsRequest {
     /// Used by customers when calling mid-call actions to correlate the request to the response event.
@@ -3935,6 +4351,13 @@ pub struct RemoveParticipantsRequest {
     pub participants_to_remove: ::std::vec::Vec<
         crate::common::CommunicationIdentifierModel,
     >,
+}
+impl ::std::fmt::Debug for RemoveParticipantsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RemoveParticipantsRequest")
+            .field("participants_to_remove", &self.participants_to_remove)
+            .finish_non_exhaustive()
+    }
 }
 impl RemoveParticipantsRequest {
     /// Creates a `RemoveParticipantsRequest` from its required fields (`participants_to_remove`); optional fields start unset.
@@ -3960,7 +4383,7 @@ impl RemoveParticipantsRequest {
     }
 }
 /// The response payload for removing participants of the call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RemoveParticipantsResponse {
     /// The operation context provided by client.
@@ -3970,6 +4393,11 @@ pub struct RemoveParticipantsResponse {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub operation_context: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for RemoveParticipantsResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RemoveParticipantsResponse").finish_non_exhaustive()
+    }
 }
 impl RemoveParticipantsResponse {
     /// Creates a `RemoveParticipantsResponse` with every optional field unset.
@@ -3995,7 +4423,7 @@ impl ::std::default::Default for RemoveParticipantsResponse {
     }
 }
 /// The result of an operation, as the SIP code, sub-code and message from the calling services.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResultInformation {
     /// The SIP code of the result.
@@ -4019,6 +4447,14 @@ pub struct ResultInformation {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sub_code: ::std::option::Option<i32>,
+}
+impl ::std::fmt::Debug for ResultInformation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResultInformation")
+            .field("code", &self.code)
+            .field("sub_code", &self.sub_code)
+            .finish_non_exhaustive()
+    }
 }
 impl ResultInformation {
     /// Creates a `ResultInformation` with every optional field unset.
@@ -4058,7 +4494,7 @@ impl ::std::default::Default for ResultInformation {
     }
 }
 /// The request payload start for call recording operation with call locator.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StartCallRecordingRequest {
     /// The sequential order in which audio channels are assigned to participants in the unmixed recording. When 'recordingChannelType' is set to 'unmixed' and `audioChannelParticipantOrdering` is not specified, the audio channel to participant mapping will be automatically assigned based on the order in which participant first audio was detected. Channel to participant mapping details can be found in the metadata of the recording.
@@ -4107,6 +4543,20 @@ pub struct StartCallRecordingRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub recording_state_callback_uri: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for StartCallRecordingRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StartCallRecordingRequest")
+            .field(
+                "audio_channel_participant_ordering",
+                &self.audio_channel_participant_ordering,
+            )
+            .field("call_locator", &self.call_locator)
+            .field("recording_channel_type", &self.recording_channel_type)
+            .field("recording_content_type", &self.recording_content_type)
+            .field("recording_format_type", &self.recording_format_type)
+            .finish_non_exhaustive()
+    }
 }
 impl StartCallRecordingRequest {
     /// Creates a `StartCallRecordingRequest` from its required fields (`call_locator`); optional fields start unset.
@@ -4168,7 +4618,7 @@ impl StartCallRecordingRequest {
     }
 }
 /// The response payload for transferring the call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TransferCallResponse {
     /// The operation context provided by client.
@@ -4178,6 +4628,11 @@ pub struct TransferCallResponse {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub operation_context: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for TransferCallResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferCallResponse").finish_non_exhaustive()
+    }
 }
 impl TransferCallResponse {
     /// Creates a `TransferCallResponse` with every optional field unset.
@@ -4203,7 +4658,7 @@ impl ::std::default::Default for TransferCallResponse {
     }
 }
 /// The request payload for transferring call to a participant.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TransferToParticipantRequest {
     /// Used by customers when calling mid-call actions to correlate the request to the response event.
@@ -4232,6 +4687,14 @@ pub struct TransferToParticipantRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub user_to_user_information: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for TransferToParticipantRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferToParticipantRequest")
+            .field("target_participant", &self.target_participant)
+            .field("transferee_caller_id", &self.transferee_caller_id)
+            .finish_non_exhaustive()
+    }
 }
 impl TransferToParticipantRequest {
     /// Creates a `TransferToParticipantRequest` from its required fields (`target_participant`); optional fields start unset.
@@ -5145,7 +5608,7 @@ impl<'de> ::serde::Deserialize<'de> for Tone {
     }
 }
 /// An event that Call Automation posts to the callback URI of a call (CloudEvents schema, an array of events per request). Each type is "Microsoft.Communication." followed by the name of its data definition.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum CallAutomationEvent {
     /// `Microsoft.Communication.AddParticipantsFailed`.
@@ -5193,6 +5656,60 @@ pub enum CallAutomationEvent {
         /// The `data` payload exactly as received.
         data: ::std::boxed::Box<::serde_json::value::RawValue>,
     },
+}
+impl ::std::fmt::Debug for CallAutomationEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::AddParticipantsFailed(data) => {
+                f.debug_tuple("AddParticipantsFailed").field(data).finish()
+            }
+            Self::AddParticipantsSucceeded(data) => {
+                f.debug_tuple("AddParticipantsSucceeded").field(data).finish()
+            }
+            Self::CallConnected(data) => {
+                f.debug_tuple("CallConnected").field(data).finish()
+            }
+            Self::CallDisconnected(data) => {
+                f.debug_tuple("CallDisconnected").field(data).finish()
+            }
+            Self::CallRecordingStateChanged(data) => {
+                f.debug_tuple("CallRecordingStateChanged").field(data).finish()
+            }
+            Self::CallTransferAccepted(data) => {
+                f.debug_tuple("CallTransferAccepted").field(data).finish()
+            }
+            Self::CallTransferFailed(data) => {
+                f.debug_tuple("CallTransferFailed").field(data).finish()
+            }
+            Self::ParticipantsUpdated(data) => {
+                f.debug_tuple("ParticipantsUpdated").field(data).finish()
+            }
+            Self::PlayCanceled(data) => {
+                f.debug_tuple("PlayCanceled").field(data).finish()
+            }
+            Self::PlayCompleted(data) => {
+                f.debug_tuple("PlayCompleted").field(data).finish()
+            }
+            Self::PlayFailed(data) => f.debug_tuple("PlayFailed").field(data).finish(),
+            Self::RecognizeCanceled(data) => {
+                f.debug_tuple("RecognizeCanceled").field(data).finish()
+            }
+            Self::RecognizeCompleted(data) => {
+                f.debug_tuple("RecognizeCompleted").field(data).finish()
+            }
+            Self::RecognizeFailed(data) => {
+                f.debug_tuple("RecognizeFailed").field(data).finish()
+            }
+            Self::RecordingStateChanged(data) => {
+                f.debug_tuple("RecordingStateChanged").field(data).finish()
+            }
+            Self::Other { event_type, .. } => {
+                f.debug_struct("Other")
+                    .field("event_type", event_type)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
 }
 impl crate::runtime::events::EventData for CallAutomationEvent {
     fn decode(

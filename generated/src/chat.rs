@@ -179,7 +179,7 @@ impl ::std::default::Default for ChatClientOptions {
     }
 }
 /// Optional parameters of [`ChatClient::create_chat_thread`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CreateChatThreadOptions<'a> {
     /// The `repeatability-request-id` header. Left unset, the client sends a fresh UUID v4,
     /// the same on every retry of this call.
@@ -187,14 +187,24 @@ pub struct CreateChatThreadOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for CreateChatThreadOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateChatThreadOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatClient::delete_chat_thread`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct DeleteChatThreadOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for DeleteChatThreadOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteChatThreadOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatClient::list_chat_threads`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ListChatThreadsOptions<'a> {
     /// The maximum number of chat threads returned per page.
     pub max_page_size: ::std::option::Option<i32>,
@@ -202,6 +212,11 @@ pub struct ListChatThreadsOptions<'a> {
     pub start_time: ::std::option::Option<::time::OffsetDateTime>,
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+}
+impl ::std::fmt::Debug for ListChatThreadsOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListChatThreadsOptions").finish_non_exhaustive()
+    }
 }
 /// Typed response headers of [`ChatClient::create_chat_thread`].
 pub trait CreateChatThreadHeaders {
@@ -766,31 +781,51 @@ impl ChatThreadClient {
     }
 }
 /// Optional parameters of [`ChatThreadClient::add_chat_participants`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct AddChatParticipantsOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for AddChatParticipantsOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddChatParticipantsOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::delete_chat_message`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct DeleteChatMessageOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for DeleteChatMessageOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteChatMessageOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::get_chat_message`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct GetChatMessageOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for GetChatMessageOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetChatMessageOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::get_chat_thread_properties`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct GetChatThreadPropertiesOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for GetChatThreadPropertiesOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetChatThreadPropertiesOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::list_chat_messages`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ListChatMessagesOptions<'a> {
     /// The maximum number of messages to be returned per page.
     pub max_page_size: ::std::option::Option<i32>,
@@ -799,8 +834,13 @@ pub struct ListChatMessagesOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for ListChatMessagesOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListChatMessagesOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::list_chat_participants`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ListChatParticipantsOptions<'a> {
     /// The maximum number of participants to be returned per page.
     pub max_page_size: ::std::option::Option<i32>,
@@ -809,8 +849,13 @@ pub struct ListChatParticipantsOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for ListChatParticipantsOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListChatParticipantsOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::list_chat_read_receipts`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ListChatReadReceiptsOptions<'a> {
     /// The maximum number of chat message read receipts to be returned per page.
     pub max_page_size: ::std::option::Option<i32>,
@@ -819,41 +864,76 @@ pub struct ListChatReadReceiptsOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for ListChatReadReceiptsOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListChatReadReceiptsOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::remove_chat_participant`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RemoveChatParticipantOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for RemoveChatParticipantOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RemoveChatParticipantOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::send_chat_message`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct SendChatMessageOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for SendChatMessageOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendChatMessageOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::send_chat_read_receipt`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct SendChatReadReceiptOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for SendChatReadReceiptOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendChatReadReceiptOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::send_typing_notification`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct SendTypingNotificationOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for SendTypingNotificationOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendTypingNotificationOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::update_chat_message`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateChatMessageOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for UpdateChatMessageOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateChatMessageOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ChatThreadClient::update_chat_thread_properties`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateChatThreadPropertiesOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+}
+impl ::std::fmt::Debug for UpdateChatThreadPropertiesOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateChatThreadPropertiesOptions").finish_non_exhaustive()
+    }
 }
 /// Typed response headers of [`ChatThreadClient::send_chat_message`].
 pub trait SendChatMessageHeaders {
@@ -878,12 +958,19 @@ for ::azure_core::http::Response<crate::chat::SendChatMessageResult> {
     }
 }
 /// Participants to be added to the thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddChatParticipantsRequest {
     /// Participants to add to a chat thread.
     #[serde(rename = "participants")]
     pub participants: ::std::vec::Vec<crate::chat::ChatParticipant>,
+}
+impl ::std::fmt::Debug for AddChatParticipantsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddChatParticipantsRequest")
+            .field("participants", &self.participants)
+            .finish_non_exhaustive()
+    }
 }
 impl AddChatParticipantsRequest {
     /// Creates a `AddChatParticipantsRequest` from its required fields (`participants`); optional fields start unset.
@@ -893,7 +980,7 @@ impl AddChatParticipantsRequest {
     }
 }
 /// Result of the add chat participants operation.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddChatParticipantsResult {
     /// The participants that failed to be added to the chat thread.
@@ -905,6 +992,13 @@ pub struct AddChatParticipantsResult {
     pub invalid_participants: ::std::option::Option<
         ::std::vec::Vec<crate::common::CommunicationError>,
     >,
+}
+impl ::std::fmt::Debug for AddChatParticipantsResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddChatParticipantsResult")
+            .field("invalid_participants", &self.invalid_participants)
+            .finish_non_exhaustive()
+    }
 }
 impl AddChatParticipantsResult {
     /// Creates a `AddChatParticipantsResult` with every optional field unset.
@@ -930,7 +1024,7 @@ impl ::std::default::Default for AddChatParticipantsResult {
     }
 }
 /// An attachment in a chat message.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatAttachment {
     /// The type of attachment.
@@ -960,6 +1054,14 @@ pub struct ChatAttachment {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for ChatAttachment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChatAttachment")
+            .field("attachment_type", &self.attachment_type)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 impl ChatAttachment {
     /// Creates a `ChatAttachment` from its required fields (`attachment_type`, `id`); optional fields start unset.
@@ -1005,7 +1107,7 @@ impl ChatAttachment {
     }
 }
 /// Chat message.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatMessage {
     /// Content of the chat message.
@@ -1071,6 +1173,23 @@ pub struct ChatMessage {
     /// Version of the chat message.
     #[serde(rename = "version")]
     pub version: ::std::string::String,
+}
+impl ::std::fmt::Debug for ChatMessage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChatMessage")
+            .field("content", &self.content)
+            .field("created_on", &self.created_on)
+            .field("deleted_on", &self.deleted_on)
+            .field("edited_on", &self.edited_on)
+            .field("id", &self.id)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .field("sequence_id", &self.sequence_id)
+            .field("type", &self.r#type)
+            .finish_non_exhaustive()
+    }
 }
 impl ChatMessage {
     /// Creates a `ChatMessage` from its required fields (`created_on`, `id`, `sequence_id`, `type`, `version`); optional fields start unset.
@@ -1143,7 +1262,7 @@ impl ChatMessage {
     }
 }
 /// Content of a chat message.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatMessageContent {
     /// List of attachments for this message.
@@ -1185,6 +1304,18 @@ pub struct ChatMessageContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub topic: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for ChatMessageContent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChatMessageContent")
+            .field("attachments", &self.attachments)
+            .field(
+                "initiator_communication_identifier",
+                &self.initiator_communication_identifier,
+            )
+            .field("participants", &self.participants)
+            .finish_non_exhaustive()
+    }
 }
 impl ChatMessageContent {
     /// Creates a `ChatMessageContent` with every optional field unset.
@@ -1250,7 +1381,7 @@ impl ::std::default::Default for ChatMessageContent {
     }
 }
 /// A chat message read receipt indicates the time a chat message was read by a recipient.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatMessageReadReceipt {
     /// Id of the chat message that has been read. This id is generated by the server.
@@ -1262,6 +1393,18 @@ pub struct ChatMessageReadReceipt {
     /// Identifies the participant who read the message.
     #[serde(rename = "senderCommunicationIdentifier")]
     pub sender_communication_identifier: crate::common::CommunicationIdentifierModel,
+}
+impl ::std::fmt::Debug for ChatMessageReadReceipt {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChatMessageReadReceipt")
+            .field("chat_message_id", &self.chat_message_id)
+            .field("read_on", &self.read_on)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl ChatMessageReadReceipt {
     /// Creates a `ChatMessageReadReceipt` from its required fields (`chat_message_id`, `read_on`, `sender_communication_identifier`); optional fields start unset.
@@ -1279,7 +1422,7 @@ impl ChatMessageReadReceipt {
     }
 }
 /// A paged collection of chat message read receipts.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatMessageReadReceiptsCollection {
     /// If there are more chat message read receipts that can be retrieved, the next link will be populated.
@@ -1292,6 +1435,13 @@ pub struct ChatMessageReadReceiptsCollection {
     /// Collection of chat message read receipts.
     #[serde(rename = "value")]
     pub value: ::std::vec::Vec<crate::chat::ChatMessageReadReceipt>,
+}
+impl ::std::fmt::Debug for ChatMessageReadReceiptsCollection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChatMessageReadReceiptsCollection")
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
 }
 impl ChatMessageReadReceiptsCollection {
     /// Creates a `ChatMessageReadReceiptsCollection` from its required fields (`value`); optional fields start unset.
@@ -1313,7 +1463,7 @@ impl ChatMessageReadReceiptsCollection {
     }
 }
 /// Collection of chat messages for a particular chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatMessagesCollection {
     /// If there are more chat messages that can be retrieved, the next link will be populated.
@@ -1326,6 +1476,13 @@ pub struct ChatMessagesCollection {
     /// Collection of chat messages.
     #[serde(rename = "value")]
     pub value: ::std::vec::Vec<crate::chat::ChatMessage>,
+}
+impl ::std::fmt::Debug for ChatMessagesCollection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChatMessagesCollection")
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
 }
 impl ChatMessagesCollection {
     /// Creates a `ChatMessagesCollection` from its required fields (`value`); optional fields start unset.
@@ -1347,7 +1504,7 @@ impl ChatMessagesCollection {
     }
 }
 /// A participant of the chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatParticipant {
     /// Identifies the chat participant.
@@ -1368,6 +1525,14 @@ pub struct ChatParticipant {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub share_history_time: ::std::option::Option<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for ChatParticipant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChatParticipant")
+            .field("communication_identifier", &self.communication_identifier)
+            .field("share_history_time", &self.share_history_time)
+            .finish_non_exhaustive()
+    }
 }
 impl ChatParticipant {
     /// Creates a `ChatParticipant` from its required fields (`communication_identifier`); optional fields start unset.
@@ -1398,7 +1563,7 @@ impl ChatParticipant {
     }
 }
 /// Collection of participants belong to a particular thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatParticipantsCollection {
     /// If there are more chat participants that can be retrieved, the next link will be populated.
@@ -1411,6 +1576,13 @@ pub struct ChatParticipantsCollection {
     /// Chat participants.
     #[serde(rename = "value")]
     pub value: ::std::vec::Vec<crate::chat::ChatParticipant>,
+}
+impl ::std::fmt::Debug for ChatParticipantsCollection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChatParticipantsCollection")
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
 }
 impl ChatParticipantsCollection {
     /// Creates a `ChatParticipantsCollection` from its required fields (`value`); optional fields start unset.
@@ -1432,7 +1604,7 @@ impl ChatParticipantsCollection {
     }
 }
 /// Summary information of a chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatThreadItem {
     /// The timestamp when the chat thread was deleted. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
@@ -1457,6 +1629,15 @@ pub struct ChatThreadItem {
     /// Chat thread topic.
     #[serde(rename = "topic")]
     pub topic: ::std::string::String,
+}
+impl ::std::fmt::Debug for ChatThreadItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChatThreadItem")
+            .field("deleted_on", &self.deleted_on)
+            .field("id", &self.id)
+            .field("last_message_received_on", &self.last_message_received_on)
+            .finish_non_exhaustive()
+    }
 }
 impl ChatThreadItem {
     /// Creates a `ChatThreadItem` from its required fields (`id`, `topic`); optional fields start unset.
@@ -1489,7 +1670,7 @@ impl ChatThreadItem {
     }
 }
 /// Chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatThreadProperties {
     /// Identifies the participant who created the chat thread.
@@ -1512,6 +1693,19 @@ pub struct ChatThreadProperties {
     /// Chat thread topic.
     #[serde(rename = "topic")]
     pub topic: ::std::string::String,
+}
+impl ::std::fmt::Debug for ChatThreadProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChatThreadProperties")
+            .field(
+                "created_by_communication_identifier",
+                &self.created_by_communication_identifier,
+            )
+            .field("created_on", &self.created_on)
+            .field("deleted_on", &self.deleted_on)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 impl ChatThreadProperties {
     /// Creates a `ChatThreadProperties` from its required fields (`created_by_communication_identifier`, `created_on`, `id`, `topic`); optional fields start unset.
@@ -1538,7 +1732,7 @@ impl ChatThreadProperties {
     }
 }
 /// Collection of chat threads.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatThreadsItemCollection {
     /// If there are more chat threads that can be retrieved, the next link will be populated.
@@ -1551,6 +1745,13 @@ pub struct ChatThreadsItemCollection {
     /// Collection of chat threads.
     #[serde(rename = "value")]
     pub value: ::std::vec::Vec<crate::chat::ChatThreadItem>,
+}
+impl ::std::fmt::Debug for ChatThreadsItemCollection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChatThreadsItemCollection")
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
 }
 impl ChatThreadsItemCollection {
     /// Creates a `ChatThreadsItemCollection` from its required fields (`value`); optional fields start unset.
@@ -1572,7 +1773,7 @@ impl ChatThreadsItemCollection {
     }
 }
 /// Request payload for creating a chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateChatThreadRequest {
     /// Participants to be added to the chat thread.
@@ -1587,6 +1788,13 @@ pub struct CreateChatThreadRequest {
     /// The chat thread topic.
     #[serde(rename = "topic")]
     pub topic: ::std::string::String,
+}
+impl ::std::fmt::Debug for CreateChatThreadRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateChatThreadRequest")
+            .field("participants", &self.participants)
+            .finish_non_exhaustive()
+    }
 }
 impl CreateChatThreadRequest {
     /// Creates a `CreateChatThreadRequest` from its required fields (`topic`); optional fields start unset.
@@ -1608,7 +1816,7 @@ impl CreateChatThreadRequest {
     }
 }
 /// Result of the create chat thread operation.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateChatThreadResult {
     /// The created chat thread.
@@ -1627,6 +1835,14 @@ pub struct CreateChatThreadResult {
     pub invalid_participants: ::std::option::Option<
         ::std::vec::Vec<crate::common::CommunicationError>,
     >,
+}
+impl ::std::fmt::Debug for CreateChatThreadResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateChatThreadResult")
+            .field("chat_thread", &self.chat_thread)
+            .field("invalid_participants", &self.invalid_participants)
+            .finish_non_exhaustive()
+    }
 }
 impl CreateChatThreadResult {
     /// Creates a `CreateChatThreadResult` with every optional field unset.
@@ -1659,7 +1875,7 @@ impl ::std::default::Default for CreateChatThreadResult {
     }
 }
 /// Details of the message to send.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendChatMessageRequest {
     /// Chat message content.
@@ -1688,6 +1904,13 @@ pub struct SendChatMessageRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub r#type: ::std::option::Option<crate::chat::ChatMessageType>,
+}
+impl ::std::fmt::Debug for SendChatMessageRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendChatMessageRequest")
+            .field("type", &self.r#type)
+            .finish_non_exhaustive()
+    }
 }
 impl SendChatMessageRequest {
     /// Creates a `SendChatMessageRequest` from its required fields (`content`); optional fields start unset.
@@ -1726,12 +1949,19 @@ impl SendChatMessageRequest {
     }
 }
 /// Result of the send message operation.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendChatMessageResult {
     /// A server-generated message id.
     #[serde(rename = "id")]
     pub id: ::std::string::String,
+}
+impl ::std::fmt::Debug for SendChatMessageResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendChatMessageResult")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 impl SendChatMessageResult {
     /// Creates a `SendChatMessageResult` from its required fields (`id`); optional fields start unset.
@@ -1741,12 +1971,19 @@ impl SendChatMessageResult {
     }
 }
 /// Request payload for sending a read receipt.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendReadReceiptRequest {
     /// Id of the latest chat message read by the user.
     #[serde(rename = "chatMessageId")]
     pub chat_message_id: ::std::string::String,
+}
+impl ::std::fmt::Debug for SendReadReceiptRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendReadReceiptRequest")
+            .field("chat_message_id", &self.chat_message_id)
+            .finish_non_exhaustive()
+    }
 }
 impl SendReadReceiptRequest {
     /// Creates a `SendReadReceiptRequest` from its required fields (`chat_message_id`); optional fields start unset.
@@ -1760,7 +1997,7 @@ impl SendReadReceiptRequest {
     }
 }
 /// Request payload for typing notifications.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendTypingNotificationRequest {
     /// The display name of the typing notification sender. This property is used to populate sender name for push notifications.
@@ -1770,6 +2007,11 @@ pub struct SendTypingNotificationRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for SendTypingNotificationRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendTypingNotificationRequest").finish_non_exhaustive()
+    }
 }
 impl SendTypingNotificationRequest {
     /// Creates a `SendTypingNotificationRequest` with every optional field unset.
@@ -1795,7 +2037,7 @@ impl ::std::default::Default for SendTypingNotificationRequest {
     }
 }
 /// Request payload for updating a chat message.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateChatMessageRequest {
     /// Chat message content.
@@ -1814,6 +2056,11 @@ pub struct UpdateChatMessageRequest {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for UpdateChatMessageRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateChatMessageRequest").finish_non_exhaustive()
+    }
 }
 impl UpdateChatMessageRequest {
     /// Creates a `UpdateChatMessageRequest` with every optional field unset.
@@ -1849,7 +2096,7 @@ impl ::std::default::Default for UpdateChatMessageRequest {
     }
 }
 /// Request payload for updating a chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateChatThreadRequest {
     /// Chat thread topic.
@@ -1859,6 +2106,11 @@ pub struct UpdateChatThreadRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub topic: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for UpdateChatThreadRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateChatThreadRequest").finish_non_exhaustive()
+    }
 }
 impl UpdateChatThreadRequest {
     /// Creates a `UpdateChatThreadRequest` with every optional field unset.

@@ -2,7 +2,7 @@
 
 //! Types shared by the Azure Communication Services APIs, such as the error response and the communication identifiers.
 /// The Communication Services error.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommunicationError {
     /// The error code.
@@ -36,6 +36,14 @@ pub struct CommunicationError {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub target: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for CommunicationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CommunicationError")
+            .field("details", &self.details)
+            .field("innererror", &self.innererror)
+            .finish_non_exhaustive()
+    }
 }
 impl CommunicationError {
     /// Creates a `CommunicationError` from its required fields (`code`, `message`); optional fields start unset.
@@ -78,12 +86,19 @@ impl CommunicationError {
     }
 }
 /// The Communication Services error response.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommunicationErrorResponse {
     /// The Communication Services error.
     #[serde(rename = "error")]
     pub error: crate::common::CommunicationError,
+}
+impl ::std::fmt::Debug for CommunicationErrorResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CommunicationErrorResponse")
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
 }
 impl CommunicationErrorResponse {
     /// Creates a `CommunicationErrorResponse` from its required fields (`error`); optional fields start unset.
@@ -93,7 +108,7 @@ impl CommunicationErrorResponse {
     }
 }
 /// Identifies a participant in Azure Communication services. A participant is, for example, a phone number or an Azure communication user. This model is polymorphic: apart from kind and rawId, at most one further property may be set which must match the kind enum value.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct CommunicationIdentifierModel {
     /// Raw Id of the identifier. Optional in requests, required in responses.
@@ -101,6 +116,13 @@ pub struct CommunicationIdentifierModel {
     /// Which kind of `CommunicationIdentifierModel` this is, with its payload.
     pub kind: CommunicationIdentifierModelKind,
     write_discriminator: bool,
+}
+impl ::std::fmt::Debug for CommunicationIdentifierModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CommunicationIdentifierModel")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
 }
 impl ::std::cmp::PartialEq for CommunicationIdentifierModel {
     fn eq(&self, other: &Self) -> bool {
@@ -368,12 +390,19 @@ impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModel {
 impl crate::runtime::identifier::CommunicationIdentifier
 for CommunicationIdentifierModel {}
 /// A user that got created with an Azure Communication Services resource.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommunicationUserIdentifierModel {
     /// The Id of the communication user.
     #[serde(rename = "id")]
     pub id: ::std::string::String,
+}
+impl ::std::fmt::Debug for CommunicationUserIdentifierModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CommunicationUserIdentifierModel")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 impl CommunicationUserIdentifierModel {
     /// Creates a `CommunicationUserIdentifierModel` from its required fields (`id`); optional fields start unset.
@@ -383,7 +412,7 @@ impl CommunicationUserIdentifierModel {
     }
 }
 /// A Microsoft Teams application.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MicrosoftTeamsAppIdentifierModel {
     /// The Id of the Microsoft Teams application.
@@ -396,6 +425,14 @@ pub struct MicrosoftTeamsAppIdentifierModel {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub cloud: ::std::option::Option<crate::common::CommunicationCloudEnvironmentModel>,
+}
+impl ::std::fmt::Debug for MicrosoftTeamsAppIdentifierModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MicrosoftTeamsAppIdentifierModel")
+            .field("app_id", &self.app_id)
+            .field("cloud", &self.cloud)
+            .finish_non_exhaustive()
+    }
 }
 impl MicrosoftTeamsAppIdentifierModel {
     /// Creates a `MicrosoftTeamsAppIdentifierModel` from its required fields (`app_id`); optional fields start unset.
@@ -417,7 +454,7 @@ impl MicrosoftTeamsAppIdentifierModel {
     }
 }
 /// A Microsoft Teams user.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MicrosoftTeamsUserIdentifierModel {
     /// The cloud that the Microsoft Teams user belongs to. By default 'public' if missing.
@@ -437,6 +474,15 @@ pub struct MicrosoftTeamsUserIdentifierModel {
     /// The Id of the Microsoft Teams user. If not anonymous, this is the AAD object Id of the user.
     #[serde(rename = "userId")]
     pub user_id: ::std::string::String,
+}
+impl ::std::fmt::Debug for MicrosoftTeamsUserIdentifierModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MicrosoftTeamsUserIdentifierModel")
+            .field("cloud", &self.cloud)
+            .field("is_anonymous", &self.is_anonymous)
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
 }
 impl MicrosoftTeamsUserIdentifierModel {
     /// Creates a `MicrosoftTeamsUserIdentifierModel` from its required fields (`user_id`); optional fields start unset.
@@ -465,12 +511,17 @@ impl MicrosoftTeamsUserIdentifierModel {
     }
 }
 /// A phone number.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PhoneNumberIdentifierModel {
     /// The phone number in E.164 format.
     #[serde(rename = "value")]
     pub value: ::std::string::String,
+}
+impl ::std::fmt::Debug for PhoneNumberIdentifierModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PhoneNumberIdentifierModel").finish_non_exhaustive()
+    }
 }
 impl PhoneNumberIdentifierModel {
     /// Creates a `PhoneNumberIdentifierModel` from its required fields (`value`); optional fields start unset.

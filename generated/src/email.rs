@@ -145,18 +145,28 @@ impl ::std::default::Default for EmailClientOptions {
     }
 }
 /// Optional parameters of [`EmailClient::get_send_result`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct GetSendResultOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for GetSendResultOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetSendResultOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`EmailClient::send`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct SendOptions<'a> {
     /// This is the ID provided by the customer to identify the long running operation. If an ID is not provided by the customer, the service will generate one.
     pub operation_id: ::std::option::Option<::uuid::Uuid>,
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+}
+impl ::std::fmt::Debug for SendOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendOptions").finish_non_exhaustive()
+    }
 }
 /// Typed response headers of [`EmailClient::get_send_result`].
 pub trait GetSendResultHeaders {
@@ -210,7 +220,7 @@ impl SendHeaders for ::azure_core::http::Response<crate::email::EmailSendResult>
     }
 }
 /// An object representing the email address and its display name
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailAddress {
     /// Email address.
@@ -223,6 +233,11 @@ pub struct EmailAddress {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub display_name: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for EmailAddress {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EmailAddress").finish_non_exhaustive()
+    }
 }
 impl EmailAddress {
     /// Creates a `EmailAddress` from its required fields (`address`); optional fields start unset.
@@ -244,7 +259,7 @@ impl EmailAddress {
     }
 }
 /// Attachment to the email.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailAttachment {
     /// Base64 encoded contents of the attachment
@@ -256,6 +271,11 @@ pub struct EmailAttachment {
     /// Name of the attachment
     #[serde(rename = "name")]
     pub name: ::std::string::String,
+}
+impl ::std::fmt::Debug for EmailAttachment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EmailAttachment").finish_non_exhaustive()
+    }
 }
 impl EmailAttachment {
     /// Creates a `EmailAttachment` from its required fields (`content_in_base64`, `content_type`, `name`); optional fields start unset.
@@ -273,7 +293,7 @@ impl EmailAttachment {
     }
 }
 /// Content of the email.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailContent {
     /// Html version of the email message.
@@ -293,6 +313,11 @@ pub struct EmailContent {
     /// Subject of the email message
     #[serde(rename = "subject")]
     pub subject: ::std::string::String,
+}
+impl ::std::fmt::Debug for EmailContent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EmailContent").finish_non_exhaustive()
+    }
 }
 impl EmailContent {
     /// Creates a `EmailContent` from its required fields (`subject`); optional fields start unset.
@@ -324,7 +349,7 @@ impl EmailContent {
     }
 }
 /// Message payload for sending an email
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailMessage {
     /// List of attachments. Please note that we limit the total size of an email request (which includes attachments) to 10MB.
@@ -368,6 +393,20 @@ pub struct EmailMessage {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub user_engagement_tracking_disabled: ::std::option::Option<bool>,
+}
+impl ::std::fmt::Debug for EmailMessage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EmailMessage")
+            .field("attachments", &self.attachments)
+            .field("content", &self.content)
+            .field("recipients", &self.recipients)
+            .field("reply_to", &self.reply_to)
+            .field(
+                "user_engagement_tracking_disabled",
+                &self.user_engagement_tracking_disabled,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl EmailMessage {
     /// Creates a `EmailMessage` from its required fields (`content`, `recipients`, `sender_address`); optional fields start unset.
@@ -422,7 +461,7 @@ impl EmailMessage {
     }
 }
 /// Recipients of the email
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailRecipients {
     /// Email BCC recipients
@@ -442,6 +481,15 @@ pub struct EmailRecipients {
     /// Email To recipients
     #[serde(rename = "to")]
     pub to: ::std::vec::Vec<crate::email::EmailAddress>,
+}
+impl ::std::fmt::Debug for EmailRecipients {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EmailRecipients")
+            .field("bcc", &self.bcc)
+            .field("cc", &self.cc)
+            .field("to", &self.to)
+            .finish_non_exhaustive()
+    }
 }
 impl EmailRecipients {
     /// Creates a `EmailRecipients` from its required fields (`to`); optional fields start unset.
@@ -473,7 +521,7 @@ impl EmailRecipients {
     }
 }
 /// Status of the long running operation
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailSendResult {
     /// Error details when status is a non-success terminal state.
@@ -489,6 +537,15 @@ pub struct EmailSendResult {
     /// Status of operation.
     #[serde(rename = "status")]
     pub status: crate::email::EmailSendStatus,
+}
+impl ::std::fmt::Debug for EmailSendResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EmailSendResult")
+            .field("error", &self.error)
+            .field("id", &self.id)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
 }
 impl EmailSendResult {
     /// Creates a `EmailSendResult` from its required fields (`id`, `status`); optional fields start unset.
@@ -511,7 +568,7 @@ impl EmailSendResult {
     }
 }
 /// The resource management error additional info.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorAdditionalInfo {
     /// The additional info.
@@ -528,6 +585,11 @@ pub struct ErrorAdditionalInfo {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for ErrorAdditionalInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ErrorAdditionalInfo").finish_non_exhaustive()
+    }
 }
 impl ErrorAdditionalInfo {
     /// Creates a `ErrorAdditionalInfo` with every optional field unset.
@@ -560,7 +622,7 @@ impl ::std::default::Default for ErrorAdditionalInfo {
     }
 }
 /// The error detail.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// The error additional info.
@@ -600,6 +662,14 @@ pub struct ErrorDetail {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub target: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for ErrorDetail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ErrorDetail")
+            .field("additional_info", &self.additional_info)
+            .field("details", &self.details)
+            .finish_non_exhaustive()
+    }
 }
 impl ErrorDetail {
     /// Creates a `ErrorDetail` with every optional field unset.
@@ -665,7 +735,7 @@ impl ::std::default::Default for ErrorDetail {
     }
 }
 /// Common error response for all Azure Resource Manager APIs to return error details for failed operations. (This also follows the OData error response format.).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// The error object.
@@ -675,6 +745,13 @@ pub struct ErrorResponse {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub error: ::std::option::Option<crate::email::ErrorDetail>,
+}
+impl ::std::fmt::Debug for ErrorResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ErrorResponse")
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
 }
 impl ErrorResponse {
     /// Creates a `ErrorResponse` with every optional field unset.

@@ -2,7 +2,7 @@
 
 //! The events of Azure Communication Services, as Azure Event Grid delivers them to a webhook, an Azure Function or a queue: chat, calling, call recording, SMS, email, Job Router, Advanced Messaging (WhatsApp) and presence. Parse a delivery with `runtime::events` (Event Grid or CloudEvents schema); each family has its own event set, which gives each event's `data` its type and keeps the event types it does not list as `Other`: `ChatEvent`, `CallingEvent`, `RecordingEvent`, `SmsEvent`, `EmailEvent`, `RouterEvent`, `AdvancedMessageEvent` and `PresenceEvent`. Chat user-level events are delivered once per recipient of the thread (except the sender), thread-level events once per thread.
 /// Schema of calling event reason properties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallEndReasonProperties {
     /// Reason code for ending the call.
@@ -26,6 +26,14 @@ pub struct AcsCallEndReasonProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sub_code: ::std::option::Option<i32>,
+}
+impl ::std::fmt::Debug for AcsCallEndReasonProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallEndReasonProperties")
+            .field("code", &self.code)
+            .field("sub_code", &self.sub_code)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallEndReasonProperties {
     /// Creates a `AcsCallEndReasonProperties` with every optional field unset.
@@ -65,7 +73,7 @@ impl ::std::default::Default for AcsCallEndReasonProperties {
     }
 }
 /// Schema of calling event endedby properties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallEndedByProperties {
     /// The communication identifier of the call ended by
@@ -91,6 +99,14 @@ pub struct AcsCallEndedByProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub r#type: ::std::option::Option<crate::events::AcsCallEndedByKind>,
+}
+impl ::std::fmt::Debug for AcsCallEndedByProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallEndedByProperties")
+            .field("communication_identifier", &self.communication_identifier)
+            .field("type", &self.r#type)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallEndedByProperties {
     /// Creates a `AcsCallEndedByProperties` with every optional field unset.
@@ -133,7 +149,7 @@ impl ::std::default::Default for AcsCallEndedByProperties {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.CallEnded event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallEndedEventData {
     /// The correlation ID of the calling event
@@ -206,6 +222,22 @@ pub struct AcsCallEndedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub reason: ::std::option::Option<crate::events::AcsCallEndReasonProperties>,
+}
+impl ::std::fmt::Debug for AcsCallEndedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallEndedEventData")
+            .field("correlation_id", &self.correlation_id)
+            .field("group", &self.group)
+            .field("is_rooms_call", &self.is_rooms_call)
+            .field("is_two_party", &self.is_two_party)
+            .field("room", &self.room)
+            .field("server_call_id", &self.server_call_id)
+            .field("started_by", &self.started_by)
+            .field("call_duration_in_seconds", &self.call_duration_in_seconds)
+            .field("ended_by", &self.ended_by)
+            .field("reason", &self.reason)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallEndedEventData {
     /// Creates a `AcsCallEndedEventData` with every optional field unset.
@@ -306,7 +338,7 @@ impl ::std::default::Default for AcsCallEndedEventData {
     }
 }
 /// Schema of calling event group properties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallGroupProperties {
     /// Group Id. Format is Guid as string.
@@ -316,6 +348,13 @@ pub struct AcsCallGroupProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsCallGroupProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallGroupProperties")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallGroupProperties {
     /// Creates a `AcsCallGroupProperties` with every optional field unset.
@@ -341,7 +380,7 @@ impl ::std::default::Default for AcsCallGroupProperties {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.CallParticipantAdded event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallParticipantAddedEventData {
     /// The correlation ID of the calling event
@@ -421,6 +460,21 @@ pub struct AcsCallParticipantAddedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub user_agent: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsCallParticipantAddedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallParticipantAddedEventData")
+            .field("correlation_id", &self.correlation_id)
+            .field("group", &self.group)
+            .field("is_rooms_call", &self.is_rooms_call)
+            .field("is_two_party", &self.is_two_party)
+            .field("room", &self.room)
+            .field("server_call_id", &self.server_call_id)
+            .field("started_by", &self.started_by)
+            .field("participant_id", &self.participant_id)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallParticipantAddedEventData {
     /// Creates a `AcsCallParticipantAddedEventData` with every optional field unset.
@@ -534,7 +588,7 @@ impl ::std::default::Default for AcsCallParticipantAddedEventData {
     }
 }
 /// Schema of common properties of participant events
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallParticipantEventData {
     /// The correlation ID of the calling event
@@ -614,6 +668,21 @@ pub struct AcsCallParticipantEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub user_agent: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsCallParticipantEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallParticipantEventData")
+            .field("correlation_id", &self.correlation_id)
+            .field("group", &self.group)
+            .field("is_rooms_call", &self.is_rooms_call)
+            .field("is_two_party", &self.is_two_party)
+            .field("room", &self.room)
+            .field("server_call_id", &self.server_call_id)
+            .field("started_by", &self.started_by)
+            .field("participant_id", &self.participant_id)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallParticipantEventData {
     /// Creates a `AcsCallParticipantEventData` with every optional field unset.
@@ -727,7 +796,7 @@ impl ::std::default::Default for AcsCallParticipantEventData {
     }
 }
 /// Schema of calling event participant user
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallParticipantProperties {
     /// The communication identifier of the call ended by
@@ -746,6 +815,13 @@ pub struct AcsCallParticipantProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub role: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsCallParticipantProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallParticipantProperties")
+            .field("communication_identifier", &self.communication_identifier)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallParticipantProperties {
     /// Creates a `AcsCallParticipantProperties` with every optional field unset.
@@ -781,7 +857,7 @@ impl ::std::default::Default for AcsCallParticipantProperties {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.CallParticipantRemoved event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallParticipantRemovedEventData {
     /// The correlation ID of the calling event
@@ -861,6 +937,21 @@ pub struct AcsCallParticipantRemovedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub user_agent: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsCallParticipantRemovedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallParticipantRemovedEventData")
+            .field("correlation_id", &self.correlation_id)
+            .field("group", &self.group)
+            .field("is_rooms_call", &self.is_rooms_call)
+            .field("is_two_party", &self.is_two_party)
+            .field("room", &self.room)
+            .field("server_call_id", &self.server_call_id)
+            .field("started_by", &self.started_by)
+            .field("participant_id", &self.participant_id)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallParticipantRemovedEventData {
     /// Creates a `AcsCallParticipantRemovedEventData` with every optional field unset.
@@ -974,7 +1065,7 @@ impl ::std::default::Default for AcsCallParticipantRemovedEventData {
     }
 }
 /// Schema of calling event room properties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallRoomProperties {
     /// Room Id. Format is Guid as string.
@@ -984,6 +1075,13 @@ pub struct AcsCallRoomProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsCallRoomProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallRoomProperties")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallRoomProperties {
     /// Creates a `AcsCallRoomProperties` with every optional field unset.
@@ -1009,7 +1107,7 @@ impl ::std::default::Default for AcsCallRoomProperties {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.CallStarted event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallStartedEventData {
     /// The correlation ID of the calling event
@@ -1061,6 +1159,19 @@ pub struct AcsCallStartedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub started_by: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
+}
+impl ::std::fmt::Debug for AcsCallStartedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallStartedEventData")
+            .field("correlation_id", &self.correlation_id)
+            .field("group", &self.group)
+            .field("is_rooms_call", &self.is_rooms_call)
+            .field("is_two_party", &self.is_two_party)
+            .field("room", &self.room)
+            .field("server_call_id", &self.server_call_id)
+            .field("started_by", &self.started_by)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallStartedEventData {
     /// Creates a `AcsCallStartedEventData` with every optional field unset.
@@ -1134,7 +1245,7 @@ impl ::std::default::Default for AcsCallStartedEventData {
     }
 }
 /// Schema of common properties of all calling events
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallingEventProperties {
     /// The correlation ID of the calling event
@@ -1186,6 +1297,19 @@ pub struct AcsCallingEventProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub started_by: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
+}
+impl ::std::fmt::Debug for AcsCallingEventProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsCallingEventProperties")
+            .field("correlation_id", &self.correlation_id)
+            .field("group", &self.group)
+            .field("is_rooms_call", &self.is_rooms_call)
+            .field("is_two_party", &self.is_two_party)
+            .field("room", &self.room)
+            .field("server_call_id", &self.server_call_id)
+            .field("started_by", &self.started_by)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsCallingEventProperties {
     /// Creates a `AcsCallingEventProperties` with every optional field unset.
@@ -1259,7 +1383,7 @@ impl ::std::default::Default for AcsCallingEventProperties {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatAzureBotCommandReceivedInThread event: an Azure bot command was received in a chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatAzureBotCommandReceivedInThreadEventData {
     /// The chat thread id.
@@ -1323,6 +1447,20 @@ pub struct AcsChatAzureBotCommandReceivedInThreadEventData {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for AcsChatAzureBotCommandReceivedInThreadEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatAzureBotCommandReceivedInThreadEventData")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("compose_time", &self.compose_time)
+            .field("message_id", &self.message_id)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatAzureBotCommandReceivedInThreadEventData {
     /// Creates a `AcsChatAzureBotCommandReceivedInThreadEventData` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`); optional fields start unset.
@@ -1407,7 +1545,7 @@ impl AcsChatAzureBotCommandReceivedInThreadEventData {
     }
 }
 /// Schema of common properties of all chat events (user-level events, delivered once per recipient).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatEventBaseProperties {
     /// The communication identifier of the target user.
@@ -1440,6 +1578,19 @@ pub struct AcsChatEventBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsChatEventBaseProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatEventBaseProperties")
+            .field(
+                "recipient_communication_identifier",
+                &self.recipient_communication_identifier,
+            )
+            .field("recipient_id", &self.recipient_id)
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatEventBaseProperties {
     /// Creates a `AcsChatEventBaseProperties` with every optional field unset.
@@ -1495,7 +1646,7 @@ impl ::std::default::Default for AcsChatEventBaseProperties {
     }
 }
 /// Schema of common properties of all thread-level chat events (delivered once per thread).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatEventInThreadBaseProperties {
     /// The chat thread id.
@@ -1504,6 +1655,14 @@ pub struct AcsChatEventInThreadBaseProperties {
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
+}
+impl ::std::fmt::Debug for AcsChatEventInThreadBaseProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatEventInThreadBaseProperties")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatEventInThreadBaseProperties {
     /// Creates a `AcsChatEventInThreadBaseProperties` from its required fields (`thread_id`, `transaction_id`); optional fields start unset.
@@ -1519,7 +1678,7 @@ impl AcsChatEventInThreadBaseProperties {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatMessageDeleted event: a message was deleted from a chat thread, delivered once to each recipient.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageDeletedEventData {
     /// The communication identifier of the target user.
@@ -1598,6 +1757,27 @@ pub struct AcsChatMessageDeletedEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub delete_time: ::std::option::Option<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for AcsChatMessageDeletedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatMessageDeletedEventData")
+            .field(
+                "recipient_communication_identifier",
+                &self.recipient_communication_identifier,
+            )
+            .field("recipient_id", &self.recipient_id)
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("compose_time", &self.compose_time)
+            .field("message_id", &self.message_id)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .field("sender_id", &self.sender_id)
+            .field("delete_time", &self.delete_time)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatMessageDeletedEventData {
     /// Creates a `AcsChatMessageDeletedEventData` from its required fields (`message_id`, `sender_communication_identifier`, `type`); optional fields start unset.
@@ -1699,7 +1879,7 @@ impl AcsChatMessageDeletedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatMessageDeletedInThread event: a message was deleted from a chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageDeletedInThreadEventData {
     /// The chat thread id.
@@ -1755,6 +1935,21 @@ pub struct AcsChatMessageDeletedInThreadEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub delete_time: ::std::option::Option<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for AcsChatMessageDeletedInThreadEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatMessageDeletedInThreadEventData")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("compose_time", &self.compose_time)
+            .field("message_id", &self.message_id)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .field("delete_time", &self.delete_time)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatMessageDeletedInThreadEventData {
     /// Creates a `AcsChatMessageDeletedInThreadEventData` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`); optional fields start unset.
@@ -1826,7 +2021,7 @@ impl AcsChatMessageDeletedInThreadEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatMessageEdited event: a message was edited in a chat thread, delivered once to each recipient.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageEditedEventData {
     /// The communication identifier of the target user.
@@ -1917,6 +2112,27 @@ pub struct AcsChatMessageEditedEventData {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for AcsChatMessageEditedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatMessageEditedEventData")
+            .field(
+                "recipient_communication_identifier",
+                &self.recipient_communication_identifier,
+            )
+            .field("recipient_id", &self.recipient_id)
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("compose_time", &self.compose_time)
+            .field("message_id", &self.message_id)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .field("sender_id", &self.sender_id)
+            .field("edit_time", &self.edit_time)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatMessageEditedEventData {
     /// Creates a `AcsChatMessageEditedEventData` from its required fields (`message_id`, `sender_communication_identifier`, `type`, `message_body`); optional fields start unset.
@@ -2030,7 +2246,7 @@ impl AcsChatMessageEditedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatMessageEditedInThread event: a message was edited in a chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageEditedInThreadEventData {
     /// The chat thread id.
@@ -2098,6 +2314,21 @@ pub struct AcsChatMessageEditedInThreadEventData {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for AcsChatMessageEditedInThreadEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatMessageEditedInThreadEventData")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("compose_time", &self.compose_time)
+            .field("message_id", &self.message_id)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .field("edit_time", &self.edit_time)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatMessageEditedInThreadEventData {
     /// Creates a `AcsChatMessageEditedInThreadEventData` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`, `message_body`); optional fields start unset.
@@ -2181,7 +2412,7 @@ impl AcsChatMessageEditedInThreadEventData {
     }
 }
 /// Schema of common properties of all chat message events.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageEventBaseProperties {
     /// The communication identifier of the target user.
@@ -2252,6 +2483,26 @@ pub struct AcsChatMessageEventBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
+}
+impl ::std::fmt::Debug for AcsChatMessageEventBaseProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatMessageEventBaseProperties")
+            .field(
+                "recipient_communication_identifier",
+                &self.recipient_communication_identifier,
+            )
+            .field("recipient_id", &self.recipient_id)
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("compose_time", &self.compose_time)
+            .field("message_id", &self.message_id)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .field("sender_id", &self.sender_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatMessageEventBaseProperties {
     /// Creates a `AcsChatMessageEventBaseProperties` from its required fields (`message_id`, `sender_communication_identifier`, `type`); optional fields start unset.
@@ -2346,7 +2597,7 @@ impl AcsChatMessageEventBaseProperties {
     }
 }
 /// Schema of common properties of all thread-level chat message events.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageEventInThreadBaseProperties {
     /// The chat thread id.
@@ -2394,6 +2645,20 @@ pub struct AcsChatMessageEventInThreadBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
+}
+impl ::std::fmt::Debug for AcsChatMessageEventInThreadBaseProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatMessageEventInThreadBaseProperties")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("compose_time", &self.compose_time)
+            .field("message_id", &self.message_id)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatMessageEventInThreadBaseProperties {
     /// Creates a `AcsChatMessageEventInThreadBaseProperties` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`); optional fields start unset.
@@ -2458,7 +2723,7 @@ impl AcsChatMessageEventInThreadBaseProperties {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatMessageReceived event: a message was received in a chat thread, delivered once to each recipient.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageReceivedEventData {
     /// The communication identifier of the target user.
@@ -2545,6 +2810,26 @@ pub struct AcsChatMessageReceivedEventData {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for AcsChatMessageReceivedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatMessageReceivedEventData")
+            .field(
+                "recipient_communication_identifier",
+                &self.recipient_communication_identifier,
+            )
+            .field("recipient_id", &self.recipient_id)
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("compose_time", &self.compose_time)
+            .field("message_id", &self.message_id)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .field("sender_id", &self.sender_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatMessageReceivedEventData {
     /// Creates a `AcsChatMessageReceivedEventData` from its required fields (`message_id`, `sender_communication_identifier`, `type`); optional fields start unset.
@@ -2659,7 +2944,7 @@ impl AcsChatMessageReceivedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatMessageReceivedInThread event: a message was received in a chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageReceivedInThreadEventData {
     /// The chat thread id.
@@ -2719,6 +3004,20 @@ pub struct AcsChatMessageReceivedInThreadEventData {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for AcsChatMessageReceivedInThreadEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatMessageReceivedInThreadEventData")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("compose_time", &self.compose_time)
+            .field("message_id", &self.message_id)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatMessageReceivedInThreadEventData {
     /// Creates a `AcsChatMessageReceivedInThreadEventData` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`, `message_body`); optional fields start unset.
@@ -2795,7 +3094,7 @@ impl AcsChatMessageReceivedInThreadEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatThreadParticipantAdded event: a participant was added to a chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatParticipantAddedToThreadEventData {
     /// The chat thread id.
@@ -2833,6 +3132,21 @@ pub struct AcsChatParticipantAddedToThreadEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub time: ::std::option::Option<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for AcsChatParticipantAddedToThreadEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatParticipantAddedToThreadEventData")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .field(
+                "added_by_communication_identifier",
+                &self.added_by_communication_identifier,
+            )
+            .field("participant_added", &self.participant_added)
+            .field("time", &self.time)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatParticipantAddedToThreadEventData {
     /// Creates a `AcsChatParticipantAddedToThreadEventData` from its required fields (`thread_id`, `transaction_id`, `added_by_communication_identifier`, `participant_added`); optional fields start unset.
@@ -2876,7 +3190,7 @@ impl AcsChatParticipantAddedToThreadEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatParticipantAddedToThreadWithUser event: a participant was added to a chat thread, delivered once to each participant.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatParticipantAddedToThreadWithUserEventData {
     /// The communication identifier of the target user.
@@ -2938,6 +3252,26 @@ pub struct AcsChatParticipantAddedToThreadWithUserEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub time: ::std::option::Option<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for AcsChatParticipantAddedToThreadWithUserEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatParticipantAddedToThreadWithUserEventData")
+            .field(
+                "recipient_communication_identifier",
+                &self.recipient_communication_identifier,
+            )
+            .field("recipient_id", &self.recipient_id)
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .field(
+                "added_by_communication_identifier",
+                &self.added_by_communication_identifier,
+            )
+            .field("participant_added", &self.participant_added)
+            .field("time", &self.time)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatParticipantAddedToThreadWithUserEventData {
     /// Creates a `AcsChatParticipantAddedToThreadWithUserEventData` from its required fields (`added_by_communication_identifier`, `participant_added`); optional fields start unset.
@@ -3017,7 +3351,7 @@ impl AcsChatParticipantAddedToThreadWithUserEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatThreadParticipantRemoved event: a participant was removed from a chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatParticipantRemovedFromThreadEventData {
     /// The chat thread id.
@@ -3055,6 +3389,21 @@ pub struct AcsChatParticipantRemovedFromThreadEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub time: ::std::option::Option<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for AcsChatParticipantRemovedFromThreadEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatParticipantRemovedFromThreadEventData")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .field("participant_removed", &self.participant_removed)
+            .field(
+                "removed_by_communication_identifier",
+                &self.removed_by_communication_identifier,
+            )
+            .field("time", &self.time)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatParticipantRemovedFromThreadEventData {
     /// Creates a `AcsChatParticipantRemovedFromThreadEventData` from its required fields (`thread_id`, `transaction_id`, `participant_removed`, `removed_by_communication_identifier`); optional fields start unset.
@@ -3098,7 +3447,7 @@ impl AcsChatParticipantRemovedFromThreadEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser event: a participant was removed from a chat thread, delivered once to each remaining participant.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatParticipantRemovedFromThreadWithUserEventData {
     /// The communication identifier of the target user.
@@ -3160,6 +3509,26 @@ pub struct AcsChatParticipantRemovedFromThreadWithUserEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub time: ::std::option::Option<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for AcsChatParticipantRemovedFromThreadWithUserEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatParticipantRemovedFromThreadWithUserEventData")
+            .field(
+                "recipient_communication_identifier",
+                &self.recipient_communication_identifier,
+            )
+            .field("recipient_id", &self.recipient_id)
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .field("participant_removed", &self.participant_removed)
+            .field(
+                "removed_by_communication_identifier",
+                &self.removed_by_communication_identifier,
+            )
+            .field("time", &self.time)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatParticipantRemovedFromThreadWithUserEventData {
     /// Creates a `AcsChatParticipantRemovedFromThreadWithUserEventData` from its required fields (`participant_removed`, `removed_by_communication_identifier`); optional fields start unset.
@@ -3239,7 +3608,7 @@ impl AcsChatParticipantRemovedFromThreadWithUserEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatThreadCreated event: a chat thread was created.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadCreatedEventData {
     /// The chat thread id.
@@ -3284,6 +3653,20 @@ pub struct AcsChatThreadCreatedEventData {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl ::std::fmt::Debug for AcsChatThreadCreatedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatThreadCreatedEventData")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .field(
+                "created_by_communication_identifier",
+                &self.created_by_communication_identifier,
+            )
+            .field("participants", &self.participants)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatThreadCreatedEventData {
     /// Creates a `AcsChatThreadCreatedEventData` from its required fields (`thread_id`, `transaction_id`, `created_by_communication_identifier`, `participants`, `properties`); optional fields start unset.
@@ -3335,7 +3718,7 @@ impl AcsChatThreadCreatedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatThreadCreatedWithUser event: a chat thread was created with the recipient as a participant, delivered once to each participant.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadCreatedWithUserEventData {
     /// The communication identifier of the target user.
@@ -3420,6 +3803,26 @@ pub struct AcsChatThreadCreatedWithUserEventData {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl ::std::fmt::Debug for AcsChatThreadCreatedWithUserEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatThreadCreatedWithUserEventData")
+            .field(
+                "recipient_communication_identifier",
+                &self.recipient_communication_identifier,
+            )
+            .field("recipient_id", &self.recipient_id)
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .field(
+                "created_by_communication_identifier",
+                &self.created_by_communication_identifier,
+            )
+            .field("members", &self.members)
+            .field("participants", &self.participants)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatThreadCreatedWithUserEventData {
     /// Creates a `AcsChatThreadCreatedWithUserEventData` from its required fields (`created_by_communication_identifier`, `participants`, `properties`); optional fields start unset.
@@ -3527,7 +3930,7 @@ impl AcsChatThreadCreatedWithUserEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatThreadDeleted event: a chat thread was deleted.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadDeletedEventData {
     /// The chat thread id.
@@ -3569,6 +3972,20 @@ pub struct AcsChatThreadDeletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub reason: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsChatThreadDeletedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatThreadDeletedEventData")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .field("delete_time", &self.delete_time)
+            .field(
+                "deleted_by_communication_identifier",
+                &self.deleted_by_communication_identifier,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatThreadDeletedEventData {
     /// Creates a `AcsChatThreadDeletedEventData` from its required fields (`thread_id`, `transaction_id`, `deleted_by_communication_identifier`); optional fields start unset.
@@ -3620,7 +4037,7 @@ impl AcsChatThreadDeletedEventData {
     }
 }
 /// Schema of common properties of all user-level chat thread events.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadEventBaseProperties {
     /// The communication identifier of the target user.
@@ -3668,6 +4085,20 @@ pub struct AcsChatThreadEventBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
+}
+impl ::std::fmt::Debug for AcsChatThreadEventBaseProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatThreadEventBaseProperties")
+            .field(
+                "recipient_communication_identifier",
+                &self.recipient_communication_identifier,
+            )
+            .field("recipient_id", &self.recipient_id)
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatThreadEventBaseProperties {
     /// Creates a `AcsChatThreadEventBaseProperties` with every optional field unset.
@@ -3740,7 +4171,7 @@ impl ::std::default::Default for AcsChatThreadEventBaseProperties {
     }
 }
 /// Schema of common properties of all thread-level chat thread events.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadEventInThreadBaseProperties {
     /// The chat thread id.
@@ -3764,6 +4195,15 @@ pub struct AcsChatThreadEventInThreadBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
+}
+impl ::std::fmt::Debug for AcsChatThreadEventInThreadBaseProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatThreadEventInThreadBaseProperties")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatThreadEventInThreadBaseProperties {
     /// Creates a `AcsChatThreadEventInThreadBaseProperties` from its required fields (`thread_id`, `transaction_id`); optional fields start unset.
@@ -3796,7 +4236,7 @@ impl AcsChatThreadEventInThreadBaseProperties {
     }
 }
 /// Deprecated: a member of a chat thread as older deliveries list it; see `AcsChatThreadParticipantProperties`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadMember {
     /// The display name of the member.
@@ -3813,6 +4253,13 @@ pub struct AcsChatThreadMember {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub member_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsChatThreadMember {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatThreadMember")
+            .field("member_id", &self.member_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatThreadMember {
     /// Creates a `AcsChatThreadMember` with every optional field unset.
@@ -3848,7 +4295,7 @@ impl ::std::default::Default for AcsChatThreadMember {
     }
 }
 /// Schema of the chat thread participant.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadParticipantProperties {
     /// The name of the user.
@@ -3870,6 +4317,16 @@ pub struct AcsChatThreadParticipantProperties {
     /// The communication identifier of the user.
     #[serde(rename = "participantCommunicationIdentifier")]
     pub participant_communication_identifier: crate::common::CommunicationIdentifierModel,
+}
+impl ::std::fmt::Debug for AcsChatThreadParticipantProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatThreadParticipantProperties")
+            .field(
+                "participant_communication_identifier",
+                &self.participant_communication_identifier,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatThreadParticipantProperties {
     /// Creates a `AcsChatThreadParticipantProperties` from its required fields (`participant_communication_identifier`); optional fields start unset.
@@ -3903,7 +4360,7 @@ impl AcsChatThreadParticipantProperties {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatThreadPropertiesUpdated event: the properties of a chat thread were updated.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadPropertiesUpdatedEventData {
     /// The chat thread id.
@@ -3953,6 +4410,20 @@ pub struct AcsChatThreadPropertiesUpdatedEventData {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl ::std::fmt::Debug for AcsChatThreadPropertiesUpdatedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatThreadPropertiesUpdatedEventData")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .field("edit_time", &self.edit_time)
+            .field(
+                "edited_by_communication_identifier",
+                &self.edited_by_communication_identifier,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatThreadPropertiesUpdatedEventData {
     /// Creates a `AcsChatThreadPropertiesUpdatedEventData` from its required fields (`thread_id`, `transaction_id`, `edited_by_communication_identifier`, `properties`); optional fields start unset.
@@ -4009,7 +4480,7 @@ impl AcsChatThreadPropertiesUpdatedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatThreadPropertiesUpdatedPerUser event: the properties of a chat thread were updated, delivered once to each participant.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadPropertiesUpdatedPerUserEventData {
     /// The communication identifier of the target user.
@@ -4083,6 +4554,25 @@ pub struct AcsChatThreadPropertiesUpdatedPerUserEventData {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl ::std::fmt::Debug for AcsChatThreadPropertiesUpdatedPerUserEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatThreadPropertiesUpdatedPerUserEventData")
+            .field(
+                "recipient_communication_identifier",
+                &self.recipient_communication_identifier,
+            )
+            .field("recipient_id", &self.recipient_id)
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .field("edit_time", &self.edit_time)
+            .field(
+                "edited_by_communication_identifier",
+                &self.edited_by_communication_identifier,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatThreadPropertiesUpdatedPerUserEventData {
     /// Creates a `AcsChatThreadPropertiesUpdatedPerUserEventData` from its required fields (`edited_by_communication_identifier`, `properties`); optional fields start unset.
@@ -4175,7 +4665,7 @@ impl AcsChatThreadPropertiesUpdatedPerUserEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatThreadWithUserDeleted event: a chat thread the recipient is part of was deleted, delivered once to each participant.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadWithUserDeletedEventData {
     /// The communication identifier of the target user.
@@ -4234,6 +4724,25 @@ pub struct AcsChatThreadWithUserDeletedEventData {
     /// The communication identifier of the user who deleted the thread.
     #[serde(rename = "deletedByCommunicationIdentifier")]
     pub deleted_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+}
+impl ::std::fmt::Debug for AcsChatThreadWithUserDeletedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatThreadWithUserDeletedEventData")
+            .field(
+                "recipient_communication_identifier",
+                &self.recipient_communication_identifier,
+            )
+            .field("recipient_id", &self.recipient_id)
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("create_time", &self.create_time)
+            .field("delete_time", &self.delete_time)
+            .field(
+                "deleted_by_communication_identifier",
+                &self.deleted_by_communication_identifier,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatThreadWithUserDeletedEventData {
     /// Creates a `AcsChatThreadWithUserDeletedEventData` from its required fields (`deleted_by_communication_identifier`); optional fields start unset.
@@ -4311,7 +4820,7 @@ impl AcsChatThreadWithUserDeletedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatTypingIndicatorReceivedInThread event: a participant is typing in a chat thread.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatTypingIndicatorReceivedInThreadEventData {
     /// The chat thread id.
@@ -4375,6 +4884,20 @@ pub struct AcsChatTypingIndicatorReceivedInThreadEventData {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for AcsChatTypingIndicatorReceivedInThreadEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsChatTypingIndicatorReceivedInThreadEventData")
+            .field("thread_id", &self.thread_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("compose_time", &self.compose_time)
+            .field("message_id", &self.message_id)
+            .field(
+                "sender_communication_identifier",
+                &self.sender_communication_identifier,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl AcsChatTypingIndicatorReceivedInThreadEventData {
     /// Creates a `AcsChatTypingIndicatorReceivedInThreadEventData` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`); optional fields start unset.
@@ -4459,7 +4982,7 @@ impl AcsChatTypingIndicatorReceivedInThreadEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.EmailDeliveryReportReceived event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsEmailDeliveryReportReceivedEventData {
     /// The time at which the email delivery report received timestamp
@@ -4514,6 +5037,17 @@ pub struct AcsEmailDeliveryReportReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub status: ::std::option::Option<crate::events::AcsEmailDeliveryReportStatus>,
+}
+impl ::std::fmt::Debug for AcsEmailDeliveryReportReceivedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsEmailDeliveryReportReceivedEventData")
+            .field("delivery_attempt_timestamp", &self.delivery_attempt_timestamp)
+            .field("delivery_status_details", &self.delivery_status_details)
+            .field("internet_message_id", &self.internet_message_id)
+            .field("message_id", &self.message_id)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsEmailDeliveryReportReceivedEventData {
     /// Creates a `AcsEmailDeliveryReportReceivedEventData` with every optional field unset.
@@ -4599,7 +5133,7 @@ impl ::std::default::Default for AcsEmailDeliveryReportReceivedEventData {
     }
 }
 /// Detailed information about the status if any
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsEmailDeliveryReportStatusDetails {
     /// Recipient Mail Server Host Name
@@ -4616,6 +5150,11 @@ pub struct AcsEmailDeliveryReportStatusDetails {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub status_message: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsEmailDeliveryReportStatusDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsEmailDeliveryReportStatusDetails").finish_non_exhaustive()
+    }
 }
 impl AcsEmailDeliveryReportStatusDetails {
     /// Creates a `AcsEmailDeliveryReportStatusDetails` with every optional field unset.
@@ -4651,7 +5190,7 @@ impl ::std::default::Default for AcsEmailDeliveryReportStatusDetails {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.EmailEngagementTrackingReportReceived event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsEmailEngagementTrackingReportReceivedEventData {
     /// The context of the type of engagement user had with email
@@ -4704,6 +5243,15 @@ pub struct AcsEmailEngagementTrackingReportReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub user_agent: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsEmailEngagementTrackingReportReceivedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsEmailEngagementTrackingReportReceivedEventData")
+            .field("engagement_type", &self.engagement_type)
+            .field("message_id", &self.message_id)
+            .field("user_action_timestamp", &self.user_action_timestamp)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsEmailEngagementTrackingReportReceivedEventData {
     /// Creates a `AcsEmailEngagementTrackingReportReceivedEventData` with every optional field unset.
@@ -4786,7 +5334,7 @@ impl ::std::default::Default for AcsEmailEngagementTrackingReportReceivedEventDa
     }
 }
 /// Custom Context of Incoming Call
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsIncomingCallCustomContext {
     /// Sip Headers for incoming call
@@ -4807,6 +5355,11 @@ pub struct AcsIncomingCallCustomContext {
     pub voip_headers: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for AcsIncomingCallCustomContext {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsIncomingCallCustomContext").finish_non_exhaustive()
+    }
 }
 impl AcsIncomingCallCustomContext {
     /// Creates a `AcsIncomingCallCustomContext` with every optional field unset.
@@ -4842,7 +5395,7 @@ impl ::std::default::Default for AcsIncomingCallCustomContext {
     }
 }
 /// Schema of the Data property of an EventGridEvent for an Microsoft.Communication.IncomingCall event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsIncomingCallEventData {
     /// Display name of caller.
@@ -4905,6 +5458,18 @@ pub struct AcsIncomingCallEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub to: ::std::option::Option<crate::common::CommunicationIdentifierModel>,
+}
+impl ::std::fmt::Debug for AcsIncomingCallEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsIncomingCallEventData")
+            .field("correlation_id", &self.correlation_id)
+            .field("custom_context", &self.custom_context)
+            .field("from", &self.from)
+            .field("on_behalf_of_callee", &self.on_behalf_of_callee)
+            .field("server_call_id", &self.server_call_id)
+            .field("to", &self.to)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsIncomingCallEventData {
     /// Creates a `AcsIncomingCallEventData` with every optional field unset.
@@ -5000,7 +5565,7 @@ impl ::std::default::Default for AcsIncomingCallEventData {
     }
 }
 /// Message Button Content
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageButtonContent {
     /// The Payload of the button which was clicked by the user, setup by the business
@@ -5017,6 +5582,11 @@ pub struct AcsMessageButtonContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub text: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsMessageButtonContent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsMessageButtonContent").finish_non_exhaustive()
+    }
 }
 impl AcsMessageButtonContent {
     /// Creates a `AcsMessageButtonContent` with every optional field unset.
@@ -5052,7 +5622,7 @@ impl ::std::default::Default for AcsMessageButtonContent {
     }
 }
 /// Message Channel Event Error
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageChannelEventError {
     /// The channel error code
@@ -5069,6 +5639,11 @@ pub struct AcsMessageChannelEventError {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub channel_message: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsMessageChannelEventError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsMessageChannelEventError").finish_non_exhaustive()
+    }
 }
 impl AcsMessageChannelEventError {
     /// Creates a `AcsMessageChannelEventError` with every optional field unset.
@@ -5104,7 +5679,7 @@ impl ::std::default::Default for AcsMessageChannelEventError {
     }
 }
 /// Message Context
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageContext {
     /// The WhatsApp ID for the customer who replied to an inbound message.
@@ -5121,6 +5696,11 @@ pub struct AcsMessageContext {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsMessageContext {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsMessageContext").field("id", &self.id).finish_non_exhaustive()
+    }
 }
 impl AcsMessageContext {
     /// Creates a `AcsMessageContext` with every optional field unset.
@@ -5156,7 +5736,7 @@ impl ::std::default::Default for AcsMessageContext {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageDeliveryStatusUpdatedEventData {
     /// The channel event error
@@ -5209,6 +5789,17 @@ pub struct AcsMessageDeliveryStatusUpdatedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub status: ::std::option::Option<crate::events::AcsMessageDeliveryStatus>,
+}
+impl ::std::fmt::Debug for AcsMessageDeliveryStatusUpdatedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsMessageDeliveryStatusUpdatedEventData")
+            .field("error", &self.error)
+            .field("received_timestamp", &self.received_timestamp)
+            .field("channel_type", &self.channel_type)
+            .field("message_id", &self.message_id)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsMessageDeliveryStatusUpdatedEventData {
     /// Creates a `AcsMessageDeliveryStatusUpdatedEventData` with every optional field unset.
@@ -5291,7 +5882,7 @@ impl ::std::default::Default for AcsMessageDeliveryStatusUpdatedEventData {
     }
 }
 /// Schema of common properties of all chat thread events
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageEventData {
     /// The channel event error
@@ -5323,6 +5914,14 @@ pub struct AcsMessageEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub to: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsMessageEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsMessageEventData")
+            .field("error", &self.error)
+            .field("received_timestamp", &self.received_timestamp)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsMessageEventData {
     /// Creates a `AcsMessageEventData` with every optional field unset.
@@ -5375,7 +5974,7 @@ impl ::std::default::Default for AcsMessageEventData {
     }
 }
 /// Message Interactive button reply content for a user to business message
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageInteractiveButtonReplyContent {
     /// The ID of the button
@@ -5392,6 +5991,13 @@ pub struct AcsMessageInteractiveButtonReplyContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub title: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsMessageInteractiveButtonReplyContent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsMessageInteractiveButtonReplyContent")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsMessageInteractiveButtonReplyContent {
     /// Creates a `AcsMessageInteractiveButtonReplyContent` with every optional field unset.
@@ -5427,7 +6033,7 @@ impl ::std::default::Default for AcsMessageInteractiveButtonReplyContent {
     }
 }
 /// Message Interactive Content
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageInteractiveContent {
     /// The Message Sent when a customer clicks a button
@@ -5455,6 +6061,15 @@ pub struct AcsMessageInteractiveContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub r#type: ::std::option::Option<crate::events::AcsInteractiveReplyKind>,
+}
+impl ::std::fmt::Debug for AcsMessageInteractiveContent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsMessageInteractiveContent")
+            .field("button_reply", &self.button_reply)
+            .field("list_reply", &self.list_reply)
+            .field("type", &self.r#type)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsMessageInteractiveContent {
     /// Creates a `AcsMessageInteractiveContent` with every optional field unset.
@@ -5497,7 +6112,7 @@ impl ::std::default::Default for AcsMessageInteractiveContent {
     }
 }
 /// Message Interactive list reply content for a user to business message
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageInteractiveListReplyContent {
     /// The description of the selected row
@@ -5521,6 +6136,13 @@ pub struct AcsMessageInteractiveListReplyContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub title: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsMessageInteractiveListReplyContent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsMessageInteractiveListReplyContent")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsMessageInteractiveListReplyContent {
     /// Creates a `AcsMessageInteractiveListReplyContent` with every optional field unset.
@@ -5566,7 +6188,7 @@ impl ::std::default::Default for AcsMessageInteractiveListReplyContent {
     }
 }
 /// Message Media Content
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageMediaContent {
     /// Set to true if the sticker is animated; false otherwise.
@@ -5604,6 +6226,14 @@ pub struct AcsMessageMediaContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub mime_type: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsMessageMediaContent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsMessageMediaContent")
+            .field("animated", &self.animated)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsMessageMediaContent {
     /// Creates a `AcsMessageMediaContent` with every optional field unset.
@@ -5666,7 +6296,7 @@ impl ::std::default::Default for AcsMessageMediaContent {
     }
 }
 /// Message Reaction Content
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageReactionContent {
     /// Unicode escape sequence of the emoji.
@@ -5683,6 +6313,13 @@ pub struct AcsMessageReactionContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub message_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsMessageReactionContent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsMessageReactionContent")
+            .field("message_id", &self.message_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsMessageReactionContent {
     /// Creates a `AcsMessageReactionContent` with every optional field unset.
@@ -5718,7 +6355,7 @@ impl ::std::default::Default for AcsMessageReactionContent {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.AdvancedMessageReceived event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageReceivedEventData {
     /// The channel event error
@@ -5813,6 +6450,21 @@ pub struct AcsMessageReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub reaction: ::std::option::Option<crate::events::AcsMessageReactionContent>,
+}
+impl ::std::fmt::Debug for AcsMessageReceivedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsMessageReceivedEventData")
+            .field("error", &self.error)
+            .field("received_timestamp", &self.received_timestamp)
+            .field("button", &self.button)
+            .field("channel_type", &self.channel_type)
+            .field("context", &self.context)
+            .field("interactive", &self.interactive)
+            .field("media", &self.media)
+            .field("message_id", &self.message_id)
+            .field("reaction", &self.reaction)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsMessageReceivedEventData {
     /// Creates a `AcsMessageReceivedEventData` with every optional field unset.
@@ -5946,7 +6598,7 @@ impl ::std::default::Default for AcsMessageReceivedEventData {
     }
 }
 /// Schema for all properties of  Recording Chunk Information.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRecordingChunkInfoProperties {
     /// The location of the content for this chunk
@@ -5991,6 +6643,14 @@ pub struct AcsRecordingChunkInfoProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub metadata_location: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRecordingChunkInfoProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRecordingChunkInfoProperties")
+            .field("document_id", &self.document_id)
+            .field("index", &self.index)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRecordingChunkInfoProperties {
     /// Creates a `AcsRecordingChunkInfoProperties` with every optional field unset.
@@ -6063,7 +6723,7 @@ impl ::std::default::Default for AcsRecordingChunkInfoProperties {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RecordingFileStatusUpdated event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRecordingFileStatusUpdatedEventData {
     /// The recording  channel type - Mixed, Unmixed
@@ -6124,6 +6784,18 @@ pub struct AcsRecordingFileStatusUpdatedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub session_end_reason: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRecordingFileStatusUpdatedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRecordingFileStatusUpdatedEventData")
+            .field("recording_channel_type", &self.recording_channel_type)
+            .field("recording_content_type", &self.recording_content_type)
+            .field("recording_duration_ms", &self.recording_duration_ms)
+            .field("recording_format_type", &self.recording_format_type)
+            .field("recording_start_time", &self.recording_start_time)
+            .field("recording_storage_info", &self.recording_storage_info)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRecordingFileStatusUpdatedEventData {
     /// Creates a `AcsRecordingFileStatusUpdatedEventData` with every optional field unset.
@@ -6203,7 +6875,7 @@ impl ::std::default::Default for AcsRecordingFileStatusUpdatedEventData {
     }
 }
 /// Schema for all properties of Recording Storage Information.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRecordingStorageInfoProperties {
     /// List of details of recording chunks information
@@ -6215,6 +6887,13 @@ pub struct AcsRecordingStorageInfoProperties {
     pub recording_chunks: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsRecordingChunkInfoProperties>,
     >,
+}
+impl ::std::fmt::Debug for AcsRecordingStorageInfoProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRecordingStorageInfoProperties")
+            .field("recording_chunks", &self.recording_chunks)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRecordingStorageInfoProperties {
     /// Creates a `AcsRecordingStorageInfoProperties` with every optional field unset.
@@ -6240,7 +6919,7 @@ impl ::std::default::Default for AcsRecordingStorageInfoProperties {
     }
 }
 /// Router Channel Configuration
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterChannelConfiguration {
     /// Capacity Cost Per Job for Router Job
@@ -6264,6 +6943,15 @@ pub struct AcsRouterChannelConfiguration {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub max_number_of_jobs: ::std::option::Option<i32>,
+}
+impl ::std::fmt::Debug for AcsRouterChannelConfiguration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterChannelConfiguration")
+            .field("capacity_cost_per_job", &self.capacity_cost_per_job)
+            .field("channel_id", &self.channel_id)
+            .field("max_number_of_jobs", &self.max_number_of_jobs)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterChannelConfiguration {
     /// Creates a `AcsRouterChannelConfiguration` with every optional field unset.
@@ -6303,7 +6991,7 @@ impl ::std::default::Default for AcsRouterChannelConfiguration {
     }
 }
 /// Router Communication Error
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterCommunicationError {
     /// Router Communication Error Code
@@ -6345,6 +7033,14 @@ pub struct AcsRouterCommunicationError {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub target: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterCommunicationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterCommunicationError")
+            .field("details", &self.details)
+            .field("innererror", &self.innererror)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterCommunicationError {
     /// Creates a `AcsRouterCommunicationError` with every optional field unset.
@@ -6410,7 +7106,7 @@ impl ::std::default::Default for AcsRouterCommunicationError {
     }
 }
 /// Schema of common properties of all Router events
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterEventData {
     /// Router Event Channel ID
@@ -6434,6 +7130,14 @@ pub struct AcsRouterEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterEventData {
     /// Creates a `AcsRouterEventData` with every optional field unset.
@@ -6479,7 +7183,7 @@ impl ::std::default::Default for AcsRouterEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobCancelled event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobCancelledEventData {
     /// Router Event Channel ID
@@ -6542,6 +7246,15 @@ pub struct AcsRouterJobCancelledEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub note: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterJobCancelledEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobCancelledEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobCancelledEventData {
     /// Creates a `AcsRouterJobCancelledEventData` with every optional field unset.
@@ -6637,7 +7350,7 @@ impl ::std::default::Default for AcsRouterJobCancelledEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobClassificationFailed event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobClassificationFailedEventData {
     /// Router Event Channel ID
@@ -6702,6 +7415,17 @@ pub struct AcsRouterJobClassificationFailedEventData {
     pub errors: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsRouterCommunicationError>,
     >,
+}
+impl ::std::fmt::Debug for AcsRouterJobClassificationFailedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobClassificationFailedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .field("classification_policy_id", &self.classification_policy_id)
+            .field("errors", &self.errors)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobClassificationFailedEventData {
     /// Creates a `AcsRouterJobClassificationFailedEventData` with every optional field unset.
@@ -6797,7 +7521,7 @@ impl ::std::default::Default for AcsRouterJobClassificationFailedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobClassified event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobClassifiedEventData {
     /// Router Event Channel ID
@@ -6876,6 +7600,19 @@ pub struct AcsRouterJobClassifiedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub queue_details: ::std::option::Option<crate::events::AcsRouterQueueDetails>,
+}
+impl ::std::fmt::Debug for AcsRouterJobClassifiedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobClassifiedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .field("attached_worker_selectors", &self.attached_worker_selectors)
+            .field("classification_policy_id", &self.classification_policy_id)
+            .field("priority", &self.priority)
+            .field("queue_details", &self.queue_details)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobClassifiedEventData {
     /// Creates a `AcsRouterJobClassifiedEventData` with every optional field unset.
@@ -6988,7 +7725,7 @@ impl ::std::default::Default for AcsRouterJobClassifiedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobClosed event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobClosedEventData {
     /// Router Event Channel ID
@@ -7058,6 +7795,17 @@ pub struct AcsRouterJobClosedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterJobClosedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobClosedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .field("assignment_id", &self.assignment_id)
+            .field("worker_id", &self.worker_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobClosedEventData {
     /// Creates a `AcsRouterJobClosedEventData` with every optional field unset.
@@ -7163,7 +7911,7 @@ impl ::std::default::Default for AcsRouterJobClosedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobCompleted event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobCompletedEventData {
     /// Router Event Channel ID
@@ -7226,6 +7974,17 @@ pub struct AcsRouterJobCompletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterJobCompletedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobCompletedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .field("assignment_id", &self.assignment_id)
+            .field("worker_id", &self.worker_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobCompletedEventData {
     /// Creates a `AcsRouterJobCompletedEventData` with every optional field unset.
@@ -7321,7 +8080,7 @@ impl ::std::default::Default for AcsRouterJobCompletedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobDeleted event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobDeletedEventData {
     /// Router Event Channel ID
@@ -7370,6 +8129,15 @@ pub struct AcsRouterJobDeletedEventData {
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for AcsRouterJobDeletedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobDeletedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobDeletedEventData {
     /// Creates a `AcsRouterJobDeletedEventData` with every optional field unset.
@@ -7445,7 +8213,7 @@ impl ::std::default::Default for AcsRouterJobDeletedEventData {
     }
 }
 /// Schema of common properties of all Router Job events
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobEventData {
     /// Router Event Channel ID
@@ -7494,6 +8262,15 @@ pub struct AcsRouterJobEventData {
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for AcsRouterJobEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobEventData {
     /// Creates a `AcsRouterJobEventData` with every optional field unset.
@@ -7569,7 +8346,7 @@ impl ::std::default::Default for AcsRouterJobEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobExceptionTriggered event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobExceptionTriggeredEventData {
     /// Router Event Channel ID
@@ -7632,6 +8409,16 @@ pub struct AcsRouterJobExceptionTriggeredEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub rule_key: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterJobExceptionTriggeredEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobExceptionTriggeredEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .field("exception_rule_id", &self.exception_rule_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobExceptionTriggeredEventData {
     /// Creates a `AcsRouterJobExceptionTriggeredEventData` with every optional field unset.
@@ -7727,7 +8514,7 @@ impl ::std::default::Default for AcsRouterJobExceptionTriggeredEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobQueued event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobQueuedEventData {
     /// Router Event Channel ID
@@ -7801,6 +8588,18 @@ pub struct AcsRouterJobQueuedEventData {
     pub requested_worker_selectors: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
     >,
+}
+impl ::std::fmt::Debug for AcsRouterJobQueuedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobQueuedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .field("attached_worker_selectors", &self.attached_worker_selectors)
+            .field("priority", &self.priority)
+            .field("requested_worker_selectors", &self.requested_worker_selectors)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobQueuedEventData {
     /// Creates a `AcsRouterJobQueuedEventData` with every optional field unset.
@@ -7903,7 +8702,7 @@ impl ::std::default::Default for AcsRouterJobQueuedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobReceived event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobReceivedEventData {
     /// Router Event Channel ID
@@ -7997,6 +8796,21 @@ pub struct AcsRouterJobReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub unavailable_for_matching: ::std::option::Option<bool>,
+}
+impl ::std::fmt::Debug for AcsRouterJobReceivedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobReceivedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .field("classification_policy_id", &self.classification_policy_id)
+            .field("job_status", &self.job_status)
+            .field("priority", &self.priority)
+            .field("requested_worker_selectors", &self.requested_worker_selectors)
+            .field("scheduled_on", &self.scheduled_on)
+            .field("unavailable_for_matching", &self.unavailable_for_matching)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobReceivedEventData {
     /// Creates a `AcsRouterJobReceivedEventData` with every optional field unset.
@@ -8120,7 +8934,7 @@ impl ::std::default::Default for AcsRouterJobReceivedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobSchedulingFailed event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobSchedulingFailedEventData {
     /// Router Event Channel ID
@@ -8209,6 +9023,25 @@ pub struct AcsRouterJobSchedulingFailedEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub scheduled_on: ::std::option::Option<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for AcsRouterJobSchedulingFailedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobSchedulingFailedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .field(
+                "expired_attached_worker_selectors",
+                &self.expired_attached_worker_selectors,
+            )
+            .field(
+                "expired_requested_worker_selectors",
+                &self.expired_requested_worker_selectors,
+            )
+            .field("priority", &self.priority)
+            .field("scheduled_on", &self.scheduled_on)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobSchedulingFailedEventData {
     /// Creates a `AcsRouterJobSchedulingFailedEventData` with every optional field unset.
@@ -8328,7 +9161,7 @@ impl ::std::default::Default for AcsRouterJobSchedulingFailedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobUnassigned event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobUnassignedEventData {
     /// Router Event Channel ID
@@ -8391,6 +9224,17 @@ pub struct AcsRouterJobUnassignedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterJobUnassignedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobUnassignedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .field("assignment_id", &self.assignment_id)
+            .field("worker_id", &self.worker_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobUnassignedEventData {
     /// Creates a `AcsRouterJobUnassignedEventData` with every optional field unset.
@@ -8486,7 +9330,7 @@ impl ::std::default::Default for AcsRouterJobUnassignedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobWaitingForActivation event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobWaitingForActivationEventData {
     /// Router Event Channel ID
@@ -8575,6 +9419,26 @@ pub struct AcsRouterJobWaitingForActivationEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub unavailable_for_matching: ::std::option::Option<bool>,
+}
+impl ::std::fmt::Debug for AcsRouterJobWaitingForActivationEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobWaitingForActivationEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .field(
+                "expired_attached_worker_selectors",
+                &self.expired_attached_worker_selectors,
+            )
+            .field(
+                "expired_requested_worker_selectors",
+                &self.expired_requested_worker_selectors,
+            )
+            .field("priority", &self.priority)
+            .field("scheduled_on", &self.scheduled_on)
+            .field("unavailable_for_matching", &self.unavailable_for_matching)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobWaitingForActivationEventData {
     /// Creates a `AcsRouterJobWaitingForActivationEventData` with every optional field unset.
@@ -8691,7 +9555,7 @@ impl ::std::default::Default for AcsRouterJobWaitingForActivationEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterJobWorkerSelectorsExpired event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobWorkerSelectorsExpiredEventData {
     /// Router Event Channel ID
@@ -8758,6 +9622,23 @@ pub struct AcsRouterJobWorkerSelectorsExpiredEventData {
     pub expired_requested_worker_selectors: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
     >,
+}
+impl ::std::fmt::Debug for AcsRouterJobWorkerSelectorsExpiredEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterJobWorkerSelectorsExpiredEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("queue_id", &self.queue_id)
+            .field(
+                "expired_attached_worker_selectors",
+                &self.expired_attached_worker_selectors,
+            )
+            .field(
+                "expired_requested_worker_selectors",
+                &self.expired_requested_worker_selectors,
+            )
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterJobWorkerSelectorsExpiredEventData {
     /// Creates a `AcsRouterJobWorkerSelectorsExpiredEventData` with every optional field unset.
@@ -8853,7 +9734,7 @@ impl ::std::default::Default for AcsRouterJobWorkerSelectorsExpiredEventData {
     }
 }
 /// Router Queue Details
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterQueueDetails {
     /// Router Queue Id
@@ -8879,6 +9760,13 @@ pub struct AcsRouterQueueDetails {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterQueueDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterQueueDetails")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterQueueDetails {
     /// Creates a `AcsRouterQueueDetails` with every optional field unset.
@@ -8924,7 +9812,7 @@ impl ::std::default::Default for AcsRouterQueueDetails {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterWorkerDeleted event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerDeletedEventData {
     /// Router Event Channel ID
@@ -8955,6 +9843,15 @@ pub struct AcsRouterWorkerDeletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterWorkerDeletedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterWorkerDeletedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("worker_id", &self.worker_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterWorkerDeletedEventData {
     /// Creates a `AcsRouterWorkerDeletedEventData` with every optional field unset.
@@ -9010,7 +9907,7 @@ impl ::std::default::Default for AcsRouterWorkerDeletedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterWorkerDeregistered event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerDeregisteredEventData {
     /// Router Worker Deregistered Worker Id
@@ -9020,6 +9917,13 @@ pub struct AcsRouterWorkerDeregisteredEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterWorkerDeregisteredEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterWorkerDeregisteredEventData")
+            .field("worker_id", &self.worker_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterWorkerDeregisteredEventData {
     /// Creates a `AcsRouterWorkerDeregisteredEventData` with every optional field unset.
@@ -9045,7 +9949,7 @@ impl ::std::default::Default for AcsRouterWorkerDeregisteredEventData {
     }
 }
 /// Schema of common properties of all Router Worker events
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerEventData {
     /// Router Event Channel ID
@@ -9076,6 +9980,15 @@ pub struct AcsRouterWorkerEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterWorkerEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterWorkerEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("worker_id", &self.worker_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterWorkerEventData {
     /// Creates a `AcsRouterWorkerEventData` with every optional field unset.
@@ -9131,7 +10044,7 @@ impl ::std::default::Default for AcsRouterWorkerEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterWorkerOfferAccepted event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerOfferAcceptedEventData {
     /// Router Event Channel ID
@@ -9226,6 +10139,19 @@ pub struct AcsRouterWorkerOfferAcceptedEventData {
     pub worker_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for AcsRouterWorkerOfferAcceptedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterWorkerOfferAcceptedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("worker_id", &self.worker_id)
+            .field("assignment_id", &self.assignment_id)
+            .field("job_priority", &self.job_priority)
+            .field("offer_id", &self.offer_id)
+            .field("queue_id", &self.queue_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterWorkerOfferAcceptedEventData {
     /// Creates a `AcsRouterWorkerOfferAcceptedEventData` with every optional field unset.
@@ -9358,7 +10284,7 @@ impl ::std::default::Default for AcsRouterWorkerOfferAcceptedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterWorkerOfferDeclined event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerOfferDeclinedEventData {
     /// Router Event Channel ID
@@ -9403,6 +10329,17 @@ pub struct AcsRouterWorkerOfferDeclinedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub queue_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterWorkerOfferDeclinedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterWorkerOfferDeclinedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("worker_id", &self.worker_id)
+            .field("offer_id", &self.offer_id)
+            .field("queue_id", &self.queue_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterWorkerOfferDeclinedEventData {
     /// Creates a `AcsRouterWorkerOfferDeclinedEventData` with every optional field unset.
@@ -9478,7 +10415,7 @@ impl ::std::default::Default for AcsRouterWorkerOfferDeclinedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterWorkerOfferExpired event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerOfferExpiredEventData {
     /// Router Event Channel ID
@@ -9523,6 +10460,17 @@ pub struct AcsRouterWorkerOfferExpiredEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub queue_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterWorkerOfferExpiredEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterWorkerOfferExpiredEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("worker_id", &self.worker_id)
+            .field("offer_id", &self.offer_id)
+            .field("queue_id", &self.queue_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterWorkerOfferExpiredEventData {
     /// Creates a `AcsRouterWorkerOfferExpiredEventData` with every optional field unset.
@@ -9598,7 +10546,7 @@ impl ::std::default::Default for AcsRouterWorkerOfferExpiredEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterWorkerOfferIssued event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerOfferIssuedEventData {
     /// Router Event Channel ID
@@ -9702,6 +10650,20 @@ pub struct AcsRouterWorkerOfferIssuedEventData {
     pub worker_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::std::fmt::Debug for AcsRouterWorkerOfferIssuedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterWorkerOfferIssuedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("worker_id", &self.worker_id)
+            .field("expires_on", &self.expires_on)
+            .field("job_priority", &self.job_priority)
+            .field("offer_id", &self.offer_id)
+            .field("offered_on", &self.offered_on)
+            .field("queue_id", &self.queue_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterWorkerOfferIssuedEventData {
     /// Creates a `AcsRouterWorkerOfferIssuedEventData` with every optional field unset.
@@ -9838,7 +10800,7 @@ impl ::std::default::Default for AcsRouterWorkerOfferIssuedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterWorkerOfferRevoked event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerOfferRevokedEventData {
     /// Router Event Channel ID
@@ -9883,6 +10845,17 @@ pub struct AcsRouterWorkerOfferRevokedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub queue_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterWorkerOfferRevokedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterWorkerOfferRevokedEventData")
+            .field("channel_id", &self.channel_id)
+            .field("job_id", &self.job_id)
+            .field("worker_id", &self.worker_id)
+            .field("offer_id", &self.offer_id)
+            .field("queue_id", &self.queue_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterWorkerOfferRevokedEventData {
     /// Creates a `AcsRouterWorkerOfferRevokedEventData` with every optional field unset.
@@ -9958,7 +10931,7 @@ impl ::std::default::Default for AcsRouterWorkerOfferRevokedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterWorkerRegistered event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerRegisteredEventData {
     /// Router Worker Registered Channel Configuration
@@ -10011,6 +10984,16 @@ pub struct AcsRouterWorkerRegisteredEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterWorkerRegisteredEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterWorkerRegisteredEventData")
+            .field("channel_configurations", &self.channel_configurations)
+            .field("queue_assignments", &self.queue_assignments)
+            .field("total_capacity", &self.total_capacity)
+            .field("worker_id", &self.worker_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterWorkerRegisteredEventData {
     /// Creates a `AcsRouterWorkerRegisteredEventData` with every optional field unset.
@@ -10083,7 +11066,7 @@ impl ::std::default::Default for AcsRouterWorkerRegisteredEventData {
     }
 }
 /// Router Job Worker Selector
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerSelector {
     /// Router Job Worker Selector Expiration Time
@@ -10129,6 +11112,16 @@ pub struct AcsRouterWorkerSelector {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub value: ::std::option::Option<::serde_json::Value>,
+}
+impl ::std::fmt::Debug for AcsRouterWorkerSelector {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterWorkerSelector")
+            .field("expiration_time", &self.expiration_time)
+            .field("label_operator", &self.label_operator)
+            .field("state", &self.state)
+            .field("ttl_seconds", &self.ttl_seconds)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterWorkerSelector {
     /// Creates a `AcsRouterWorkerSelector` with every optional field unset.
@@ -10195,7 +11188,7 @@ impl ::std::default::Default for AcsRouterWorkerSelector {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.RouterWorkerUpdated event
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerUpdatedEventData {
     /// Router Worker Updated Channel Configuration
@@ -10257,6 +11250,17 @@ pub struct AcsRouterWorkerUpdatedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsRouterWorkerUpdatedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsRouterWorkerUpdatedEventData")
+            .field("channel_configurations", &self.channel_configurations)
+            .field("queue_assignments", &self.queue_assignments)
+            .field("total_capacity", &self.total_capacity)
+            .field("updated_worker_properties", &self.updated_worker_properties)
+            .field("worker_id", &self.worker_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsRouterWorkerUpdatedEventData {
     /// Creates a `AcsRouterWorkerUpdatedEventData` with every optional field unset.
@@ -10339,7 +11343,7 @@ impl ::std::default::Default for AcsRouterWorkerUpdatedEventData {
     }
 }
 /// Schema for details of a delivery attempt
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsSmsDeliveryAttemptProperties {
     /// Number of segments whose delivery failed
@@ -10364,6 +11368,15 @@ pub struct AcsSmsDeliveryAttemptProperties {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub timestamp: ::std::option::Option<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for AcsSmsDeliveryAttemptProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsSmsDeliveryAttemptProperties")
+            .field("segments_failed", &self.segments_failed)
+            .field("segments_succeeded", &self.segments_succeeded)
+            .field("timestamp", &self.timestamp)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsSmsDeliveryAttemptProperties {
     /// Creates a `AcsSmsDeliveryAttemptProperties` with every optional field unset.
@@ -10400,7 +11413,7 @@ impl ::std::default::Default for AcsSmsDeliveryAttemptProperties {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.SMSDeliveryReportReceived event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsSmsDeliveryReportReceivedEventData {
     /// The identity of SMS message sender
@@ -10462,6 +11475,15 @@ pub struct AcsSmsDeliveryReportReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub tag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsSmsDeliveryReportReceivedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsSmsDeliveryReportReceivedEventData")
+            .field("message_id", &self.message_id)
+            .field("delivery_attempts", &self.delivery_attempts)
+            .field("received_timestamp", &self.received_timestamp)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsSmsDeliveryReportReceivedEventData {
     /// Creates a `AcsSmsDeliveryReportReceivedEventData` with every optional field unset.
@@ -10554,7 +11576,7 @@ impl ::std::default::Default for AcsSmsDeliveryReportReceivedEventData {
     }
 }
 /// Schema of common properties of all SMS events
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsSmsEventBaseProperties {
     /// The identity of SMS message sender
@@ -10578,6 +11600,13 @@ pub struct AcsSmsEventBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub to: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for AcsSmsEventBaseProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsSmsEventBaseProperties")
+            .field("message_id", &self.message_id)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsSmsEventBaseProperties {
     /// Creates a `AcsSmsEventBaseProperties` with every optional field unset.
@@ -10623,7 +11652,7 @@ impl ::std::default::Default for AcsSmsEventBaseProperties {
     }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.SMSReceived event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsSmsReceivedEventData {
     /// The identity of SMS message sender
@@ -10669,6 +11698,15 @@ pub struct AcsSmsReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub segment_count: ::std::option::Option<i32>,
+}
+impl ::std::fmt::Debug for AcsSmsReceivedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsSmsReceivedEventData")
+            .field("message_id", &self.message_id)
+            .field("received_timestamp", &self.received_timestamp)
+            .field("segment_count", &self.segment_count)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsSmsReceivedEventData {
     /// Creates a `AcsSmsReceivedEventData` with every optional field unset.
@@ -10738,7 +11776,7 @@ impl ::std::default::Default for AcsSmsReceivedEventData {
     }
 }
 /// Schema of the Data property of an EventGridEvent for an Microsoft.Communication.UserDisconnected event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsUserDisconnectedEventData {
     /// The communication identifier of the user who was disconnected
@@ -10750,6 +11788,13 @@ pub struct AcsUserDisconnectedEventData {
     pub user_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
+}
+impl ::std::fmt::Debug for AcsUserDisconnectedEventData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcsUserDisconnectedEventData")
+            .field("user_communication_identifier", &self.user_communication_identifier)
+            .finish_non_exhaustive()
+    }
 }
 impl AcsUserDisconnectedEventData {
     /// Creates a `AcsUserDisconnectedEventData` with every optional field unset.
@@ -11754,7 +12799,7 @@ impl<'de> ::serde::Deserialize<'de> for AcsUserEngagement {
     }
 }
 /// An Advanced Messaging (WhatsApp) event of Azure Communication Services, with its `data` typed by event type: a message was received, or the delivery status of a sent message changed. Event types this enum does not list decode to `Other`, which keeps the type and the raw `data`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum AdvancedMessageEvent {
     /// `Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated`.
@@ -11772,6 +12817,25 @@ pub enum AdvancedMessageEvent {
         /// The `data` payload exactly as received.
         data: ::std::boxed::Box<::serde_json::value::RawValue>,
     },
+}
+impl ::std::fmt::Debug for AdvancedMessageEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::AdvancedMessageDeliveryStatusUpdated(data) => {
+                f.debug_tuple("AdvancedMessageDeliveryStatusUpdated")
+                    .field(data)
+                    .finish()
+            }
+            Self::AdvancedMessageReceived(data) => {
+                f.debug_tuple("AdvancedMessageReceived").field(data).finish()
+            }
+            Self::Other { event_type, .. } => {
+                f.debug_struct("Other")
+                    .field("event_type", event_type)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
 }
 impl crate::runtime::events::EventData for AdvancedMessageEvent {
     fn decode(
@@ -11871,7 +12935,7 @@ impl ::serde::Serialize for AdvancedMessageEvent {
     }
 }
 /// A calling event of Azure Communication Services, with its `data` typed by event type: a call started or ended, a participant joined or left it, or a call is incoming (to answer with Call Automation). Event types this enum does not list decode to `Other`, which keeps the type and the raw `data`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum CallingEvent {
     /// `Microsoft.Communication.CallEnded`.
@@ -11895,6 +12959,28 @@ pub enum CallingEvent {
         /// The `data` payload exactly as received.
         data: ::std::boxed::Box<::serde_json::value::RawValue>,
     },
+}
+impl ::std::fmt::Debug for CallingEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::CallEnded(data) => f.debug_tuple("CallEnded").field(data).finish(),
+            Self::CallParticipantAdded(data) => {
+                f.debug_tuple("CallParticipantAdded").field(data).finish()
+            }
+            Self::CallParticipantRemoved(data) => {
+                f.debug_tuple("CallParticipantRemoved").field(data).finish()
+            }
+            Self::CallStarted(data) => f.debug_tuple("CallStarted").field(data).finish(),
+            Self::IncomingCall(data) => {
+                f.debug_tuple("IncomingCall").field(data).finish()
+            }
+            Self::Other { event_type, .. } => {
+                f.debug_struct("Other")
+                    .field("event_type", event_type)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
 }
 impl crate::runtime::events::EventData for CallingEvent {
     fn decode(
@@ -12020,7 +13106,7 @@ impl ::serde::Serialize for CallingEvent {
     }
 }
 /// A chat event of Azure Communication Services, with its `data` typed by event type. Event types this enum does not list decode to `Other`, which keeps the type and the raw `data`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum ChatEvent {
     /// `Microsoft.Communication.ChatAzureBotCommandReceivedInThread`.
@@ -12098,6 +13184,75 @@ pub enum ChatEvent {
         /// The `data` payload exactly as received.
         data: ::std::boxed::Box<::serde_json::value::RawValue>,
     },
+}
+impl ::std::fmt::Debug for ChatEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ChatAzureBotCommandReceivedInThread(data) => {
+                f.debug_tuple("ChatAzureBotCommandReceivedInThread").field(data).finish()
+            }
+            Self::ChatMessageDeleted(data) => {
+                f.debug_tuple("ChatMessageDeleted").field(data).finish()
+            }
+            Self::ChatMessageDeletedInThread(data) => {
+                f.debug_tuple("ChatMessageDeletedInThread").field(data).finish()
+            }
+            Self::ChatMessageEdited(data) => {
+                f.debug_tuple("ChatMessageEdited").field(data).finish()
+            }
+            Self::ChatMessageEditedInThread(data) => {
+                f.debug_tuple("ChatMessageEditedInThread").field(data).finish()
+            }
+            Self::ChatMessageReceived(data) => {
+                f.debug_tuple("ChatMessageReceived").field(data).finish()
+            }
+            Self::ChatMessageReceivedInThread(data) => {
+                f.debug_tuple("ChatMessageReceivedInThread").field(data).finish()
+            }
+            Self::ChatParticipantAddedToThreadWithUser(data) => {
+                f.debug_tuple("ChatParticipantAddedToThreadWithUser")
+                    .field(data)
+                    .finish()
+            }
+            Self::ChatParticipantRemovedFromThreadWithUser(data) => {
+                f.debug_tuple("ChatParticipantRemovedFromThreadWithUser")
+                    .field(data)
+                    .finish()
+            }
+            Self::ChatThreadCreated(data) => {
+                f.debug_tuple("ChatThreadCreated").field(data).finish()
+            }
+            Self::ChatThreadCreatedWithUser(data) => {
+                f.debug_tuple("ChatThreadCreatedWithUser").field(data).finish()
+            }
+            Self::ChatThreadDeleted(data) => {
+                f.debug_tuple("ChatThreadDeleted").field(data).finish()
+            }
+            Self::ChatThreadParticipantAdded(data) => {
+                f.debug_tuple("ChatThreadParticipantAdded").field(data).finish()
+            }
+            Self::ChatThreadParticipantRemoved(data) => {
+                f.debug_tuple("ChatThreadParticipantRemoved").field(data).finish()
+            }
+            Self::ChatThreadPropertiesUpdated(data) => {
+                f.debug_tuple("ChatThreadPropertiesUpdated").field(data).finish()
+            }
+            Self::ChatThreadPropertiesUpdatedPerUser(data) => {
+                f.debug_tuple("ChatThreadPropertiesUpdatedPerUser").field(data).finish()
+            }
+            Self::ChatThreadWithUserDeleted(data) => {
+                f.debug_tuple("ChatThreadWithUserDeleted").field(data).finish()
+            }
+            Self::ChatTypingIndicatorReceivedInThread(data) => {
+                f.debug_tuple("ChatTypingIndicatorReceivedInThread").field(data).finish()
+            }
+            Self::Other { event_type, .. } => {
+                f.debug_struct("Other")
+                    .field("event_type", event_type)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
 }
 impl crate::runtime::events::EventData for ChatEvent {
     fn decode(
@@ -12480,7 +13635,7 @@ impl ::serde::Serialize for ChatEvent {
     }
 }
 /// An email event of Azure Communication Services, with its `data` typed by event type: the delivery report of a sent email, or a recipient viewed it or clicked a link in it. Event types this enum does not list decode to `Other`, which keeps the type and the raw `data`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum EmailEvent {
     /// `Microsoft.Communication.EmailDeliveryReportReceived`.
@@ -12500,6 +13655,25 @@ pub enum EmailEvent {
         /// The `data` payload exactly as received.
         data: ::std::boxed::Box<::serde_json::value::RawValue>,
     },
+}
+impl ::std::fmt::Debug for EmailEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::EmailDeliveryReportReceived(data) => {
+                f.debug_tuple("EmailDeliveryReportReceived").field(data).finish()
+            }
+            Self::EmailEngagementTrackingReportReceived(data) => {
+                f.debug_tuple("EmailEngagementTrackingReportReceived")
+                    .field(data)
+                    .finish()
+            }
+            Self::Other { event_type, .. } => {
+                f.debug_struct("Other")
+                    .field("event_type", event_type)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
 }
 impl crate::runtime::events::EventData for EmailEvent {
     fn decode(
@@ -12600,7 +13774,7 @@ impl ::serde::Serialize for EmailEvent {
     }
 }
 /// A presence event of Azure Communication Services, with its `data` typed by event type: a Communication Services user disconnected (Azure documents this for chat). Event types this enum does not list decode to `Other`, which keeps the type and the raw `data`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum PresenceEvent {
     /// `Microsoft.Communication.UserDisconnected`.
@@ -12612,6 +13786,20 @@ pub enum PresenceEvent {
         /// The `data` payload exactly as received.
         data: ::std::boxed::Box<::serde_json::value::RawValue>,
     },
+}
+impl ::std::fmt::Debug for PresenceEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::UserDisconnected(data) => {
+                f.debug_tuple("UserDisconnected").field(data).finish()
+            }
+            Self::Other { event_type, .. } => {
+                f.debug_struct("Other")
+                    .field("event_type", event_type)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
 }
 impl crate::runtime::events::EventData for PresenceEvent {
     fn decode(
@@ -12685,7 +13873,7 @@ impl ::serde::Serialize for PresenceEvent {
     }
 }
 /// A call recording event of Azure Communication Services, with its `data` typed by event type: the files of a recording are ready in storage. Event types this enum does not list decode to `Other`, which keeps the type and the raw `data`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum RecordingEvent {
     /// `Microsoft.Communication.RecordingFileStatusUpdated`.
@@ -12699,6 +13887,20 @@ pub enum RecordingEvent {
         /// The `data` payload exactly as received.
         data: ::std::boxed::Box<::serde_json::value::RawValue>,
     },
+}
+impl ::std::fmt::Debug for RecordingEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::RecordingFileStatusUpdated(data) => {
+                f.debug_tuple("RecordingFileStatusUpdated").field(data).finish()
+            }
+            Self::Other { event_type, .. } => {
+                f.debug_struct("Other")
+                    .field("event_type", event_type)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
 }
 impl crate::runtime::events::EventData for RecordingEvent {
     fn decode(
@@ -12779,7 +13981,7 @@ impl ::serde::Serialize for RecordingEvent {
     }
 }
 /// A Job Router event of Azure Communication Services, with its `data` typed by event type: a step in the life of a job (received, classified, queued, offered, assigned, completed, closed, …) or of a worker (registered, updated, offered a job, …). Event types this enum does not list decode to `Other`, which keeps the type and the raw `data`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum RouterEvent {
     /// `Microsoft.Communication.RouterJobCancelled`.
@@ -12865,6 +14067,83 @@ pub enum RouterEvent {
         /// The `data` payload exactly as received.
         data: ::std::boxed::Box<::serde_json::value::RawValue>,
     },
+}
+impl ::std::fmt::Debug for RouterEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::RouterJobCancelled(data) => {
+                f.debug_tuple("RouterJobCancelled").field(data).finish()
+            }
+            Self::RouterJobClassificationFailed(data) => {
+                f.debug_tuple("RouterJobClassificationFailed").field(data).finish()
+            }
+            Self::RouterJobClassified(data) => {
+                f.debug_tuple("RouterJobClassified").field(data).finish()
+            }
+            Self::RouterJobClosed(data) => {
+                f.debug_tuple("RouterJobClosed").field(data).finish()
+            }
+            Self::RouterJobCompleted(data) => {
+                f.debug_tuple("RouterJobCompleted").field(data).finish()
+            }
+            Self::RouterJobDeleted(data) => {
+                f.debug_tuple("RouterJobDeleted").field(data).finish()
+            }
+            Self::RouterJobExceptionTriggered(data) => {
+                f.debug_tuple("RouterJobExceptionTriggered").field(data).finish()
+            }
+            Self::RouterJobQueued(data) => {
+                f.debug_tuple("RouterJobQueued").field(data).finish()
+            }
+            Self::RouterJobReceived(data) => {
+                f.debug_tuple("RouterJobReceived").field(data).finish()
+            }
+            Self::RouterJobSchedulingFailed(data) => {
+                f.debug_tuple("RouterJobSchedulingFailed").field(data).finish()
+            }
+            Self::RouterJobUnassigned(data) => {
+                f.debug_tuple("RouterJobUnassigned").field(data).finish()
+            }
+            Self::RouterJobWaitingForActivation(data) => {
+                f.debug_tuple("RouterJobWaitingForActivation").field(data).finish()
+            }
+            Self::RouterJobWorkerSelectorsExpired(data) => {
+                f.debug_tuple("RouterJobWorkerSelectorsExpired").field(data).finish()
+            }
+            Self::RouterWorkerDeleted(data) => {
+                f.debug_tuple("RouterWorkerDeleted").field(data).finish()
+            }
+            Self::RouterWorkerDeregistered(data) => {
+                f.debug_tuple("RouterWorkerDeregistered").field(data).finish()
+            }
+            Self::RouterWorkerOfferAccepted(data) => {
+                f.debug_tuple("RouterWorkerOfferAccepted").field(data).finish()
+            }
+            Self::RouterWorkerOfferDeclined(data) => {
+                f.debug_tuple("RouterWorkerOfferDeclined").field(data).finish()
+            }
+            Self::RouterWorkerOfferExpired(data) => {
+                f.debug_tuple("RouterWorkerOfferExpired").field(data).finish()
+            }
+            Self::RouterWorkerOfferIssued(data) => {
+                f.debug_tuple("RouterWorkerOfferIssued").field(data).finish()
+            }
+            Self::RouterWorkerOfferRevoked(data) => {
+                f.debug_tuple("RouterWorkerOfferRevoked").field(data).finish()
+            }
+            Self::RouterWorkerRegistered(data) => {
+                f.debug_tuple("RouterWorkerRegistered").field(data).finish()
+            }
+            Self::RouterWorkerUpdated(data) => {
+                f.debug_tuple("RouterWorkerUpdated").field(data).finish()
+            }
+            Self::Other { event_type, .. } => {
+                f.debug_struct("Other")
+                    .field("event_type", event_type)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
 }
 impl crate::runtime::events::EventData for RouterEvent {
     fn decode(
@@ -13285,7 +14564,7 @@ impl ::serde::Serialize for RouterEvent {
     }
 }
 /// An SMS event of Azure Communication Services, with its `data` typed by event type: an SMS was received, or a delivery report arrived for one that was sent. Event types this enum does not list decode to `Other`, which keeps the type and the raw `data`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum SmsEvent {
     /// `Microsoft.Communication.SMSDeliveryReportReceived`.
@@ -13301,6 +14580,21 @@ pub enum SmsEvent {
         /// The `data` payload exactly as received.
         data: ::std::boxed::Box<::serde_json::value::RawValue>,
     },
+}
+impl ::std::fmt::Debug for SmsEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::SmsDeliveryReportReceived(data) => {
+                f.debug_tuple("SmsDeliveryReportReceived").field(data).finish()
+            }
+            Self::SmsReceived(data) => f.debug_tuple("SmsReceived").field(data).finish(),
+            Self::Other { event_type, .. } => {
+                f.debug_struct("Other")
+                    .field("event_type", event_type)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
 }
 impl crate::runtime::events::EventData for SmsEvent {
     fn decode(

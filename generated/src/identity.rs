@@ -253,42 +253,74 @@ impl ::std::default::Default for CommunicationIdentityClientOptions {
     }
 }
 /// Optional parameters of [`CommunicationIdentityClient::create_identity`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CreateIdentityOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for CreateIdentityOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateIdentityOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CommunicationIdentityClient::delete_identity`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct DeleteIdentityOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for DeleteIdentityOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteIdentityOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CommunicationIdentityClient::exchange_teams_user_access_token`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ExchangeTeamsUserAccessTokenOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for ExchangeTeamsUserAccessTokenOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ExchangeTeamsUserAccessTokenOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CommunicationIdentityClient::issue_access_token`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct IssueAccessTokenOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for IssueAccessTokenOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IssueAccessTokenOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`CommunicationIdentityClient::revoke_access_tokens`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RevokeAccessTokensOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for RevokeAccessTokensOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RevokeAccessTokensOptions").finish_non_exhaustive()
+    }
+}
 /// A communication identity.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommunicationIdentity {
     /// Identifier of the identity.
     #[serde(rename = "id")]
     pub id: ::std::string::String,
+}
+impl ::std::fmt::Debug for CommunicationIdentity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CommunicationIdentity")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 impl CommunicationIdentity {
     /// Creates a `CommunicationIdentity` from its required fields (`id`); optional fields start unset.
@@ -298,7 +330,7 @@ impl CommunicationIdentity {
     }
 }
 /// An access token.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommunicationIdentityAccessToken {
     /// The expiry time of the token.
@@ -307,6 +339,13 @@ pub struct CommunicationIdentityAccessToken {
     /// The access token issued for the identity.
     #[serde(rename = "token")]
     pub token: ::std::string::String,
+}
+impl ::std::fmt::Debug for CommunicationIdentityAccessToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CommunicationIdentityAccessToken")
+            .field("expires_on", &self.expires_on)
+            .finish_non_exhaustive()
+    }
 }
 impl CommunicationIdentityAccessToken {
     /// Creates a `CommunicationIdentityAccessToken` from its required fields (`expires_on`, `token`); optional fields start unset.
@@ -322,7 +361,7 @@ impl CommunicationIdentityAccessToken {
     }
 }
 /// Requested scopes for the new token.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommunicationIdentityAccessTokenRequest {
     /// Optional custom validity period of the token within \[60,1440\] minutes range. If not provided, the default value of 1440 minutes (24 hours) will be used.
@@ -335,6 +374,14 @@ pub struct CommunicationIdentityAccessTokenRequest {
     /// List of scopes attached to the token.
     #[serde(rename = "scopes")]
     pub scopes: ::std::vec::Vec<crate::identity::CommunicationIdentityTokenScope>,
+}
+impl ::std::fmt::Debug for CommunicationIdentityAccessTokenRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CommunicationIdentityAccessTokenRequest")
+            .field("expires_in_minutes", &self.expires_in_minutes)
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
 }
 impl CommunicationIdentityAccessTokenRequest {
     /// Creates a `CommunicationIdentityAccessTokenRequest` from its required fields (`scopes`); optional fields start unset.
@@ -355,7 +402,7 @@ impl CommunicationIdentityAccessTokenRequest {
     }
 }
 /// A communication identity with access token.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommunicationIdentityAccessTokenResult {
     /// An access token.
@@ -370,6 +417,14 @@ pub struct CommunicationIdentityAccessTokenResult {
     /// A communication identity.
     #[serde(rename = "identity")]
     pub identity: crate::identity::CommunicationIdentity,
+}
+impl ::std::fmt::Debug for CommunicationIdentityAccessTokenResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CommunicationIdentityAccessTokenResult")
+            .field("access_token", &self.access_token)
+            .field("identity", &self.identity)
+            .finish_non_exhaustive()
+    }
 }
 impl CommunicationIdentityAccessTokenResult {
     /// Creates a `CommunicationIdentityAccessTokenResult` from its required fields (`identity`); optional fields start unset.
@@ -391,7 +446,7 @@ impl CommunicationIdentityAccessTokenResult {
     }
 }
 /// If specified, creates also a Communication Identity access token associated with the identity and containing the requested scopes.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommunicationIdentityCreateRequest {
     /// Also create access token for the created identity.
@@ -410,6 +465,14 @@ pub struct CommunicationIdentityCreateRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub expires_in_minutes: ::std::option::Option<i32>,
+}
+impl ::std::fmt::Debug for CommunicationIdentityCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CommunicationIdentityCreateRequest")
+            .field("create_token_with_scopes", &self.create_token_with_scopes)
+            .field("expires_in_minutes", &self.expires_in_minutes)
+            .finish_non_exhaustive()
+    }
 }
 impl CommunicationIdentityCreateRequest {
     /// Creates a `CommunicationIdentityCreateRequest` with every optional field unset.
@@ -442,7 +505,7 @@ impl ::std::default::Default for CommunicationIdentityCreateRequest {
     }
 }
 /// Request payload for the token exchange.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TeamsUserExchangeTokenRequest {
     /// Client ID of an Azure AD application to be verified against the appid claim in the Azure AD access token.
@@ -454,6 +517,14 @@ pub struct TeamsUserExchangeTokenRequest {
     /// Object ID of an Azure AD user (Teams User) to be verified against the oid claim in the Azure AD access token.
     #[serde(rename = "userId")]
     pub user_id: ::std::string::String,
+}
+impl ::std::fmt::Debug for TeamsUserExchangeTokenRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TeamsUserExchangeTokenRequest")
+            .field("app_id", &self.app_id)
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
 }
 impl TeamsUserExchangeTokenRequest {
     /// Creates a `TeamsUserExchangeTokenRequest` from its required fields (`app_id`, `token`, `user_id`); optional fields start unset.

@@ -325,7 +325,7 @@ impl ::std::default::Default for RoomsClientOptions {
     }
 }
 /// Optional parameters of [`RoomsClient::create_room`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CreateRoomOptions<'a> {
     /// The `Repeatability-Request-ID` header. Left unset, the client sends a fresh UUID
     /// v4, the same on every retry of this call.
@@ -336,41 +336,76 @@ pub struct CreateRoomOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for CreateRoomOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateRoomOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`RoomsClient::delete_room`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct DeleteRoomOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for DeleteRoomOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteRoomOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`RoomsClient::get_room`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct GetRoomOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for GetRoomOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRoomOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`RoomsClient::list_participants`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ListParticipantsOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for ListParticipantsOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListParticipantsOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`RoomsClient::list_rooms`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ListRoomsOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for ListRoomsOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListRoomsOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`RoomsClient::update_participants`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateParticipantsOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for UpdateParticipantsOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateParticipantsOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`RoomsClient::update_room`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateRoomOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+}
+impl ::std::fmt::Debug for UpdateRoomOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateRoomOptions").finish_non_exhaustive()
+    }
 }
 /// Typed response headers of [`RoomsClient::create_room`].
 pub trait CreateRoomHeaders {
@@ -396,7 +431,7 @@ impl CreateRoomHeaders for ::azure_core::http::Response<crate::rooms::RoomModel>
     }
 }
 /// Request payload for creating new room.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateRoomRequest {
     /// (Optional) Participants to be invited to the room, keyed by the raw id of their communication identifier.
@@ -435,6 +470,16 @@ pub struct CreateRoomRequest {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub valid_until: ::std::option::Option<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for CreateRoomRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateRoomRequest")
+            .field("participants", &self.participants)
+            .field("pstn_dial_out_enabled", &self.pstn_dial_out_enabled)
+            .field("valid_from", &self.valid_from)
+            .field("valid_until", &self.valid_until)
+            .finish_non_exhaustive()
+    }
 }
 impl CreateRoomRequest {
     /// Creates a `CreateRoomRequest` with every optional field unset.
@@ -484,12 +529,19 @@ impl ::std::default::Default for CreateRoomRequest {
     }
 }
 /// The properties of a room participant.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParticipantProperties {
     /// The role of a room participant. The default value is Attendee.
     #[serde(rename = "role", default = "ParticipantProperties::default_role")]
     pub role: crate::rooms::Role,
+}
+impl ::std::fmt::Debug for ParticipantProperties {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ParticipantProperties")
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
 }
 impl ParticipantProperties {
     /// Creates a `ParticipantProperties`; optional fields start unset, fields with a default at it.
@@ -514,7 +566,7 @@ impl ::std::default::Default for ParticipantProperties {
     }
 }
 /// A collection of participants in a room.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParticipantsCollection {
     /// If there are more participants that can be retrieved, the next link will be populated.
@@ -527,6 +579,13 @@ pub struct ParticipantsCollection {
     /// A collection of participants.
     #[serde(rename = "value")]
     pub value: ::std::vec::Vec<crate::rooms::RoomParticipant>,
+}
+impl ::std::fmt::Debug for ParticipantsCollection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ParticipantsCollection")
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
 }
 impl ParticipantsCollection {
     /// Creates a `ParticipantsCollection` from its required fields (`value`); optional fields start unset.
@@ -548,7 +607,7 @@ impl ParticipantsCollection {
     }
 }
 /// The meeting room.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RoomModel {
     /// The timestamp when the room was created at the server. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
@@ -571,6 +630,17 @@ pub struct RoomModel {
     /// The timestamp from when the room can no longer be joined. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(rename = "validUntil", with = "crate::runtime::datetime::rfc3339")]
     pub valid_until: ::time::OffsetDateTime,
+}
+impl ::std::fmt::Debug for RoomModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RoomModel")
+            .field("created_at", &self.created_at)
+            .field("id", &self.id)
+            .field("pstn_dial_out_enabled", &self.pstn_dial_out_enabled)
+            .field("valid_from", &self.valid_from)
+            .field("valid_until", &self.valid_until)
+            .finish_non_exhaustive()
+    }
 }
 impl RoomModel {
     /// Creates a `RoomModel` from its required fields (`created_at`, `id`, `valid_from`, `valid_until`); optional fields start unset.
@@ -597,7 +667,7 @@ impl RoomModel {
     }
 }
 /// A participant of the room.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RoomParticipant {
     /// Raw ID representation of the communication identifier. Please refer to the following document for additional information on Raw ID: <https://learn.microsoft.com/azure/communication-services/concepts/identifiers?pivots=programming-language-rest#raw-id-representation>
@@ -606,6 +676,13 @@ pub struct RoomParticipant {
     /// The role of the room participant.
     #[serde(rename = "role", default = "RoomParticipant::default_role")]
     pub role: crate::rooms::Role,
+}
+impl ::std::fmt::Debug for RoomParticipant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RoomParticipant")
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
 }
 impl RoomParticipant {
     /// Creates a `RoomParticipant`; optional fields start unset, fields with a default at it.
@@ -628,7 +705,7 @@ impl RoomParticipant {
     }
 }
 /// A collection of rooms.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RoomsCollection {
     /// If there are more rooms that can be retrieved, the next link will be populated.
@@ -641,6 +718,13 @@ pub struct RoomsCollection {
     /// A collection of rooms.
     #[serde(rename = "value")]
     pub value: ::std::vec::Vec<crate::rooms::RoomModel>,
+}
+impl ::std::fmt::Debug for RoomsCollection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RoomsCollection")
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
 }
 impl RoomsCollection {
     /// Creates a `RoomsCollection` from its required fields (`value`); optional fields start unset.
@@ -662,7 +746,7 @@ impl RoomsCollection {
     }
 }
 /// Participants to be updated in the room.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParticipantsRequest {
     /// Participants to be updated, keyed by the raw id of their communication identifier. A participant sent with properties is added or gets the new role; a participant sent as `null` is removed from the room.
@@ -677,6 +761,13 @@ pub struct UpdateParticipantsRequest {
             ::std::option::Option<crate::rooms::ParticipantProperties>,
         >,
     >,
+}
+impl ::std::fmt::Debug for UpdateParticipantsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateParticipantsRequest")
+            .field("participants", &self.participants)
+            .finish_non_exhaustive()
+    }
 }
 impl UpdateParticipantsRequest {
     /// Creates a `UpdateParticipantsRequest` with every optional field unset.
@@ -705,9 +796,14 @@ impl ::std::default::Default for UpdateParticipantsRequest {
     }
 }
 /// Request response for updating participants. The service sends an empty object.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParticipantsResult {}
+impl ::std::fmt::Debug for UpdateParticipantsResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateParticipantsResult").finish_non_exhaustive()
+    }
+}
 impl UpdateParticipantsResult {
     /// Creates a `UpdateParticipantsResult` with every optional field unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -721,7 +817,7 @@ impl ::std::default::Default for UpdateParticipantsResult {
     }
 }
 /// Request payload for updating a room.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateRoomRequest {
     /// Set this flag to true if, at the time of the call, dial out to a PSTN number is enabled in a particular room.
@@ -748,6 +844,15 @@ pub struct UpdateRoomRequest {
         with = "crate::runtime::datetime::rfc3339::nullable",
     )]
     pub valid_until: crate::runtime::nullable::Nullable<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for UpdateRoomRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateRoomRequest")
+            .field("pstn_dial_out_enabled", &self.pstn_dial_out_enabled)
+            .field("valid_from", &self.valid_from)
+            .field("valid_until", &self.valid_until)
+            .finish_non_exhaustive()
+    }
 }
 impl UpdateRoomRequest {
     /// Creates a `UpdateRoomRequest` with every optional field unset.

@@ -153,6 +153,24 @@ pub struct Named {
 }
 
 impl Type {
+    /// Whether `Debug` may show values of the type without the spec saying so: numbers,
+    /// booleans, dates, UUIDs, enums, and objects (whose own `Debug` decides for their fields),
+    /// also in lists and maps. Strings, URLs and JSON may hold personal data or secrets.
+    pub fn safe_to_log(&self) -> bool {
+        match self {
+            Type::Bool
+            | Type::Int32
+            | Type::Int64
+            | Type::Float64
+            | Type::DateTime
+            | Type::DateTimeRfc1123
+            | Type::Uuid
+            | Type::Named(_) => true,
+            Type::List(inner) | Type::Map(inner) | Type::Nullable(inner) => inner.safe_to_log(),
+            Type::String | Type::Url | Type::Json | Type::NumberOrString => false,
+        }
+    }
+
     /// Whether values of the type are plain scalars that can go in a path, query or header.
     pub fn is_scalar(&self) -> bool {
         match self {
@@ -252,6 +270,8 @@ pub struct Field {
     pub boxed: bool,
     /// The value an absent property stands for; the field is then required in Rust.
     pub default: Option<Literal>,
+    /// Whether `Debug` shows the value (see [`Type::safe_to_log`]).
+    pub safe: bool,
 }
 
 /// A constant of a scalar or enum type.

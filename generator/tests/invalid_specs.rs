@@ -281,7 +281,7 @@ definitions:
     ));
     assert_eq!(
         e,
-        ["specs/rooms.yaml:13:48: definitions.Room.properties.id: unknown field `a number.`, expected one of `type`, `description`, `required`, `aliases`, `default` (a comma ends an unquoted value inside { }: put the value in quotes)"]
+        ["specs/rooms.yaml:13:48: definitions.Room.properties.id: unknown field `a number.`, expected one of `type`, `description`, `required`, `aliases`, `default`, `safe` (a comma ends an unquoted value inside { }: put the value in quotes)"]
     );
 }
 

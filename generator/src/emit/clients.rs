@@ -199,6 +199,7 @@ fn optional(op: &Operation) -> impl Iterator<Item = &Parameter> {
 
 fn operation_options(client: &Client, op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.options_name);
+    let label = &op.options_name;
     let doc = format!(
         " Optional parameters of [`{}::{}`].",
         client.name,
@@ -228,12 +229,19 @@ fn operation_options(client: &Client, op: &Operation) -> TokenStream {
     };
     quote! {
         #[doc = #doc]
-        #[derive(Clone, Debug, Default)]
+        #[derive(Clone, Default)]
         pub struct #name<'a> {
             #(#fields)*
             #repeatability
             /// Per-call options such as the `Context`.
             pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+        }
+
+        // Parameters may carry personal data; as azure_core's `SafeDebug`, none is shown.
+        impl ::std::fmt::Debug for #name<'_> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label).finish_non_exhaustive()
+            }
         }
     }
 }

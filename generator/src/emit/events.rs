@@ -42,13 +42,18 @@ pub fn event_set_tokens(set: &EventSet) -> TokenStream {
         let n = format_ident!("{}", v.name);
         quote! { Self::#n(data) => ::serde::Serialize::serialize(data, serializer), }
     });
+    let debug_arms = set.variants.iter().map(|v| {
+        let n = format_ident!("{}", v.name);
+        let label = &v.name;
+        quote! { Self::#n(data) => f.debug_tuple(#label).field(data).finish(), }
+    });
     let eq_arms = set.variants.iter().map(|v| {
         let n = format_ident!("{}", v.name);
         quote! { (Self::#n(a), Self::#n(b)) => a == b, }
     });
     quote! {
         #doc
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -59,6 +64,19 @@ pub fn event_set_tokens(set: &EventSet) -> TokenStream {
                 /// The `data` payload exactly as received.
                 data: ::std::boxed::Box<::serde_json::value::RawValue>,
             },
+        }
+
+        // The data of a known type redacts itself; unknown data is not shown at all.
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#debug_arms)*
+                    Self::Other { event_type, .. } => f
+                        .debug_struct("Other")
+                        .field("event_type", event_type)
+                        .finish_non_exhaustive(),
+                }
+            }
         }
 
         impl crate::runtime::events::EventData for #name {

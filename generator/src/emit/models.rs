@@ -26,6 +26,7 @@ fn object_tokens(s: &Struct) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let doc = doc(&s.description);
     let fields = s.fields.iter().map(|f| field_tokens(f, &s.name));
+    let debug = safe_debug(s, false);
     let required: Vec<&Field> = s.fields.iter().filter(|f| is_required(f)).collect();
     let (params, inits) = constructor_parts(s);
     let new_doc = if s.fields.iter().any(|f| f.default.is_some()) {
@@ -61,11 +62,13 @@ fn object_tokens(s: &Struct) -> TokenStream {
     };
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #debug
 
         impl #name {
             #[doc = #new_doc]
@@ -118,6 +121,27 @@ fn constructor_parts(s: &Struct) -> (Vec<TokenStream>, Vec<TokenStream>) {
 
 fn is_required(f: &Field) -> bool {
     f.required && f.default.is_none() && !matches!(f.ty, Type::Nullable(_))
+}
+
+/// `Debug` in azure_core's `SafeDebug` convention: the fields that are safe to log (see
+/// `Field::safe`), then `..` for the rest, so that message content, names, phone numbers and
+/// tokens never reach a log through `{:?}`.
+fn safe_debug(s: &Struct, kind: bool) -> TokenStream {
+    let name = format_ident!("{}", s.name);
+    let label = &s.name;
+    let fields = s.fields.iter().filter(|f| f.safe).map(|f| {
+        let n = ident(&f.name);
+        let text = names::unraw(&f.name);
+        quote! { .field(#text, &self.#n) }
+    });
+    let kind = kind.then(|| quote! { .field("kind", &self.kind) });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #kind #(#fields)* .finish_non_exhaustive()
+            }
+        }
+    }
 }
 
 /// The name of the function giving a field's default: `default_role`.
@@ -464,6 +488,7 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
     let new_doc =
         format!(" Creates a `{}` of the given kind; optional fields start unset.", s.name);
     let field_names: Vec<_> = s.fields.iter().map(|f| ident(&f.name)).collect();
+    let debug = safe_debug(s, true);
     // Without required fields, the empty object is a value: an unknown kind and nothing set,
     // written back as `{}`.
     let default_impl = if s.fields.iter().all(|f| !f.required) {
@@ -482,7 +507,7 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
     };
     quote! {
         #struct_doc
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -492,6 +517,8 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
             // the way it came; values built in code always carry it.
             write_discriminator: bool,
         }
+
+        #debug
 
         // Equality ignores how the value was read.
         impl ::std::cmp::PartialEq for #name {

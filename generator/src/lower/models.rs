@@ -331,6 +331,7 @@ impl<'a> Lowering<'a> {
                     continue;
                 }
                 if let Some(ty) = ty {
+                    let safe = property.safe || ty.safe_to_log();
                     let default = match &property.default {
                         Some(value) => {
                             let dpath = format!("{path}.default");
@@ -356,6 +357,7 @@ impl<'a> Lowering<'a> {
                             rust_struct.clone(),
                             fields.len(),
                         )),
+                        safe,
                         default,
                     });
                 }

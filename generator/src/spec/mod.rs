@@ -368,6 +368,10 @@ pub struct Property {
     /// The value the service assumes when the property is absent (a string, number, boolean or
     /// enum value); the field is then never optional.
     pub default: Option<serde_json::Value>,
+    /// Whether the value may appear in `Debug` output (an id). Numbers, booleans, dates, enums
+    /// and objects are; strings, URLs and JSON are not unless marked.
+    #[serde(default)]
+    pub safe: bool,
 }
 
 /// An event set.

@@ -127,7 +127,7 @@ impl ::std::default::Default for ThingsClientOptions {
     }
 }
 /// Optional parameters of [`ThingsClient::create_thing`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CreateThingOptions<'a> {
     /// A query parameter.
     pub max_page_size: ::std::option::Option<i32>,
@@ -139,6 +139,11 @@ pub struct CreateThingOptions<'a> {
     pub repeatability_first_sent: ::std::option::Option<::time::OffsetDateTime>,
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+}
+impl ::std::fmt::Debug for CreateThingOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateThingOptions").finish_non_exhaustive()
+    }
 }
 /// Typed response headers of [`ThingsClient::create_thing`].
 pub trait CreateThingHeaders {
@@ -229,18 +234,28 @@ impl ThingClient {
     }
 }
 /// Optional parameters of [`ThingClient::touch_thing`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct TouchThingOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for TouchThingOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TouchThingOptions").finish_non_exhaustive()
+    }
+}
 /// A thing.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Thing {
     /// The name.
     #[serde(rename = "name")]
     pub name: ::std::string::String,
+}
+impl ::std::fmt::Debug for Thing {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Thing").finish_non_exhaustive()
+    }
 }
 impl Thing {
     /// Creates a `Thing` from its required fields (`name`); optional fields start unset.
@@ -250,12 +265,17 @@ impl Thing {
     }
 }
 /// An error.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ThingError {
     /// The code.
     #[serde(rename = "code")]
     pub code: ::std::string::String,
+}
+impl ::std::fmt::Debug for ThingError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ThingError").finish_non_exhaustive()
+    }
 }
 impl ThingError {
     /// Creates a `ThingError` from its required fields (`code`); optional fields start unset.

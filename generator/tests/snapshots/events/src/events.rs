@@ -2,12 +2,17 @@
 
 //! An event set.
 /// Something was created.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Created {
     /// What was created.
     #[serde(rename = "id")]
     pub id: ::std::string::String,
+}
+impl ::std::fmt::Debug for Created {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Created").finish_non_exhaustive()
+    }
 }
 impl Created {
     /// Creates a `Created` from its required fields (`id`); optional fields start unset.
@@ -17,7 +22,7 @@ impl Created {
     }
 }
 /// Events about things.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum ThingEvent {
     /// `Contoso.Things.Created`.
@@ -29,6 +34,18 @@ pub enum ThingEvent {
         /// The `data` payload exactly as received.
         data: ::std::boxed::Box<::serde_json::value::RawValue>,
     },
+}
+impl ::std::fmt::Debug for ThingEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Created(data) => f.debug_tuple("Created").field(data).finish(),
+            Self::Other { event_type, .. } => {
+                f.debug_struct("Other")
+                    .field("event_type", event_type)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
 }
 impl crate::runtime::events::EventData for ThingEvent {
     fn decode(

@@ -2,12 +2,17 @@
 
 //! Definitions that share base properties.
 /// Properties every event has.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EventBase {
     /// The thread.
     #[serde(rename = "threadId")]
     pub thread_id: ::std::string::String,
+}
+impl ::std::fmt::Debug for EventBase {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EventBase").finish_non_exhaustive()
+    }
 }
 impl EventBase {
     /// Creates a `EventBase` from its required fields (`thread_id`); optional fields start unset.
@@ -19,7 +24,7 @@ impl EventBase {
     }
 }
 /// A message event.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MessageEvent {
     /// The thread.
@@ -35,6 +40,11 @@ pub struct MessageEvent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
+}
+impl ::std::fmt::Debug for MessageEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MessageEvent").finish_non_exhaustive()
+    }
 }
 impl MessageEvent {
     /// Creates a `MessageEvent` from its required fields (`thread_id`, `message_id`); optional fields start unset.

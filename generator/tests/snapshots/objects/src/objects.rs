@@ -2,7 +2,7 @@
 
 //! Objects with required, optional, aliased, recursive and collection fields.
 /// An error that may contain more errors.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Error {
     /// The code.
@@ -22,6 +22,14 @@ pub struct Error {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub innererror: ::std::option::Option<::std::boxed::Box<crate::objects::Error>>,
+}
+impl ::std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Error")
+            .field("details", &self.details)
+            .field("innererror", &self.innererror)
+            .finish_non_exhaustive()
+    }
 }
 impl Error {
     /// Creates a `Error` from its required fields (`code`); optional fields start unset.
@@ -50,12 +58,17 @@ impl Error {
     }
 }
 /// A participant.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Participant {
     /// The role.
     #[serde(rename = "role")]
     pub role: ::std::string::String,
+}
+impl ::std::fmt::Debug for Participant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Participant").finish_non_exhaustive()
+    }
 }
 impl Participant {
     /// Creates a `Participant` from its required fields (`role`); optional fields start unset.
@@ -65,7 +78,7 @@ impl Participant {
     }
 }
 /// A room.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Room {
     /// When it was created.
@@ -98,6 +111,15 @@ pub struct Room {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for Room {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Room")
+            .field("created_at", &self.created_at)
+            .field("participants", &self.participants)
+            .field("pstn_dial_out_enabled", &self.pstn_dial_out_enabled)
+            .finish_non_exhaustive()
+    }
 }
 impl Room {
     /// Creates a `Room` from its required fields (`created_at`, `id`); optional fields start unset.

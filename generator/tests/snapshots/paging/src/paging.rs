@@ -123,26 +123,41 @@ impl ::std::default::Default for ItemsClientOptions {
     }
 }
 /// Optional parameters of [`ItemsClient::list_items`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ListItemsOptions<'a> {
     /// Items per page.
     pub max_page_size: ::std::option::Option<i32>,
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for ListItemsOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListItemsOptions").finish_non_exhaustive()
+    }
+}
 /// Optional parameters of [`ItemsClient::update_item`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateItemOptions<'a> {
     /// Per-call options such as the `Context`.
     pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
 }
+impl ::std::fmt::Debug for UpdateItemOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateItemOptions").finish_non_exhaustive()
+    }
+}
 /// An item.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Item {
     /// The id.
     #[serde(rename = "id")]
     pub id: ::std::string::String,
+}
+impl ::std::fmt::Debug for Item {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Item").finish_non_exhaustive()
+    }
 }
 impl Item {
     /// Creates a `Item` from its required fields (`id`); optional fields start unset.
@@ -152,12 +167,17 @@ impl Item {
     }
 }
 /// An error.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemError {
     /// The code.
     #[serde(rename = "code")]
     pub code: ::std::string::String,
+}
+impl ::std::fmt::Debug for ItemError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemError").finish_non_exhaustive()
+    }
 }
 impl ItemError {
     /// Creates a `ItemError` from its required fields (`code`); optional fields start unset.
@@ -167,7 +187,7 @@ impl ItemError {
     }
 }
 /// A page of items.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemPage {
     /// The next page.
@@ -180,6 +200,11 @@ pub struct ItemPage {
     /// The items.
     #[serde(rename = "value")]
     pub value: ::std::vec::Vec<crate::paging::Item>,
+}
+impl ::std::fmt::Debug for ItemPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemPage").field("value", &self.value).finish_non_exhaustive()
+    }
 }
 impl ItemPage {
     /// Creates a `ItemPage` from its required fields (`value`); optional fields start unset.
@@ -201,7 +226,7 @@ impl ItemPage {
     }
 }
 /// Changes to an item.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemPatch {
     /// Set, clear (null) or keep (absent).
@@ -231,6 +256,11 @@ pub struct ItemPatch {
         with = "crate::runtime::datetime::rfc3339::nullable",
     )]
     pub until: crate::runtime::nullable::Nullable<::time::OffsetDateTime>,
+}
+impl ::std::fmt::Debug for ItemPatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemPatch").field("until", &self.until).finish_non_exhaustive()
+    }
 }
 impl ItemPatch {
     /// Creates a `ItemPatch` with every optional field unset.

@@ -2,12 +2,17 @@
 
 //! A kind-tagged object.
 /// A file.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileSource {
     /// Where the file is.
     #[serde(rename = "uri")]
     pub uri: ::std::string::String,
+}
+impl ::std::fmt::Debug for FileSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FileSource").finish_non_exhaustive()
+    }
 }
 impl FileSource {
     /// Creates a `FileSource` from its required fields (`uri`); optional fields start unset.
@@ -17,7 +22,7 @@ impl FileSource {
     }
 }
 /// What to play.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct PlaySource {
     /// A cache id.
@@ -25,6 +30,11 @@ pub struct PlaySource {
     /// Which kind of `PlaySource` this is, with its payload.
     pub kind: PlaySourceKind,
     write_discriminator: bool,
+}
+impl ::std::fmt::Debug for PlaySource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PlaySource").field("kind", &self.kind).finish_non_exhaustive()
+    }
 }
 impl ::std::cmp::PartialEq for PlaySource {
     fn eq(&self, other: &Self) -> bool {
