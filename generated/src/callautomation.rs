@@ -1310,6 +1310,13 @@ pub struct AddParticipantsFailed {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -1324,15 +1331,6 @@ pub struct AddParticipantsFailed {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub operation_context: ::std::option::Option<::std::string::String>,
-    /// The list of participants in the call.
-    #[serde(
-        rename = "participants",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub participants: ::std::option::Option<
-        ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
-    >,
     /// Contains the resulting SIP code/sub-code and message from NGC services.
     #[serde(
         rename = "resultInformation",
@@ -1342,22 +1340,24 @@ pub struct AddParticipantsFailed {
     pub result_information: ::std::option::Option<
         crate::callautomation::ResultInformation,
     >,
-    /// Server call ID.
+    /// The list of participants in the call.
     #[serde(
-        rename = "serverCallId",
+        rename = "participants",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
+    pub participants: ::std::option::Option<
+        ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
+    >,
 }
 impl ::std::fmt::Debug for AddParticipantsFailed {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AddParticipantsFailed")
             .field("call_connection_id", &self.call_connection_id)
-            .field("correlation_id", &self.correlation_id)
-            .field("participants", &self.participants)
-            .field("result_information", &self.result_information)
             .field("server_call_id", &self.server_call_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("result_information", &self.result_information)
+            .field("participants", &self.participants)
             .finish_non_exhaustive()
     }
 }
@@ -1367,11 +1367,11 @@ impl AddParticipantsFailed {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
-            participants: ::std::option::Option::None,
             result_information: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
+            participants: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -1381,6 +1381,15 @@ impl AddParticipantsFailed {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -1401,15 +1410,6 @@ impl AddParticipantsFailed {
         self.operation_context = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `participants`.
-    #[must_use]
-    pub fn with_participants(
-        mut self,
-        value: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
-    ) -> Self {
-        self.participants = ::std::option::Option::Some(value);
-        self
-    }
     /// Sets `result_information`.
     #[must_use]
     pub fn with_result_information(
@@ -1419,13 +1419,13 @@ impl AddParticipantsFailed {
         self.result_information = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `server_call_id`.
+    /// Sets `participants`.
     #[must_use]
-    pub fn with_server_call_id(
+    pub fn with_participants(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
     ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
+        self.participants = ::std::option::Option::Some(value);
         self
     }
 }
@@ -1438,6 +1438,20 @@ impl ::std::default::Default for AddParticipantsFailed {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddParticipantsRequest {
+    /// The source caller Id, a phone number, that's shown to the PSTN participant being invited. Required only when inviting a PSTN participant.
+    #[serde(
+        rename = "sourceCallerId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub source_caller_id: ::std::option::Option<
+        crate::common::PhoneNumberIdentifierModel,
+    >,
+    /// The participants to invite.
+    #[serde(rename = "participantsToAdd")]
+    pub participants_to_add: ::std::vec::Vec<
+        crate::common::CommunicationIdentifierModel,
+    >,
     /// Gets or sets the timeout to wait for the invited participant to pickup. The maximum value of this is 180 seconds (0 to 180).
     #[serde(
         rename = "invitationTimeoutInSeconds",
@@ -1452,27 +1466,13 @@ pub struct AddParticipantsRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub operation_context: ::std::option::Option<::std::string::String>,
-    /// The participants to invite.
-    #[serde(rename = "participantsToAdd")]
-    pub participants_to_add: ::std::vec::Vec<
-        crate::common::CommunicationIdentifierModel,
-    >,
-    /// The source caller Id, a phone number, that's shown to the PSTN participant being invited. Required only when inviting a PSTN participant.
-    #[serde(
-        rename = "sourceCallerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub source_caller_id: ::std::option::Option<
-        crate::common::PhoneNumberIdentifierModel,
-    >,
 }
 impl ::std::fmt::Debug for AddParticipantsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AddParticipantsRequest")
-            .field("invitation_timeout_in_seconds", &self.invitation_timeout_in_seconds)
-            .field("participants_to_add", &self.participants_to_add)
             .field("source_caller_id", &self.source_caller_id)
+            .field("participants_to_add", &self.participants_to_add)
+            .field("invitation_timeout_in_seconds", &self.invitation_timeout_in_seconds)
             .finish_non_exhaustive()
     }
 }
@@ -1483,11 +1483,20 @@ impl AddParticipantsRequest {
         participants_to_add: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
     ) -> Self {
         Self {
+            source_caller_id: ::std::option::Option::None,
+            participants_to_add,
             invitation_timeout_in_seconds: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
-            participants_to_add,
-            source_caller_id: ::std::option::Option::None,
         }
+    }
+    /// Sets `source_caller_id`.
+    #[must_use]
+    pub fn with_source_caller_id(
+        mut self,
+        value: crate::common::PhoneNumberIdentifierModel,
+    ) -> Self {
+        self.source_caller_id = ::std::option::Option::Some(value);
+        self
     }
     /// Sets `invitation_timeout_in_seconds`.
     #[must_use]
@@ -1504,27 +1513,11 @@ impl AddParticipantsRequest {
         self.operation_context = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `source_caller_id`.
-    #[must_use]
-    pub fn with_source_caller_id(
-        mut self,
-        value: crate::common::PhoneNumberIdentifierModel,
-    ) -> Self {
-        self.source_caller_id = ::std::option::Option::Some(value);
-        self
-    }
 }
 /// The response payload for adding participants to the call.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddParticipantsResponse {
-    /// The operation context provided by client.
-    #[serde(
-        rename = "operationContext",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub operation_context: ::std::option::Option<::std::string::String>,
     /// List of current participants in the call.
     #[serde(
         rename = "participants",
@@ -1534,6 +1527,13 @@ pub struct AddParticipantsResponse {
     pub participants: ::std::option::Option<
         ::std::vec::Vec<crate::callautomation::AcsCallParticipant>,
     >,
+    /// The operation context provided by client.
+    #[serde(
+        rename = "operationContext",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub operation_context: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AddParticipantsResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1547,18 +1547,9 @@ impl AddParticipantsResponse {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            operation_context: ::std::option::Option::None,
             participants: ::std::option::Option::None,
+            operation_context: ::std::option::Option::None,
         }
-    }
-    /// Sets `operation_context`.
-    #[must_use]
-    pub fn with_operation_context(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.operation_context = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `participants`.
     #[must_use]
@@ -1567,6 +1558,15 @@ impl AddParticipantsResponse {
         value: ::std::vec::Vec<crate::callautomation::AcsCallParticipant>,
     ) -> Self {
         self.participants = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `operation_context`.
+    #[must_use]
+    pub fn with_operation_context(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.operation_context = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1586,6 +1586,13 @@ pub struct AddParticipantsSucceeded {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -1600,15 +1607,6 @@ pub struct AddParticipantsSucceeded {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub operation_context: ::std::option::Option<::std::string::String>,
-    /// The list of participants in the call.
-    #[serde(
-        rename = "participants",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub participants: ::std::option::Option<
-        ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
-    >,
     /// Contains the resulting SIP code/sub-code and message from NGC services.
     #[serde(
         rename = "resultInformation",
@@ -1618,22 +1616,24 @@ pub struct AddParticipantsSucceeded {
     pub result_information: ::std::option::Option<
         crate::callautomation::ResultInformation,
     >,
-    /// Server call ID.
+    /// The list of participants in the call.
     #[serde(
-        rename = "serverCallId",
+        rename = "participants",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
+    pub participants: ::std::option::Option<
+        ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
+    >,
 }
 impl ::std::fmt::Debug for AddParticipantsSucceeded {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AddParticipantsSucceeded")
             .field("call_connection_id", &self.call_connection_id)
-            .field("correlation_id", &self.correlation_id)
-            .field("participants", &self.participants)
-            .field("result_information", &self.result_information)
             .field("server_call_id", &self.server_call_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("result_information", &self.result_information)
+            .field("participants", &self.participants)
             .finish_non_exhaustive()
     }
 }
@@ -1643,11 +1643,11 @@ impl AddParticipantsSucceeded {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
-            participants: ::std::option::Option::None,
             result_information: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
+            participants: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -1657,6 +1657,15 @@ impl AddParticipantsSucceeded {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -1677,15 +1686,6 @@ impl AddParticipantsSucceeded {
         self.operation_context = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `participants`.
-    #[must_use]
-    pub fn with_participants(
-        mut self,
-        value: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
-    ) -> Self {
-        self.participants = ::std::option::Option::Some(value);
-        self
-    }
     /// Sets `result_information`.
     #[must_use]
     pub fn with_result_information(
@@ -1695,13 +1695,13 @@ impl AddParticipantsSucceeded {
         self.result_information = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `server_call_id`.
+    /// Sets `participants`.
     #[must_use]
-    pub fn with_server_call_id(
+    pub fn with_participants(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
     ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
+        self.participants = ::std::option::Option::Some(value);
         self
     }
 }
@@ -1714,12 +1714,12 @@ impl ::std::default::Default for AddParticipantsSucceeded {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AnswerCallRequest {
-    /// The callback uri.
-    #[serde(rename = "callbackUri")]
-    pub callback_uri: ::std::string::String,
     /// The context associated with the call.
     #[serde(rename = "incomingCallContext")]
     pub incoming_call_context: ::std::string::String,
+    /// The callback uri.
+    #[serde(rename = "callbackUri")]
+    pub callback_uri: ::std::string::String,
     /// Media Streaming Configuration.
     #[serde(
         rename = "mediaStreamingConfiguration",
@@ -1738,15 +1738,15 @@ impl ::std::fmt::Debug for AnswerCallRequest {
     }
 }
 impl AnswerCallRequest {
-    /// Creates a `AnswerCallRequest` from its required fields (`callback_uri`, `incoming_call_context`); optional fields start unset.
+    /// Creates a `AnswerCallRequest` from its required fields (`incoming_call_context`, `callback_uri`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        callback_uri: impl ::std::convert::Into<::std::string::String>,
         incoming_call_context: impl ::std::convert::Into<::std::string::String>,
+        callback_uri: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            callback_uri: callback_uri.into(),
             incoming_call_context: incoming_call_context.into(),
+            callback_uri: callback_uri.into(),
             media_streaming_configuration: ::std::option::Option::None,
         }
     }
@@ -1771,6 +1771,13 @@ pub struct CallConnected {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -1785,20 +1792,13 @@ pub struct CallConnected {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub operation_context: ::std::option::Option<::std::string::String>,
-    /// Server call ID.
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CallConnected {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CallConnected")
             .field("call_connection_id", &self.call_connection_id)
-            .field("correlation_id", &self.correlation_id)
             .field("server_call_id", &self.server_call_id)
+            .field("correlation_id", &self.correlation_id)
             .finish_non_exhaustive()
     }
 }
@@ -1808,9 +1808,9 @@ impl CallConnected {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -1820,6 +1820,15 @@ impl CallConnected {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -1840,15 +1849,6 @@ impl CallConnected {
         self.operation_context = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `server_call_id`.
-    #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 impl ::std::default::Default for CallConnected {
     fn default() -> Self {
@@ -1866,29 +1866,6 @@ pub struct CallConnectionProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
-    /// The state of the call connection.
-    #[serde(
-        rename = "callConnectionState",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub call_connection_state: ::std::option::Option<
-        crate::callautomation::CallConnectionStateModel,
-    >,
-    /// The callback URI.
-    #[serde(
-        rename = "callbackUri",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub callback_uri: ::std::option::Option<::std::string::String>,
-    /// SubscriptionId for media streaming.
-    #[serde(
-        rename = "mediaSubscriptionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub media_subscription_id: ::std::option::Option<::std::string::String>,
     /// The server call id.
     #[serde(
         rename = "serverCallId",
@@ -1912,16 +1889,39 @@ pub struct CallConnectionProperties {
     pub targets: ::std::option::Option<
         ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
     >,
+    /// The state of the call connection.
+    #[serde(
+        rename = "callConnectionState",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub call_connection_state: ::std::option::Option<
+        crate::callautomation::CallConnectionStateModel,
+    >,
+    /// The callback URI.
+    #[serde(
+        rename = "callbackUri",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub callback_uri: ::std::option::Option<::std::string::String>,
+    /// SubscriptionId for media streaming.
+    #[serde(
+        rename = "mediaSubscriptionId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub media_subscription_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CallConnectionProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CallConnectionProperties")
             .field("call_connection_id", &self.call_connection_id)
-            .field("call_connection_state", &self.call_connection_state)
-            .field("media_subscription_id", &self.media_subscription_id)
             .field("server_call_id", &self.server_call_id)
             .field("source", &self.source)
             .field("targets", &self.targets)
+            .field("call_connection_state", &self.call_connection_state)
+            .field("media_subscription_id", &self.media_subscription_id)
             .finish_non_exhaustive()
     }
 }
@@ -1931,12 +1931,12 @@ impl CallConnectionProperties {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
-            call_connection_state: ::std::option::Option::None,
-            callback_uri: ::std::option::Option::None,
-            media_subscription_id: ::std::option::Option::None,
             server_call_id: ::std::option::Option::None,
             source: ::std::option::Option::None,
             targets: ::std::option::Option::None,
+            call_connection_state: ::std::option::Option::None,
+            callback_uri: ::std::option::Option::None,
+            media_subscription_id: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -1946,6 +1946,30 @@ impl CallConnectionProperties {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `source`.
+    #[must_use]
+    pub fn with_source(mut self, value: crate::callautomation::CallSource) -> Self {
+        self.source = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `targets`.
+    #[must_use]
+    pub fn with_targets(
+        mut self,
+        value: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
+    ) -> Self {
+        self.targets = ::std::option::Option::Some(value);
         self
     }
     /// Sets `call_connection_state`.
@@ -1975,30 +1999,6 @@ impl CallConnectionProperties {
         self.media_subscription_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `server_call_id`.
-    #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `source`.
-    #[must_use]
-    pub fn with_source(mut self, value: crate::callautomation::CallSource) -> Self {
-        self.source = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `targets`.
-    #[must_use]
-    pub fn with_targets(
-        mut self,
-        value: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
-    ) -> Self {
-        self.targets = ::std::option::Option::Some(value);
-        self
-    }
 }
 impl ::std::default::Default for CallConnectionProperties {
     fn default() -> Self {
@@ -2016,6 +2016,13 @@ pub struct CallDisconnected {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -2030,20 +2037,13 @@ pub struct CallDisconnected {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub operation_context: ::std::option::Option<::std::string::String>,
-    /// Server call ID.
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CallDisconnected {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CallDisconnected")
             .field("call_connection_id", &self.call_connection_id)
-            .field("correlation_id", &self.correlation_id)
             .field("server_call_id", &self.server_call_id)
+            .field("correlation_id", &self.correlation_id)
             .finish_non_exhaustive()
     }
 }
@@ -2053,9 +2053,9 @@ impl CallDisconnected {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -2065,6 +2065,15 @@ impl CallDisconnected {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -2083,15 +2092,6 @@ impl CallDisconnected {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.operation_context = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `server_call_id`.
-    #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -2216,6 +2216,15 @@ impl<'de> ::serde::Deserialize<'de> for CallLocator {
                             ::std::option::Option::Some(payload) => {
                                 CallLocatorKind::GroupCallLocator(payload)
                             }
+                            ::std::option::Option::None if wire
+                                .payload_server_call_id
+                                .is_some() => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `groupCallId` for kind `groupCallLocator`",
+                                    ),
+                                );
+                            }
                             ::std::option::Option::None => {
                                 CallLocatorKind::Unknown(kind.clone())
                             }
@@ -2225,6 +2234,15 @@ impl<'de> ::serde::Deserialize<'de> for CallLocator {
                         match wire.payload_server_call_id.take() {
                             ::std::option::Option::Some(payload) => {
                                 CallLocatorKind::ServerCallLocator(payload)
+                            }
+                            ::std::option::Option::None if wire
+                                .payload_group_call_id
+                                .is_some() => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `serverCallId` for kind `serverCallLocator`",
+                                    ),
+                                );
                             }
                             ::std::option::Option::None => {
                                 CallLocatorKind::Unknown(kind.clone())
@@ -2334,6 +2352,13 @@ pub struct CallTransferAccepted {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -2357,21 +2382,14 @@ pub struct CallTransferAccepted {
     pub result_information: ::std::option::Option<
         crate::callautomation::ResultInformation,
     >,
-    /// Server call ID.
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CallTransferAccepted {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CallTransferAccepted")
             .field("call_connection_id", &self.call_connection_id)
+            .field("server_call_id", &self.server_call_id)
             .field("correlation_id", &self.correlation_id)
             .field("result_information", &self.result_information)
-            .field("server_call_id", &self.server_call_id)
             .finish_non_exhaustive()
     }
 }
@@ -2381,10 +2399,10 @@ impl CallTransferAccepted {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
             result_information: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -2394,6 +2412,15 @@ impl CallTransferAccepted {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -2421,15 +2448,6 @@ impl CallTransferAccepted {
         value: crate::callautomation::ResultInformation,
     ) -> Self {
         self.result_information = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `server_call_id`.
-    #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -2449,6 +2467,13 @@ pub struct CallTransferFailed {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -2472,21 +2497,14 @@ pub struct CallTransferFailed {
     pub result_information: ::std::option::Option<
         crate::callautomation::ResultInformation,
     >,
-    /// Server call ID.
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CallTransferFailed {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CallTransferFailed")
             .field("call_connection_id", &self.call_connection_id)
+            .field("server_call_id", &self.server_call_id)
             .field("correlation_id", &self.correlation_id)
             .field("result_information", &self.result_information)
-            .field("server_call_id", &self.server_call_id)
             .finish_non_exhaustive()
     }
 }
@@ -2496,10 +2514,10 @@ impl CallTransferFailed {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
             result_information: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -2509,6 +2527,15 @@ impl CallTransferFailed {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -2536,15 +2563,6 @@ impl CallTransferFailed {
         value: crate::callautomation::ResultInformation,
     ) -> Self {
         self.result_information = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `server_call_id`.
-    #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -2599,6 +2617,19 @@ impl ::std::default::Default for CollectTonesResult {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCallRequest {
+    /// The targets of the call.
+    #[serde(rename = "targets")]
+    pub targets: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
+    /// The source of the call.
+    #[serde(rename = "source")]
+    pub source: crate::callautomation::CallSource,
+    /// A customer set value used to track the answering of a call.
+    #[serde(
+        rename = "operationContext",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub operation_context: ::std::option::Option<::std::string::String>,
     /// The callback URI.
     #[serde(rename = "callbackUri")]
     pub callback_uri: ::std::string::String,
@@ -2611,53 +2642,31 @@ pub struct CreateCallRequest {
     pub media_streaming_configuration: ::std::option::Option<
         crate::callautomation::MediaStreamingConfiguration,
     >,
-    /// A customer set value used to track the answering of a call.
-    #[serde(
-        rename = "operationContext",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub operation_context: ::std::option::Option<::std::string::String>,
-    /// The source of the call.
-    #[serde(rename = "source")]
-    pub source: crate::callautomation::CallSource,
-    /// The targets of the call.
-    #[serde(rename = "targets")]
-    pub targets: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
 }
 impl ::std::fmt::Debug for CreateCallRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateCallRequest")
-            .field("media_streaming_configuration", &self.media_streaming_configuration)
-            .field("source", &self.source)
             .field("targets", &self.targets)
+            .field("source", &self.source)
+            .field("media_streaming_configuration", &self.media_streaming_configuration)
             .finish_non_exhaustive()
     }
 }
 impl CreateCallRequest {
-    /// Creates a `CreateCallRequest` from its required fields (`callback_uri`, `source`, `targets`); optional fields start unset.
+    /// Creates a `CreateCallRequest` from its required fields (`targets`, `source`, `callback_uri`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        callback_uri: impl ::std::convert::Into<::std::string::String>,
-        source: crate::callautomation::CallSource,
         targets: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
+        source: crate::callautomation::CallSource,
+        callback_uri: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
+            targets,
+            source,
+            operation_context: ::std::option::Option::None,
             callback_uri: callback_uri.into(),
             media_streaming_configuration: ::std::option::Option::None,
-            operation_context: ::std::option::Option::None,
-            source,
-            targets,
         }
-    }
-    /// Sets `media_streaming_configuration`.
-    #[must_use]
-    pub fn with_media_streaming_configuration(
-        mut self,
-        value: crate::callautomation::MediaStreamingConfiguration,
-    ) -> Self {
-        self.media_streaming_configuration = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `operation_context`.
     #[must_use]
@@ -2666,6 +2675,15 @@ impl CreateCallRequest {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.operation_context = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `media_streaming_configuration`.
+    #[must_use]
+    pub fn with_media_streaming_configuration(
+        mut self,
+        value: crate::callautomation::MediaStreamingConfiguration,
+    ) -> Self {
+        self.media_streaming_configuration = ::std::option::Option::Some(value);
         self
     }
 }
@@ -2765,13 +2783,6 @@ impl FileSource {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetParticipantsResponse {
-    /// Continue of the list of participants.
-    #[serde(
-        rename = "nextLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub next_link: ::std::option::Option<::std::string::String>,
     /// List of the current participants in the call.
     #[serde(
         rename = "values",
@@ -2781,6 +2792,13 @@ pub struct GetParticipantsResponse {
     pub values: ::std::option::Option<
         ::std::vec::Vec<crate::callautomation::AcsCallParticipant>,
     >,
+    /// Continue of the list of participants.
+    #[serde(
+        rename = "nextLink",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub next_link: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for GetParticipantsResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2794,18 +2812,9 @@ impl GetParticipantsResponse {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            next_link: ::std::option::Option::None,
             values: ::std::option::Option::None,
+            next_link: ::std::option::Option::None,
         }
-    }
-    /// Sets `next_link`.
-    #[must_use]
-    pub fn with_next_link(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_link = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `values`.
     #[must_use]
@@ -2814,6 +2823,15 @@ impl GetParticipantsResponse {
         value: ::std::vec::Vec<crate::callautomation::AcsCallParticipant>,
     ) -> Self {
         self.values = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `next_link`.
+    #[must_use]
+    pub fn with_next_link(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next_link = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -2826,42 +2844,42 @@ impl ::std::default::Default for GetParticipantsResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MediaStreamingConfiguration {
-    /// Audio channel type to stream, eg. unmixed audio, mixed audio.
-    #[serde(rename = "audioChannelType")]
-    pub audio_channel_type: crate::callautomation::MediaStreamingAudioChannelType,
-    /// Content type to stream, eg. audio, audio/video.
-    #[serde(rename = "contentType")]
-    pub content_type: crate::callautomation::MediaStreamingContentType,
-    /// The type of transport to be used for media streaming, eg. Websocket.
-    #[serde(rename = "transportType")]
-    pub transport_type: crate::callautomation::MediaStreamingTransportType,
     /// Transport URL for media streaming.
     #[serde(rename = "transportUrl")]
     pub transport_url: ::std::string::String,
+    /// The type of transport to be used for media streaming, eg. Websocket.
+    #[serde(rename = "transportType")]
+    pub transport_type: crate::callautomation::MediaStreamingTransportType,
+    /// Content type to stream, eg. audio, audio/video.
+    #[serde(rename = "contentType")]
+    pub content_type: crate::callautomation::MediaStreamingContentType,
+    /// Audio channel type to stream, eg. unmixed audio, mixed audio.
+    #[serde(rename = "audioChannelType")]
+    pub audio_channel_type: crate::callautomation::MediaStreamingAudioChannelType,
 }
 impl ::std::fmt::Debug for MediaStreamingConfiguration {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MediaStreamingConfiguration")
-            .field("audio_channel_type", &self.audio_channel_type)
-            .field("content_type", &self.content_type)
             .field("transport_type", &self.transport_type)
+            .field("content_type", &self.content_type)
+            .field("audio_channel_type", &self.audio_channel_type)
             .finish_non_exhaustive()
     }
 }
 impl MediaStreamingConfiguration {
-    /// Creates a `MediaStreamingConfiguration` from its required fields (`audio_channel_type`, `content_type`, `transport_type`, `transport_url`); optional fields start unset.
+    /// Creates a `MediaStreamingConfiguration` from its required fields (`transport_url`, `transport_type`, `content_type`, `audio_channel_type`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        audio_channel_type: crate::callautomation::MediaStreamingAudioChannelType,
-        content_type: crate::callautomation::MediaStreamingContentType,
-        transport_type: crate::callautomation::MediaStreamingTransportType,
         transport_url: impl ::std::convert::Into<::std::string::String>,
+        transport_type: crate::callautomation::MediaStreamingTransportType,
+        content_type: crate::callautomation::MediaStreamingContentType,
+        audio_channel_type: crate::callautomation::MediaStreamingAudioChannelType,
     ) -> Self {
         Self {
-            audio_channel_type,
-            content_type,
-            transport_type,
             transport_url: transport_url.into(),
+            transport_type,
+            content_type,
+            audio_channel_type,
         }
     }
 }
@@ -2876,6 +2894,13 @@ pub struct ParticipantsUpdated {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -2892,21 +2917,14 @@ pub struct ParticipantsUpdated {
     pub participants: ::std::option::Option<
         ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
     >,
-    /// Server call ID.
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ParticipantsUpdated {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ParticipantsUpdated")
             .field("call_connection_id", &self.call_connection_id)
+            .field("server_call_id", &self.server_call_id)
             .field("correlation_id", &self.correlation_id)
             .field("participants", &self.participants)
-            .field("server_call_id", &self.server_call_id)
             .finish_non_exhaustive()
     }
 }
@@ -2916,9 +2934,9 @@ impl ParticipantsUpdated {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             participants: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -2928,6 +2946,15 @@ impl ParticipantsUpdated {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -2948,15 +2975,6 @@ impl ParticipantsUpdated {
         self.participants = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `server_call_id`.
-    #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 impl ::std::default::Default for ParticipantsUpdated {
     fn default() -> Self {
@@ -2974,6 +2992,13 @@ pub struct PlayCanceled {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -2988,20 +3013,13 @@ pub struct PlayCanceled {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub operation_context: ::std::option::Option<::std::string::String>,
-    /// Server call ID.
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PlayCanceled {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PlayCanceled")
             .field("call_connection_id", &self.call_connection_id)
-            .field("correlation_id", &self.correlation_id)
             .field("server_call_id", &self.server_call_id)
+            .field("correlation_id", &self.correlation_id)
             .finish_non_exhaustive()
     }
 }
@@ -3011,9 +3029,9 @@ impl PlayCanceled {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -3023,6 +3041,15 @@ impl PlayCanceled {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -3041,15 +3068,6 @@ impl PlayCanceled {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.operation_context = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `server_call_id`.
-    #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -3069,6 +3087,13 @@ pub struct PlayCompleted {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -3092,21 +3117,14 @@ pub struct PlayCompleted {
     pub result_information: ::std::option::Option<
         crate::callautomation::ResultInformation,
     >,
-    /// Server call ID.
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PlayCompleted {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PlayCompleted")
             .field("call_connection_id", &self.call_connection_id)
+            .field("server_call_id", &self.server_call_id)
             .field("correlation_id", &self.correlation_id)
             .field("result_information", &self.result_information)
-            .field("server_call_id", &self.server_call_id)
             .finish_non_exhaustive()
     }
 }
@@ -3116,10 +3134,10 @@ impl PlayCompleted {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
             result_information: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -3129,6 +3147,15 @@ impl PlayCompleted {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -3156,15 +3183,6 @@ impl PlayCompleted {
         value: crate::callautomation::ResultInformation,
     ) -> Self {
         self.result_information = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `server_call_id`.
-    #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -3184,6 +3202,13 @@ pub struct PlayFailed {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -3207,21 +3232,14 @@ pub struct PlayFailed {
     pub result_information: ::std::option::Option<
         crate::callautomation::ResultInformation,
     >,
-    /// Server call ID.
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PlayFailed {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PlayFailed")
             .field("call_connection_id", &self.call_connection_id)
+            .field("server_call_id", &self.server_call_id)
             .field("correlation_id", &self.correlation_id)
             .field("result_information", &self.result_information)
-            .field("server_call_id", &self.server_call_id)
             .finish_non_exhaustive()
     }
 }
@@ -3231,10 +3249,10 @@ impl PlayFailed {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
             result_information: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -3244,6 +3262,15 @@ impl PlayFailed {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -3271,15 +3298,6 @@ impl PlayFailed {
         value: crate::callautomation::ResultInformation,
     ) -> Self {
         self.result_information = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `server_call_id`.
-    #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -3314,20 +3332,6 @@ impl PlayOptionsInternal {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlayRequest {
-    /// The value to identify context of the operation.
-    #[serde(
-        rename = "operationContext",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub operation_context: ::std::option::Option<::std::string::String>,
-    /// Defines options for playing the audio.
-    #[serde(
-        rename = "playOptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub play_options: ::std::option::Option<crate::callautomation::PlayOptionsInternal>,
     /// The source of the audio to be played.
     #[serde(rename = "playSourceInfo")]
     pub play_source_info: crate::callautomation::PlaySource,
@@ -3340,13 +3344,27 @@ pub struct PlayRequest {
     pub play_to: ::std::option::Option<
         ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
     >,
+    /// Defines options for playing the audio.
+    #[serde(
+        rename = "playOptions",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub play_options: ::std::option::Option<crate::callautomation::PlayOptionsInternal>,
+    /// The value to identify context of the operation.
+    #[serde(
+        rename = "operationContext",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub operation_context: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PlayRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PlayRequest")
-            .field("play_options", &self.play_options)
             .field("play_source_info", &self.play_source_info)
             .field("play_to", &self.play_to)
+            .field("play_options", &self.play_options)
             .finish_non_exhaustive()
     }
 }
@@ -3355,19 +3373,19 @@ impl PlayRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(play_source_info: crate::callautomation::PlaySource) -> Self {
         Self {
-            operation_context: ::std::option::Option::None,
-            play_options: ::std::option::Option::None,
             play_source_info,
             play_to: ::std::option::Option::None,
+            play_options: ::std::option::Option::None,
+            operation_context: ::std::option::Option::None,
         }
     }
-    /// Sets `operation_context`.
+    /// Sets `play_to`.
     #[must_use]
-    pub fn with_operation_context(
+    pub fn with_play_to(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
     ) -> Self {
-        self.operation_context = ::std::option::Option::Some(value.into());
+        self.play_to = ::std::option::Option::Some(value);
         self
     }
     /// Sets `play_options`.
@@ -3379,13 +3397,13 @@ impl PlayRequest {
         self.play_options = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `play_to`.
+    /// Sets `operation_context`.
     #[must_use]
-    pub fn with_play_to(
+    pub fn with_operation_context(
         mut self,
-        value: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.play_to = ::std::option::Option::Some(value);
+        self.operation_context = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -3516,6 +3534,13 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
                             ::std::option::Option::Some(payload) => {
                                 PlaySourceKind::File(payload)
                             }
+                            ::std::option::Option::None if false => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `fileSource` for sourceType `file`",
+                                    ),
+                                );
+                            }
                             ::std::option::Option::None => {
                                 PlaySourceKind::Unknown(kind.clone())
                             }
@@ -3563,6 +3588,13 @@ pub struct RecognizeCanceled {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -3577,20 +3609,13 @@ pub struct RecognizeCanceled {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub operation_context: ::std::option::Option<::std::string::String>,
-    /// Server call ID.
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for RecognizeCanceled {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RecognizeCanceled")
             .field("call_connection_id", &self.call_connection_id)
-            .field("correlation_id", &self.correlation_id)
             .field("server_call_id", &self.server_call_id)
+            .field("correlation_id", &self.correlation_id)
             .finish_non_exhaustive()
     }
 }
@@ -3600,9 +3625,9 @@ impl RecognizeCanceled {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -3612,6 +3637,15 @@ impl RecognizeCanceled {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -3630,15 +3664,6 @@ impl RecognizeCanceled {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.operation_context = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `server_call_id`.
-    #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -3658,15 +3683,13 @@ pub struct RecognizeCompleted {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
-    /// Defines the result for RecognitionType = Dtmf.
+    /// Server call ID.
     #[serde(
-        rename = "collectTonesResult",
+        rename = "serverCallId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub collect_tones_result: ::std::option::Option<
-        crate::callautomation::CollectTonesResult,
-    >,
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -3681,13 +3704,6 @@ pub struct RecognizeCompleted {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub operation_context: ::std::option::Option<::std::string::String>,
-    /// Determines the sub-type of the recognize operation.
-    #[serde(
-        rename = "recognitionType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recognition_type: ::std::option::Option<crate::callautomation::RecognitionType>,
     /// Contains the resulting SIP code/sub-code and message from NGC services.
     #[serde(
         rename = "resultInformation",
@@ -3697,23 +3713,32 @@ pub struct RecognizeCompleted {
     pub result_information: ::std::option::Option<
         crate::callautomation::ResultInformation,
     >,
-    /// Server call ID.
+    /// Determines the sub-type of the recognize operation.
     #[serde(
-        rename = "serverCallId",
+        rename = "recognitionType",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
+    pub recognition_type: ::std::option::Option<crate::callautomation::RecognitionType>,
+    /// Defines the result for RecognitionType = Dtmf.
+    #[serde(
+        rename = "collectTonesResult",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub collect_tones_result: ::std::option::Option<
+        crate::callautomation::CollectTonesResult,
+    >,
 }
 impl ::std::fmt::Debug for RecognizeCompleted {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RecognizeCompleted")
             .field("call_connection_id", &self.call_connection_id)
-            .field("collect_tones_result", &self.collect_tones_result)
-            .field("correlation_id", &self.correlation_id)
-            .field("recognition_type", &self.recognition_type)
-            .field("result_information", &self.result_information)
             .field("server_call_id", &self.server_call_id)
+            .field("correlation_id", &self.correlation_id)
+            .field("result_information", &self.result_information)
+            .field("recognition_type", &self.recognition_type)
+            .field("collect_tones_result", &self.collect_tones_result)
             .finish_non_exhaustive()
     }
 }
@@ -3723,12 +3748,12 @@ impl RecognizeCompleted {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
-            collect_tones_result: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
-            recognition_type: ::std::option::Option::None,
             result_information: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
+            recognition_type: ::std::option::Option::None,
+            collect_tones_result: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -3740,13 +3765,13 @@ impl RecognizeCompleted {
         self.call_connection_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `collect_tones_result`.
+    /// Sets `server_call_id`.
     #[must_use]
-    pub fn with_collect_tones_result(
+    pub fn with_server_call_id(
         mut self,
-        value: crate::callautomation::CollectTonesResult,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.collect_tones_result = ::std::option::Option::Some(value);
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -3767,15 +3792,6 @@ impl RecognizeCompleted {
         self.operation_context = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `recognition_type`.
-    #[must_use]
-    pub fn with_recognition_type(
-        mut self,
-        value: crate::callautomation::RecognitionType,
-    ) -> Self {
-        self.recognition_type = ::std::option::Option::Some(value);
-        self
-    }
     /// Sets `result_information`.
     #[must_use]
     pub fn with_result_information(
@@ -3785,13 +3801,22 @@ impl RecognizeCompleted {
         self.result_information = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `server_call_id`.
+    /// Sets `recognition_type`.
     #[must_use]
-    pub fn with_server_call_id(
+    pub fn with_recognition_type(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::callautomation::RecognitionType,
     ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
+        self.recognition_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `collect_tones_result`.
+    #[must_use]
+    pub fn with_collect_tones_result(
+        mut self,
+        value: crate::callautomation::CollectTonesResult,
+    ) -> Self {
+        self.collect_tones_result = ::std::option::Option::Some(value);
         self
     }
 }
@@ -3811,6 +3836,13 @@ pub struct RecognizeFailed {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -3834,21 +3866,14 @@ pub struct RecognizeFailed {
     pub result_information: ::std::option::Option<
         crate::callautomation::ResultInformation,
     >,
-    /// Server call ID.
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for RecognizeFailed {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RecognizeFailed")
             .field("call_connection_id", &self.call_connection_id)
+            .field("server_call_id", &self.server_call_id)
             .field("correlation_id", &self.correlation_id)
             .field("result_information", &self.result_information)
-            .field("server_call_id", &self.server_call_id)
             .finish_non_exhaustive()
     }
 }
@@ -3858,10 +3883,10 @@ impl RecognizeFailed {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             operation_context: ::std::option::Option::None,
             result_information: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -3871,6 +3896,15 @@ impl RecognizeFailed {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -3900,15 +3934,6 @@ impl RecognizeFailed {
         self.result_information = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `server_call_id`.
-    #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 impl ::std::default::Default for RecognizeFailed {
     fn default() -> Self {
@@ -3919,20 +3944,6 @@ impl ::std::default::Default for RecognizeFailed {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecognizeOptionsInternal {
-    /// Defines configurations for DTMF.
-    #[serde(
-        rename = "dtmfOptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub dtmf_options: ::std::option::Option<crate::callautomation::DtmfOptions>,
-    /// Time to wait for first input after prompt (if any), in seconds (0 to 300).
-    #[serde(
-        rename = "initialSilenceTimeoutInSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub initial_silence_timeout_in_seconds: ::std::option::Option<i32>,
     /// Determines if we interrupt the prompt and start recognizing.
     #[serde(
         rename = "interruptPrompt",
@@ -3940,20 +3951,34 @@ pub struct RecognizeOptionsInternal {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub interrupt_prompt: ::std::option::Option<bool>,
+    /// Time to wait for first input after prompt (if any), in seconds (0 to 300).
+    #[serde(
+        rename = "initialSilenceTimeoutInSeconds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub initial_silence_timeout_in_seconds: ::std::option::Option<i32>,
     /// Target participant of DTMF tone recognition.
     #[serde(rename = "targetParticipant")]
     pub target_participant: crate::common::CommunicationIdentifierModel,
+    /// Defines configurations for DTMF.
+    #[serde(
+        rename = "dtmfOptions",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub dtmf_options: ::std::option::Option<crate::callautomation::DtmfOptions>,
 }
 impl ::std::fmt::Debug for RecognizeOptionsInternal {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RecognizeOptionsInternal")
-            .field("dtmf_options", &self.dtmf_options)
+            .field("interrupt_prompt", &self.interrupt_prompt)
             .field(
                 "initial_silence_timeout_in_seconds",
                 &self.initial_silence_timeout_in_seconds,
             )
-            .field("interrupt_prompt", &self.interrupt_prompt)
             .field("target_participant", &self.target_participant)
+            .field("dtmf_options", &self.dtmf_options)
             .finish_non_exhaustive()
     }
 }
@@ -3962,11 +3987,23 @@ impl RecognizeOptionsInternal {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(target_participant: crate::common::CommunicationIdentifierModel) -> Self {
         Self {
-            dtmf_options: ::std::option::Option::None,
-            initial_silence_timeout_in_seconds: ::std::option::Option::None,
             interrupt_prompt: ::std::option::Option::None,
+            initial_silence_timeout_in_seconds: ::std::option::Option::None,
             target_participant,
+            dtmf_options: ::std::option::Option::None,
         }
+    }
+    /// Sets `interrupt_prompt`.
+    #[must_use]
+    pub fn with_interrupt_prompt(mut self, value: bool) -> Self {
+        self.interrupt_prompt = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `initial_silence_timeout_in_seconds`.
+    #[must_use]
+    pub fn with_initial_silence_timeout_in_seconds(mut self, value: i32) -> Self {
+        self.initial_silence_timeout_in_seconds = ::std::option::Option::Some(value);
+        self
     }
     /// Sets `dtmf_options`.
     #[must_use]
@@ -3977,37 +4014,14 @@ impl RecognizeOptionsInternal {
         self.dtmf_options = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `initial_silence_timeout_in_seconds`.
-    #[must_use]
-    pub fn with_initial_silence_timeout_in_seconds(mut self, value: i32) -> Self {
-        self.initial_silence_timeout_in_seconds = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `interrupt_prompt`.
-    #[must_use]
-    pub fn with_interrupt_prompt(mut self, value: bool) -> Self {
-        self.interrupt_prompt = ::std::option::Option::Some(value);
-        self
-    }
 }
 /// The request payload for recognizing media (DTMF tones) from the call.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecognizeRequest {
-    /// If set recognize can barge into other existing queued-up/currently-processing requests.
-    #[serde(
-        rename = "interruptCallMediaOperation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub interrupt_call_media_operation: ::std::option::Option<bool>,
-    /// The value to identify context of the operation.
-    #[serde(
-        rename = "operationContext",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub operation_context: ::std::option::Option<::std::string::String>,
+    /// Determines the type of the recognition.
+    #[serde(rename = "recognizeInputType")]
+    pub recognize_input_type: crate::callautomation::RecognizeInputType,
     /// The source of the audio to be played for recognition.
     #[serde(
         rename = "playPrompt",
@@ -4015,22 +4029,33 @@ pub struct RecognizeRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub play_prompt: ::std::option::Option<crate::callautomation::PlaySource>,
-    /// Determines the type of the recognition.
-    #[serde(rename = "recognizeInputType")]
-    pub recognize_input_type: crate::callautomation::RecognizeInputType,
+    /// If set recognize can barge into other existing queued-up/currently-processing requests.
+    #[serde(
+        rename = "interruptCallMediaOperation",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub interrupt_call_media_operation: ::std::option::Option<bool>,
     /// Defines options for recognition.
     #[serde(rename = "recognizeOptions")]
     pub recognize_options: crate::callautomation::RecognizeOptionsInternal,
+    /// The value to identify context of the operation.
+    #[serde(
+        rename = "operationContext",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub operation_context: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for RecognizeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RecognizeRequest")
+            .field("recognize_input_type", &self.recognize_input_type)
+            .field("play_prompt", &self.play_prompt)
             .field(
                 "interrupt_call_media_operation",
                 &self.interrupt_call_media_operation,
             )
-            .field("play_prompt", &self.play_prompt)
-            .field("recognize_input_type", &self.recognize_input_type)
             .field("recognize_options", &self.recognize_options)
             .finish_non_exhaustive()
     }
@@ -4043,12 +4068,18 @@ impl RecognizeRequest {
         recognize_options: crate::callautomation::RecognizeOptionsInternal,
     ) -> Self {
         Self {
-            interrupt_call_media_operation: ::std::option::Option::None,
-            operation_context: ::std::option::Option::None,
-            play_prompt: ::std::option::Option::None,
             recognize_input_type,
+            play_prompt: ::std::option::Option::None,
+            interrupt_call_media_operation: ::std::option::Option::None,
             recognize_options,
+            operation_context: ::std::option::Option::None,
         }
+    }
+    /// Sets `play_prompt`.
+    #[must_use]
+    pub fn with_play_prompt(mut self, value: crate::callautomation::PlaySource) -> Self {
+        self.play_prompt = ::std::option::Option::Some(value);
+        self
     }
     /// Sets `interrupt_call_media_operation`.
     #[must_use]
@@ -4065,12 +4096,6 @@ impl RecognizeRequest {
         self.operation_context = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `play_prompt`.
-    #[must_use]
-    pub fn with_play_prompt(mut self, value: crate::callautomation::PlaySource) -> Self {
-        self.play_prompt = ::std::option::Option::Some(value);
-        self
-    }
 }
 /// The recording state changed event.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4083,6 +4108,13 @@ pub struct RecordingStateChanged {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub call_connection_id: ::std::option::Option<::std::string::String>,
+    /// Server call ID.
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Correlation ID for event to call correlation. Also called ChainId for skype chain ID.
     #[serde(
         rename = "correlationId",
@@ -4097,13 +4129,13 @@ pub struct RecordingStateChanged {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub recording_id: ::std::option::Option<::std::string::String>,
-    /// Server call ID.
+    /// The new state of the recording.
     #[serde(
-        rename = "serverCallId",
+        rename = "state",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<crate::callautomation::RecordingState>,
     /// The time of the recording started.
     #[serde(
         rename = "startDateTime",
@@ -4112,23 +4144,16 @@ pub struct RecordingStateChanged {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub start_date_time: ::std::option::Option<::time::OffsetDateTime>,
-    /// The new state of the recording.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub state: ::std::option::Option<crate::callautomation::RecordingState>,
 }
 impl ::std::fmt::Debug for RecordingStateChanged {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RecordingStateChanged")
             .field("call_connection_id", &self.call_connection_id)
+            .field("server_call_id", &self.server_call_id)
             .field("correlation_id", &self.correlation_id)
             .field("recording_id", &self.recording_id)
-            .field("server_call_id", &self.server_call_id)
-            .field("start_date_time", &self.start_date_time)
             .field("state", &self.state)
+            .field("start_date_time", &self.start_date_time)
             .finish_non_exhaustive()
     }
 }
@@ -4138,11 +4163,11 @@ impl RecordingStateChanged {
     pub fn new() -> Self {
         Self {
             call_connection_id: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
             correlation_id: ::std::option::Option::None,
             recording_id: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
-            start_date_time: ::std::option::Option::None,
             state: ::std::option::Option::None,
+            start_date_time: ::std::option::Option::None,
         }
     }
     /// Sets `call_connection_id`.
@@ -4152,6 +4177,15 @@ impl RecordingStateChanged {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.call_connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `correlation_id`.
@@ -4172,25 +4206,16 @@ impl RecordingStateChanged {
         self.recording_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `server_call_id`.
+    /// Sets `state`.
     #[must_use]
-    pub fn with_server_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
+    pub fn with_state(mut self, value: crate::callautomation::RecordingState) -> Self {
+        self.state = ::std::option::Option::Some(value);
         self
     }
     /// Sets `start_date_time`.
     #[must_use]
     pub fn with_start_date_time(mut self, value: ::time::OffsetDateTime) -> Self {
         self.start_date_time = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `state`.
-    #[must_use]
-    pub fn with_state(mut self, value: crate::callautomation::RecordingState) -> Self {
-        self.state = ::std::option::Option::Some(value);
         self
     }
 }
@@ -4294,6 +4319,9 @@ impl RedirectCallRequest {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RejectCallRequest {
+    /// The context associated with the call.
+    #[serde(rename = "incomingCallContext")]
+    pub incoming_call_context: ::std::string::String,
     /// The rejection reason.
     #[serde(
         rename = "callRejectReason",
@@ -4303,9 +4331,6 @@ pub struct RejectCallRequest {
     pub call_reject_reason: ::std::option::Option<
         crate::callautomation::CallRejectReason,
     >,
-    /// The context associated with the call.
-    #[serde(rename = "incomingCallContext")]
-    pub incoming_call_context: ::std::string::String,
 }
 impl ::std::fmt::Debug for RejectCallRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4321,8 +4346,8 @@ impl RejectCallRequest {
         incoming_call_context: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            call_reject_reason: ::std::option::Option::None,
             incoming_call_context: incoming_call_context.into(),
+            call_reject_reason: ::std::option::Option::None,
         }
     }
     /// Sets `call_reject_reason`.
@@ -4339,6 +4364,11 @@ impl RejectCallRequest {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RemoveParticipantsRequest {
+    /// The participants to be removed from the call.
+    #[serde(rename = "participantsToRemove")]
+    pub participants_to_remove: ::std::vec::Vec<
+        crate::common::CommunicationIdentifierModel,
+    >,
     /// Used by customers when calling mid-call actions to correlate the request to the response event.
     #[serde(
         rename = "operationContext",
@@ -4346,11 +4376,6 @@ pub struct RemoveParticipantsRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub operation_context: ::std::option::Option<::std::string::String>,
-    /// The participants to be removed from the call.
-    #[serde(rename = "participantsToRemove")]
-    pub participants_to_remove: ::std::vec::Vec<
-        crate::common::CommunicationIdentifierModel,
-    >,
 }
 impl ::std::fmt::Debug for RemoveParticipantsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4368,8 +4393,8 @@ impl RemoveParticipantsRequest {
         >,
     ) -> Self {
         Self {
-            operation_context: ::std::option::Option::None,
             participants_to_remove,
+            operation_context: ::std::option::Option::None,
         }
     }
     /// Sets `operation_context`.
@@ -4433,13 +4458,6 @@ pub struct ResultInformation {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub code: ::std::option::Option<i32>,
-    /// The message of the result.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub message: ::std::option::Option<::std::string::String>,
     /// The sub-code of the result.
     #[serde(
         rename = "subCode",
@@ -4447,6 +4465,13 @@ pub struct ResultInformation {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sub_code: ::std::option::Option<i32>,
+    /// The message of the result.
+    #[serde(
+        rename = "message",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ResultInformation {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4462,14 +4487,20 @@ impl ResultInformation {
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
-            message: ::std::option::Option::None,
             sub_code: ::std::option::Option::None,
+            message: ::std::option::Option::None,
         }
     }
     /// Sets `code`.
     #[must_use]
     pub fn with_code(mut self, value: i32) -> Self {
         self.code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sub_code`.
+    #[must_use]
+    pub fn with_sub_code(mut self, value: i32) -> Self {
+        self.sub_code = ::std::option::Option::Some(value);
         self
     }
     /// Sets `message`.
@@ -4479,12 +4510,6 @@ impl ResultInformation {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `sub_code`.
-    #[must_use]
-    pub fn with_sub_code(mut self, value: i32) -> Self {
-        self.sub_code = ::std::option::Option::Some(value);
         self
     }
 }
@@ -4497,27 +4522,16 @@ impl ::std::default::Default for ResultInformation {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StartCallRecordingRequest {
-    /// The sequential order in which audio channels are assigned to participants in the unmixed recording. When 'recordingChannelType' is set to 'unmixed' and `audioChannelParticipantOrdering` is not specified, the audio channel to participant mapping will be automatically assigned based on the order in which participant first audio was detected. Channel to participant mapping details can be found in the metadata of the recording.
-    #[serde(
-        rename = "audioChannelParticipantOrdering",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub audio_channel_participant_ordering: ::std::option::Option<
-        ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
-    >,
     /// The call locator.
     #[serde(rename = "callLocator")]
     pub call_locator: crate::callautomation::CallLocator,
-    /// The channel type of call recording.
+    /// The uri to send notifications to.
     #[serde(
-        rename = "recordingChannelType",
+        rename = "recordingStateCallbackUri",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub recording_channel_type: ::std::option::Option<
-        crate::callautomation::RecordingChannelType,
-    >,
+    pub recording_state_callback_uri: ::std::option::Option<::std::string::String>,
     /// The content type of call recording.
     #[serde(
         rename = "recordingContentType",
@@ -4526,6 +4540,15 @@ pub struct StartCallRecordingRequest {
     )]
     pub recording_content_type: ::std::option::Option<
         crate::callautomation::RecordingContentType,
+    >,
+    /// The channel type of call recording.
+    #[serde(
+        rename = "recordingChannelType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recording_channel_type: ::std::option::Option<
+        crate::callautomation::RecordingChannelType,
     >,
     /// The format type of call recording.
     #[serde(
@@ -4536,25 +4559,27 @@ pub struct StartCallRecordingRequest {
     pub recording_format_type: ::std::option::Option<
         crate::callautomation::RecordingFormatType,
     >,
-    /// The uri to send notifications to.
+    /// The sequential order in which audio channels are assigned to participants in the unmixed recording. When 'recordingChannelType' is set to 'unmixed' and `audioChannelParticipantOrdering` is not specified, the audio channel to participant mapping will be automatically assigned based on the order in which participant first audio was detected. Channel to participant mapping details can be found in the metadata of the recording.
     #[serde(
-        rename = "recordingStateCallbackUri",
+        rename = "audioChannelParticipantOrdering",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub recording_state_callback_uri: ::std::option::Option<::std::string::String>,
+    pub audio_channel_participant_ordering: ::std::option::Option<
+        ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
+    >,
 }
 impl ::std::fmt::Debug for StartCallRecordingRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("StartCallRecordingRequest")
+            .field("call_locator", &self.call_locator)
+            .field("recording_content_type", &self.recording_content_type)
+            .field("recording_channel_type", &self.recording_channel_type)
+            .field("recording_format_type", &self.recording_format_type)
             .field(
                 "audio_channel_participant_ordering",
                 &self.audio_channel_participant_ordering,
             )
-            .field("call_locator", &self.call_locator)
-            .field("recording_channel_type", &self.recording_channel_type)
-            .field("recording_content_type", &self.recording_content_type)
-            .field("recording_format_type", &self.recording_format_type)
             .finish_non_exhaustive()
     }
 }
@@ -4563,30 +4588,21 @@ impl StartCallRecordingRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(call_locator: crate::callautomation::CallLocator) -> Self {
         Self {
-            audio_channel_participant_ordering: ::std::option::Option::None,
             call_locator,
-            recording_channel_type: ::std::option::Option::None,
-            recording_content_type: ::std::option::Option::None,
-            recording_format_type: ::std::option::Option::None,
             recording_state_callback_uri: ::std::option::Option::None,
+            recording_content_type: ::std::option::Option::None,
+            recording_channel_type: ::std::option::Option::None,
+            recording_format_type: ::std::option::Option::None,
+            audio_channel_participant_ordering: ::std::option::Option::None,
         }
     }
-    /// Sets `audio_channel_participant_ordering`.
+    /// Sets `recording_state_callback_uri`.
     #[must_use]
-    pub fn with_audio_channel_participant_ordering(
+    pub fn with_recording_state_callback_uri(
         mut self,
-        value: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.audio_channel_participant_ordering = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `recording_channel_type`.
-    #[must_use]
-    pub fn with_recording_channel_type(
-        mut self,
-        value: crate::callautomation::RecordingChannelType,
-    ) -> Self {
-        self.recording_channel_type = ::std::option::Option::Some(value);
+        self.recording_state_callback_uri = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `recording_content_type`.
@@ -4598,6 +4614,15 @@ impl StartCallRecordingRequest {
         self.recording_content_type = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `recording_channel_type`.
+    #[must_use]
+    pub fn with_recording_channel_type(
+        mut self,
+        value: crate::callautomation::RecordingChannelType,
+    ) -> Self {
+        self.recording_channel_type = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `recording_format_type`.
     #[must_use]
     pub fn with_recording_format_type(
@@ -4607,13 +4632,13 @@ impl StartCallRecordingRequest {
         self.recording_format_type = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `recording_state_callback_uri`.
+    /// Sets `audio_channel_participant_ordering`.
     #[must_use]
-    pub fn with_recording_state_callback_uri(
+    pub fn with_audio_channel_participant_ordering(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: ::std::vec::Vec<crate::common::CommunicationIdentifierModel>,
     ) -> Self {
-        self.recording_state_callback_uri = ::std::option::Option::Some(value.into());
+        self.audio_channel_participant_ordering = ::std::option::Option::Some(value);
         self
     }
 }
@@ -4661,13 +4686,6 @@ impl ::std::default::Default for TransferCallResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TransferToParticipantRequest {
-    /// Used by customers when calling mid-call actions to correlate the request to the response event.
-    #[serde(
-        rename = "operationContext",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub operation_context: ::std::option::Option<::std::string::String>,
     /// The identity of the target where call should be transferred to.
     #[serde(rename = "targetParticipant")]
     pub target_participant: crate::common::CommunicationIdentifierModel,
@@ -4687,6 +4705,13 @@ pub struct TransferToParticipantRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub user_to_user_information: ::std::option::Option<::std::string::String>,
+    /// Used by customers when calling mid-call actions to correlate the request to the response event.
+    #[serde(
+        rename = "operationContext",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub operation_context: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for TransferToParticipantRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4701,20 +4726,11 @@ impl TransferToParticipantRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(target_participant: crate::common::CommunicationIdentifierModel) -> Self {
         Self {
-            operation_context: ::std::option::Option::None,
             target_participant,
             transferee_caller_id: ::std::option::Option::None,
             user_to_user_information: ::std::option::Option::None,
+            operation_context: ::std::option::Option::None,
         }
-    }
-    /// Sets `operation_context`.
-    #[must_use]
-    pub fn with_operation_context(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.operation_context = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `transferee_caller_id`.
     #[must_use]
@@ -4732,6 +4748,15 @@ impl TransferToParticipantRequest {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.user_to_user_information = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `operation_context`.
+    #[must_use]
+    pub fn with_operation_context(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.operation_context = ::std::option::Option::Some(value.into());
         self
     }
 }

@@ -1027,12 +1027,12 @@ impl ::std::default::Default for AddChatParticipantsResult {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatAttachment {
-    /// The type of attachment.
-    #[serde(rename = "attachmentType")]
-    pub attachment_type: crate::chat::ChatAttachmentType,
     /// Id of the attachment.
     #[serde(rename = "id")]
     pub id: ::std::string::String,
+    /// The type of attachment.
+    #[serde(rename = "attachmentType")]
+    pub attachment_type: crate::chat::ChatAttachmentType,
     /// The name of the attachment content.
     #[serde(
         rename = "name",
@@ -1040,13 +1040,6 @@ pub struct ChatAttachment {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The URL where the preview of attachment can be downloaded.
-    #[serde(
-        rename = "previewUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub preview_url: ::std::option::Option<::std::string::String>,
     /// The URL where the attachment can be downloaded.
     #[serde(
         rename = "url",
@@ -1054,28 +1047,35 @@ pub struct ChatAttachment {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub url: ::std::option::Option<::std::string::String>,
+    /// The URL where the preview of attachment can be downloaded.
+    #[serde(
+        rename = "previewUrl",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub preview_url: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ChatAttachment {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ChatAttachment")
-            .field("attachment_type", &self.attachment_type)
             .field("id", &self.id)
+            .field("attachment_type", &self.attachment_type)
             .finish_non_exhaustive()
     }
 }
 impl ChatAttachment {
-    /// Creates a `ChatAttachment` from its required fields (`attachment_type`, `id`); optional fields start unset.
+    /// Creates a `ChatAttachment` from its required fields (`id`, `attachment_type`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        attachment_type: crate::chat::ChatAttachmentType,
         id: impl ::std::convert::Into<::std::string::String>,
+        attachment_type: crate::chat::ChatAttachmentType,
     ) -> Self {
         Self {
-            attachment_type,
             id: id.into(),
+            attachment_type,
             name: ::std::option::Option::None,
-            preview_url: ::std::option::Option::None,
             url: ::std::option::Option::None,
+            preview_url: ::std::option::Option::None,
         }
     }
     /// Sets `name`.
@@ -1087,15 +1087,6 @@ impl ChatAttachment {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `preview_url`.
-    #[must_use]
-    pub fn with_preview_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.preview_url = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Sets `url`.
     #[must_use]
     pub fn with_url(
@@ -1105,11 +1096,32 @@ impl ChatAttachment {
         self.url = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `preview_url`.
+    #[must_use]
+    pub fn with_preview_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.preview_url = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 /// Chat message.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatMessage {
+    /// The id of the chat message. This id is server generated.
+    #[serde(rename = "id")]
+    pub id: ::std::string::String,
+    /// The chat message type.
+    #[serde(rename = "type")]
+    pub r#type: crate::chat::ChatMessageType,
+    /// Sequence of the chat message in the conversation.
+    #[serde(rename = "sequenceId")]
+    pub sequence_id: ::std::string::String,
+    /// Version of the chat message.
+    #[serde(rename = "version")]
+    pub version: ::std::string::String,
     /// Content of the chat message.
     #[serde(
         rename = "content",
@@ -1117,9 +1129,25 @@ pub struct ChatMessage {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub content: ::std::option::Option<crate::chat::ChatMessageContent>,
+    /// The display name of the chat message sender. This property is used to populate sender name for push notifications.
+    #[serde(
+        rename = "senderDisplayName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub sender_display_name: ::std::option::Option<::std::string::String>,
     /// The timestamp when the chat message arrived at the server. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(rename = "createdOn", with = "crate::runtime::datetime::rfc3339")]
     pub created_on: ::time::OffsetDateTime,
+    /// Identifies the participant who sent the message.
+    #[serde(
+        rename = "senderCommunicationIdentifier",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub sender_communication_identifier: ::std::option::Option<
+        crate::common::CommunicationIdentifierModel,
+    >,
     /// The timestamp (if applicable) when the message was deleted. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(
         rename = "deletedOn",
@@ -1136,9 +1164,6 @@ pub struct ChatMessage {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub edited_on: ::std::option::Option<::time::OffsetDateTime>,
-    /// The id of the chat message. This id is server generated.
-    #[serde(rename = "id")]
-    pub id: ::std::string::String,
     /// Message metadata.
     #[serde(
         rename = "metadata",
@@ -1148,77 +1173,70 @@ pub struct ChatMessage {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Identifies the participant who sent the message.
-    #[serde(
-        rename = "senderCommunicationIdentifier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub sender_communication_identifier: ::std::option::Option<
-        crate::common::CommunicationIdentifierModel,
-    >,
-    /// The display name of the chat message sender. This property is used to populate sender name for push notifications.
-    #[serde(
-        rename = "senderDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub sender_display_name: ::std::option::Option<::std::string::String>,
-    /// Sequence of the chat message in the conversation.
-    #[serde(rename = "sequenceId")]
-    pub sequence_id: ::std::string::String,
-    /// The chat message type.
-    #[serde(rename = "type")]
-    pub r#type: crate::chat::ChatMessageType,
-    /// Version of the chat message.
-    #[serde(rename = "version")]
-    pub version: ::std::string::String,
 }
 impl ::std::fmt::Debug for ChatMessage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ChatMessage")
+            .field("id", &self.id)
+            .field("type", &self.r#type)
+            .field("sequence_id", &self.sequence_id)
             .field("content", &self.content)
             .field("created_on", &self.created_on)
-            .field("deleted_on", &self.deleted_on)
-            .field("edited_on", &self.edited_on)
-            .field("id", &self.id)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
-            .field("sequence_id", &self.sequence_id)
-            .field("type", &self.r#type)
+            .field("deleted_on", &self.deleted_on)
+            .field("edited_on", &self.edited_on)
             .finish_non_exhaustive()
     }
 }
 impl ChatMessage {
-    /// Creates a `ChatMessage` from its required fields (`created_on`, `id`, `sequence_id`, `type`, `version`); optional fields start unset.
+    /// Creates a `ChatMessage` from its required fields (`id`, `type`, `sequence_id`, `version`, `created_on`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        created_on: ::time::OffsetDateTime,
         id: impl ::std::convert::Into<::std::string::String>,
-        sequence_id: impl ::std::convert::Into<::std::string::String>,
         r#type: crate::chat::ChatMessageType,
+        sequence_id: impl ::std::convert::Into<::std::string::String>,
         version: impl ::std::convert::Into<::std::string::String>,
+        created_on: ::time::OffsetDateTime,
     ) -> Self {
         Self {
+            id: id.into(),
+            r#type,
+            sequence_id: sequence_id.into(),
+            version: version.into(),
             content: ::std::option::Option::None,
+            sender_display_name: ::std::option::Option::None,
             created_on,
+            sender_communication_identifier: ::std::option::Option::None,
             deleted_on: ::std::option::Option::None,
             edited_on: ::std::option::Option::None,
-            id: id.into(),
             metadata: ::std::option::Option::None,
-            sender_communication_identifier: ::std::option::Option::None,
-            sender_display_name: ::std::option::Option::None,
-            sequence_id: sequence_id.into(),
-            r#type,
-            version: version.into(),
         }
     }
     /// Sets `content`.
     #[must_use]
     pub fn with_content(mut self, value: crate::chat::ChatMessageContent) -> Self {
         self.content = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sender_display_name`.
+    #[must_use]
+    pub fn with_sender_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sender_communication_identifier`.
+    #[must_use]
+    pub fn with_sender_communication_identifier(
+        mut self,
+        value: crate::common::CommunicationIdentifierModel,
+    ) -> Self {
+        self.sender_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `deleted_on`.
@@ -1242,29 +1260,34 @@ impl ChatMessage {
         self.metadata = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `sender_communication_identifier`.
-    #[must_use]
-    pub fn with_sender_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.sender_communication_identifier = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `sender_display_name`.
-    #[must_use]
-    pub fn with_sender_display_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_display_name = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 /// Content of a chat message.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatMessageContent {
+    /// Chat message content for messages of types text or html.
+    #[serde(
+        rename = "message",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Chat message content for messages of type topicUpdated.
+    #[serde(
+        rename = "topic",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub topic: ::std::option::Option<::std::string::String>,
+    /// Chat message content for messages of types participantAdded or participantRemoved.
+    #[serde(
+        rename = "participants",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub participants: ::std::option::Option<
+        ::std::vec::Vec<crate::chat::ChatParticipant>,
+    >,
     /// List of attachments for this message.
     #[serde(
         rename = "attachments",
@@ -1281,39 +1304,16 @@ pub struct ChatMessageContent {
     pub initiator_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Chat message content for messages of types text or html.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Chat message content for messages of types participantAdded or participantRemoved.
-    #[serde(
-        rename = "participants",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub participants: ::std::option::Option<
-        ::std::vec::Vec<crate::chat::ChatParticipant>,
-    >,
-    /// Chat message content for messages of type topicUpdated.
-    #[serde(
-        rename = "topic",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub topic: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ChatMessageContent {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ChatMessageContent")
+            .field("participants", &self.participants)
             .field("attachments", &self.attachments)
             .field(
                 "initiator_communication_identifier",
                 &self.initiator_communication_identifier,
             )
-            .field("participants", &self.participants)
             .finish_non_exhaustive()
     }
 }
@@ -1322,12 +1322,39 @@ impl ChatMessageContent {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
+            message: ::std::option::Option::None,
+            topic: ::std::option::Option::None,
+            participants: ::std::option::Option::None,
             attachments: ::std::option::Option::None,
             initiator_communication_identifier: ::std::option::Option::None,
-            message: ::std::option::Option::None,
-            participants: ::std::option::Option::None,
-            topic: ::std::option::Option::None,
         }
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn with_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `topic`.
+    #[must_use]
+    pub fn with_topic(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.topic = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `participants`.
+    #[must_use]
+    pub fn with_participants(
+        mut self,
+        value: ::std::vec::Vec<crate::chat::ChatParticipant>,
+    ) -> Self {
+        self.participants = ::std::option::Option::Some(value);
+        self
     }
     /// Sets `attachments`.
     #[must_use]
@@ -1347,33 +1374,6 @@ impl ChatMessageContent {
         self.initiator_communication_identifier = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `message`.
-    #[must_use]
-    pub fn with_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `participants`.
-    #[must_use]
-    pub fn with_participants(
-        mut self,
-        value: ::std::vec::Vec<crate::chat::ChatParticipant>,
-    ) -> Self {
-        self.participants = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `topic`.
-    #[must_use]
-    pub fn with_topic(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.topic = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 impl ::std::default::Default for ChatMessageContent {
     fn default() -> Self {
@@ -1384,40 +1384,40 @@ impl ::std::default::Default for ChatMessageContent {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatMessageReadReceipt {
+    /// Identifies the participant who read the message.
+    #[serde(rename = "senderCommunicationIdentifier")]
+    pub sender_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// Id of the chat message that has been read. This id is generated by the server.
     #[serde(rename = "chatMessageId")]
     pub chat_message_id: ::std::string::String,
     /// The time at which the message was read. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(rename = "readOn", with = "crate::runtime::datetime::rfc3339")]
     pub read_on: ::time::OffsetDateTime,
-    /// Identifies the participant who read the message.
-    #[serde(rename = "senderCommunicationIdentifier")]
-    pub sender_communication_identifier: crate::common::CommunicationIdentifierModel,
 }
 impl ::std::fmt::Debug for ChatMessageReadReceipt {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ChatMessageReadReceipt")
-            .field("chat_message_id", &self.chat_message_id)
-            .field("read_on", &self.read_on)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
+            .field("chat_message_id", &self.chat_message_id)
+            .field("read_on", &self.read_on)
             .finish_non_exhaustive()
     }
 }
 impl ChatMessageReadReceipt {
-    /// Creates a `ChatMessageReadReceipt` from its required fields (`chat_message_id`, `read_on`, `sender_communication_identifier`); optional fields start unset.
+    /// Creates a `ChatMessageReadReceipt` from its required fields (`sender_communication_identifier`, `chat_message_id`, `read_on`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
+        sender_communication_identifier: crate::common::CommunicationIdentifierModel,
         chat_message_id: impl ::std::convert::Into<::std::string::String>,
         read_on: ::time::OffsetDateTime,
-        sender_communication_identifier: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         Self {
+            sender_communication_identifier,
             chat_message_id: chat_message_id.into(),
             read_on,
-            sender_communication_identifier,
         }
     }
 }
@@ -1425,6 +1425,9 @@ impl ChatMessageReadReceipt {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatMessageReadReceiptsCollection {
+    /// Collection of chat message read receipts.
+    #[serde(rename = "value")]
+    pub value: ::std::vec::Vec<crate::chat::ChatMessageReadReceipt>,
     /// If there are more chat message read receipts that can be retrieved, the next link will be populated.
     #[serde(
         rename = "nextLink",
@@ -1432,9 +1435,6 @@ pub struct ChatMessageReadReceiptsCollection {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub next_link: ::std::option::Option<::std::string::String>,
-    /// Collection of chat message read receipts.
-    #[serde(rename = "value")]
-    pub value: ::std::vec::Vec<crate::chat::ChatMessageReadReceipt>,
 }
 impl ::std::fmt::Debug for ChatMessageReadReceiptsCollection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1448,8 +1448,8 @@ impl ChatMessageReadReceiptsCollection {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(value: ::std::vec::Vec<crate::chat::ChatMessageReadReceipt>) -> Self {
         Self {
-            next_link: ::std::option::Option::None,
             value,
+            next_link: ::std::option::Option::None,
         }
     }
     /// Sets `next_link`.
@@ -1466,6 +1466,9 @@ impl ChatMessageReadReceiptsCollection {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatMessagesCollection {
+    /// Collection of chat messages.
+    #[serde(rename = "value")]
+    pub value: ::std::vec::Vec<crate::chat::ChatMessage>,
     /// If there are more chat messages that can be retrieved, the next link will be populated.
     #[serde(
         rename = "nextLink",
@@ -1473,9 +1476,6 @@ pub struct ChatMessagesCollection {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub next_link: ::std::option::Option<::std::string::String>,
-    /// Collection of chat messages.
-    #[serde(rename = "value")]
-    pub value: ::std::vec::Vec<crate::chat::ChatMessage>,
 }
 impl ::std::fmt::Debug for ChatMessagesCollection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1489,8 +1489,8 @@ impl ChatMessagesCollection {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(value: ::std::vec::Vec<crate::chat::ChatMessage>) -> Self {
         Self {
-            next_link: ::std::option::Option::None,
             value,
+            next_link: ::std::option::Option::None,
         }
     }
     /// Sets `next_link`.
@@ -1566,6 +1566,9 @@ impl ChatParticipant {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatParticipantsCollection {
+    /// Chat participants.
+    #[serde(rename = "value")]
+    pub value: ::std::vec::Vec<crate::chat::ChatParticipant>,
     /// If there are more chat participants that can be retrieved, the next link will be populated.
     #[serde(
         rename = "nextLink",
@@ -1573,9 +1576,6 @@ pub struct ChatParticipantsCollection {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub next_link: ::std::option::Option<::std::string::String>,
-    /// Chat participants.
-    #[serde(rename = "value")]
-    pub value: ::std::vec::Vec<crate::chat::ChatParticipant>,
 }
 impl ::std::fmt::Debug for ChatParticipantsCollection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1589,8 +1589,8 @@ impl ChatParticipantsCollection {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(value: ::std::vec::Vec<crate::chat::ChatParticipant>) -> Self {
         Self {
-            next_link: ::std::option::Option::None,
             value,
+            next_link: ::std::option::Option::None,
         }
     }
     /// Sets `next_link`.
@@ -1607,6 +1607,12 @@ impl ChatParticipantsCollection {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatThreadItem {
+    /// Chat thread id.
+    #[serde(rename = "id")]
+    pub id: ::std::string::String,
+    /// Chat thread topic.
+    #[serde(rename = "topic")]
+    pub topic: ::std::string::String,
     /// The timestamp when the chat thread was deleted. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(
         rename = "deletedOn",
@@ -1615,9 +1621,6 @@ pub struct ChatThreadItem {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub deleted_on: ::std::option::Option<::time::OffsetDateTime>,
-    /// Chat thread id.
-    #[serde(rename = "id")]
-    pub id: ::std::string::String,
     /// The timestamp when the last message arrived at the server. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(
         rename = "lastMessageReceivedOn",
@@ -1626,15 +1629,12 @@ pub struct ChatThreadItem {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub last_message_received_on: ::std::option::Option<::time::OffsetDateTime>,
-    /// Chat thread topic.
-    #[serde(rename = "topic")]
-    pub topic: ::std::string::String,
 }
 impl ::std::fmt::Debug for ChatThreadItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ChatThreadItem")
-            .field("deleted_on", &self.deleted_on)
             .field("id", &self.id)
+            .field("deleted_on", &self.deleted_on)
             .field("last_message_received_on", &self.last_message_received_on)
             .finish_non_exhaustive()
     }
@@ -1647,10 +1647,10 @@ impl ChatThreadItem {
         topic: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            deleted_on: ::std::option::Option::None,
             id: id.into(),
-            last_message_received_on: ::std::option::Option::None,
             topic: topic.into(),
+            deleted_on: ::std::option::Option::None,
+            last_message_received_on: ::std::option::Option::None,
         }
     }
     /// Sets `deleted_on`.
@@ -1673,12 +1673,18 @@ impl ChatThreadItem {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatThreadProperties {
-    /// Identifies the participant who created the chat thread.
-    #[serde(rename = "createdByCommunicationIdentifier")]
-    pub created_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+    /// Chat thread id.
+    #[serde(rename = "id")]
+    pub id: ::std::string::String,
+    /// Chat thread topic.
+    #[serde(rename = "topic")]
+    pub topic: ::std::string::String,
     /// The timestamp when the chat thread was created. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(rename = "createdOn", with = "crate::runtime::datetime::rfc3339")]
     pub created_on: ::time::OffsetDateTime,
+    /// Identifies the participant who created the chat thread.
+    #[serde(rename = "createdByCommunicationIdentifier")]
+    pub created_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// The timestamp when the chat thread was deleted. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(
         rename = "deletedOn",
@@ -1687,41 +1693,35 @@ pub struct ChatThreadProperties {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub deleted_on: ::std::option::Option<::time::OffsetDateTime>,
-    /// Chat thread id.
-    #[serde(rename = "id")]
-    pub id: ::std::string::String,
-    /// Chat thread topic.
-    #[serde(rename = "topic")]
-    pub topic: ::std::string::String,
 }
 impl ::std::fmt::Debug for ChatThreadProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ChatThreadProperties")
+            .field("id", &self.id)
+            .field("created_on", &self.created_on)
             .field(
                 "created_by_communication_identifier",
                 &self.created_by_communication_identifier,
             )
-            .field("created_on", &self.created_on)
             .field("deleted_on", &self.deleted_on)
-            .field("id", &self.id)
             .finish_non_exhaustive()
     }
 }
 impl ChatThreadProperties {
-    /// Creates a `ChatThreadProperties` from its required fields (`created_by_communication_identifier`, `created_on`, `id`, `topic`); optional fields start unset.
+    /// Creates a `ChatThreadProperties` from its required fields (`id`, `topic`, `created_on`, `created_by_communication_identifier`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        created_by_communication_identifier: crate::common::CommunicationIdentifierModel,
-        created_on: ::time::OffsetDateTime,
         id: impl ::std::convert::Into<::std::string::String>,
         topic: impl ::std::convert::Into<::std::string::String>,
+        created_on: ::time::OffsetDateTime,
+        created_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         Self {
-            created_by_communication_identifier,
-            created_on,
-            deleted_on: ::std::option::Option::None,
             id: id.into(),
             topic: topic.into(),
+            created_on,
+            created_by_communication_identifier,
+            deleted_on: ::std::option::Option::None,
         }
     }
     /// Sets `deleted_on`.
@@ -1735,6 +1735,9 @@ impl ChatThreadProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatThreadsItemCollection {
+    /// Collection of chat threads.
+    #[serde(rename = "value")]
+    pub value: ::std::vec::Vec<crate::chat::ChatThreadItem>,
     /// If there are more chat threads that can be retrieved, the next link will be populated.
     #[serde(
         rename = "nextLink",
@@ -1742,9 +1745,6 @@ pub struct ChatThreadsItemCollection {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub next_link: ::std::option::Option<::std::string::String>,
-    /// Collection of chat threads.
-    #[serde(rename = "value")]
-    pub value: ::std::vec::Vec<crate::chat::ChatThreadItem>,
 }
 impl ::std::fmt::Debug for ChatThreadsItemCollection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1758,8 +1758,8 @@ impl ChatThreadsItemCollection {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(value: ::std::vec::Vec<crate::chat::ChatThreadItem>) -> Self {
         Self {
-            next_link: ::std::option::Option::None,
             value,
+            next_link: ::std::option::Option::None,
         }
     }
     /// Sets `next_link`.
@@ -1776,6 +1776,9 @@ impl ChatThreadsItemCollection {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateChatThreadRequest {
+    /// The chat thread topic.
+    #[serde(rename = "topic")]
+    pub topic: ::std::string::String,
     /// Participants to be added to the chat thread.
     #[serde(
         rename = "participants",
@@ -1785,9 +1788,6 @@ pub struct CreateChatThreadRequest {
     pub participants: ::std::option::Option<
         ::std::vec::Vec<crate::chat::ChatParticipant>,
     >,
-    /// The chat thread topic.
-    #[serde(rename = "topic")]
-    pub topic: ::std::string::String,
 }
 impl ::std::fmt::Debug for CreateChatThreadRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1801,8 +1801,8 @@ impl CreateChatThreadRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(topic: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            participants: ::std::option::Option::None,
             topic: topic.into(),
+            participants: ::std::option::Option::None,
         }
     }
     /// Sets `participants`.
@@ -1881,15 +1881,6 @@ pub struct SendChatMessageRequest {
     /// Chat message content.
     #[serde(rename = "content")]
     pub content: ::std::string::String,
-    /// Message metadata.
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
     /// The display name of the chat message sender. This property is used to populate sender name for push notifications.
     #[serde(
         rename = "senderDisplayName",
@@ -1904,6 +1895,15 @@ pub struct SendChatMessageRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub r#type: ::std::option::Option<crate::chat::ChatMessageType>,
+    /// Message metadata.
+    #[serde(
+        rename = "metadata",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub metadata: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
 }
 impl ::std::fmt::Debug for SendChatMessageRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1918,19 +1918,10 @@ impl SendChatMessageRequest {
     pub fn new(content: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             content: content.into(),
-            metadata: ::std::option::Option::None,
             sender_display_name: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
         }
-    }
-    /// Sets `metadata`.
-    #[must_use]
-    pub fn with_metadata(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.metadata = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `sender_display_name`.
     #[must_use]
@@ -1945,6 +1936,15 @@ impl SendChatMessageRequest {
     #[must_use]
     pub fn with_type(mut self, value: crate::chat::ChatMessageType) -> Self {
         self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value);
         self
     }
 }

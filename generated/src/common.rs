@@ -8,6 +8,16 @@ pub struct CommunicationError {
     /// The error code.
     #[serde(rename = "code")]
     pub code: ::std::string::String,
+    /// The error message.
+    #[serde(rename = "message")]
+    pub message: ::std::string::String,
+    /// The error target.
+    #[serde(
+        rename = "target",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub target: ::std::option::Option<::std::string::String>,
     /// Further details about specific errors that led to this error.
     #[serde(
         rename = "details",
@@ -26,16 +36,6 @@ pub struct CommunicationError {
     pub innererror: ::std::option::Option<
         ::std::boxed::Box<crate::common::CommunicationError>,
     >,
-    /// The error message.
-    #[serde(rename = "message")]
-    pub message: ::std::string::String,
-    /// The error target.
-    #[serde(
-        rename = "target",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub target: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CommunicationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -54,11 +54,20 @@ impl CommunicationError {
     ) -> Self {
         Self {
             code: code.into(),
-            details: ::std::option::Option::None,
-            innererror: ::std::option::Option::None,
             message: message.into(),
             target: ::std::option::Option::None,
+            details: ::std::option::Option::None,
+            innererror: ::std::option::Option::None,
         }
+    }
+    /// Sets `target`.
+    #[must_use]
+    pub fn with_target(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.target = ::std::option::Option::Some(value.into());
+        self
     }
     /// Sets `details`.
     #[must_use]
@@ -73,15 +82,6 @@ impl CommunicationError {
     #[must_use]
     pub fn with_innererror(mut self, value: crate::common::CommunicationError) -> Self {
         self.innererror = ::std::option::Option::Some(::std::boxed::Box::new(value));
-        self
-    }
-    /// Sets `target`.
-    #[must_use]
-    pub fn with_target(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.target = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -288,6 +288,16 @@ impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModel {
                             ::std::option::Option::Some(payload) => {
                                 CommunicationIdentifierModelKind::CommunicationUser(payload)
                             }
+                            ::std::option::Option::None if wire
+                                .payload_microsoft_teams_app
+                                .is_some() || wire.payload_microsoft_teams_user.is_some()
+                                || wire.payload_phone_number.is_some() => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `communicationUser` for kind `communicationUser`",
+                                    ),
+                                );
+                            }
                             ::std::option::Option::None => {
                                 CommunicationIdentifierModelKind::Unknown(kind.clone())
                             }
@@ -297,6 +307,16 @@ impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModel {
                         match wire.payload_microsoft_teams_app.take() {
                             ::std::option::Option::Some(payload) => {
                                 CommunicationIdentifierModelKind::MicrosoftTeamsApp(payload)
+                            }
+                            ::std::option::Option::None if wire
+                                .payload_communication_user
+                                .is_some() || wire.payload_microsoft_teams_user.is_some()
+                                || wire.payload_phone_number.is_some() => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `microsoftTeamsApp` for kind `microsoftTeamsApp`",
+                                    ),
+                                );
                             }
                             ::std::option::Option::None => {
                                 CommunicationIdentifierModelKind::Unknown(kind.clone())
@@ -310,6 +330,16 @@ impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModel {
                                     payload,
                                 )
                             }
+                            ::std::option::Option::None if wire
+                                .payload_communication_user
+                                .is_some() || wire.payload_microsoft_teams_app.is_some()
+                                || wire.payload_phone_number.is_some() => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `microsoftTeamsUser` for kind `microsoftTeamsUser`",
+                                    ),
+                                );
+                            }
                             ::std::option::Option::None => {
                                 CommunicationIdentifierModelKind::Unknown(kind.clone())
                             }
@@ -319,6 +349,16 @@ impl<'de> ::serde::Deserialize<'de> for CommunicationIdentifierModel {
                         match wire.payload_phone_number.take() {
                             ::std::option::Option::Some(payload) => {
                                 CommunicationIdentifierModelKind::PhoneNumber(payload)
+                            }
+                            ::std::option::Option::None if wire
+                                .payload_communication_user
+                                .is_some() || wire.payload_microsoft_teams_app.is_some()
+                                || wire.payload_microsoft_teams_user.is_some() => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `phoneNumber` for kind `phoneNumber`",
+                                    ),
+                                );
                             }
                             ::std::option::Option::None => {
                                 CommunicationIdentifierModelKind::Unknown(kind.clone())
@@ -457,13 +497,9 @@ impl MicrosoftTeamsAppIdentifierModel {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MicrosoftTeamsUserIdentifierModel {
-    /// The cloud that the Microsoft Teams user belongs to. By default 'public' if missing.
-    #[serde(
-        rename = "cloud",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub cloud: ::std::option::Option<crate::common::CommunicationCloudEnvironmentModel>,
+    /// The Id of the Microsoft Teams user. If not anonymous, this is the AAD object Id of the user.
+    #[serde(rename = "userId")]
+    pub user_id: ::std::string::String,
     /// True if the Microsoft Teams user is anonymous. By default false if missing.
     #[serde(
         rename = "isAnonymous",
@@ -471,16 +507,20 @@ pub struct MicrosoftTeamsUserIdentifierModel {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub is_anonymous: ::std::option::Option<bool>,
-    /// The Id of the Microsoft Teams user. If not anonymous, this is the AAD object Id of the user.
-    #[serde(rename = "userId")]
-    pub user_id: ::std::string::String,
+    /// The cloud that the Microsoft Teams user belongs to. By default 'public' if missing.
+    #[serde(
+        rename = "cloud",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub cloud: ::std::option::Option<crate::common::CommunicationCloudEnvironmentModel>,
 }
 impl ::std::fmt::Debug for MicrosoftTeamsUserIdentifierModel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MicrosoftTeamsUserIdentifierModel")
-            .field("cloud", &self.cloud)
-            .field("is_anonymous", &self.is_anonymous)
             .field("user_id", &self.user_id)
+            .field("is_anonymous", &self.is_anonymous)
+            .field("cloud", &self.cloud)
             .finish_non_exhaustive()
     }
 }
@@ -489,10 +529,16 @@ impl MicrosoftTeamsUserIdentifierModel {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            cloud: ::std::option::Option::None,
-            is_anonymous: ::std::option::Option::None,
             user_id: user_id.into(),
+            is_anonymous: ::std::option::Option::None,
+            cloud: ::std::option::Option::None,
         }
+    }
+    /// Sets `is_anonymous`.
+    #[must_use]
+    pub fn with_is_anonymous(mut self, value: bool) -> Self {
+        self.is_anonymous = ::std::option::Option::Some(value);
+        self
     }
     /// Sets `cloud`.
     #[must_use]
@@ -501,12 +547,6 @@ impl MicrosoftTeamsUserIdentifierModel {
         value: crate::common::CommunicationCloudEnvironmentModel,
     ) -> Self {
         self.cloud = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_anonymous`.
-    #[must_use]
-    pub fn with_is_anonymous(mut self, value: bool) -> Self {
-        self.is_anonymous = ::std::option::Option::Some(value);
         self
     }
 }

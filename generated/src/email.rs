@@ -262,15 +262,15 @@ impl EmailAddress {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailAttachment {
-    /// Base64 encoded contents of the attachment
-    #[serde(rename = "contentInBase64")]
-    pub content_in_base64: ::std::string::String,
-    /// MIME type of the content being attached.
-    #[serde(rename = "contentType")]
-    pub content_type: ::std::string::String,
     /// Name of the attachment
     #[serde(rename = "name")]
     pub name: ::std::string::String,
+    /// MIME type of the content being attached.
+    #[serde(rename = "contentType")]
+    pub content_type: ::std::string::String,
+    /// Base64 encoded contents of the attachment
+    #[serde(rename = "contentInBase64")]
+    pub content_in_base64: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmailAttachment {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -278,17 +278,17 @@ impl ::std::fmt::Debug for EmailAttachment {
     }
 }
 impl EmailAttachment {
-    /// Creates a `EmailAttachment` from its required fields (`content_in_base64`, `content_type`, `name`); optional fields start unset.
+    /// Creates a `EmailAttachment` from its required fields (`name`, `content_type`, `content_in_base64`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        content_in_base64: impl ::std::convert::Into<::std::string::String>,
-        content_type: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        content_type: impl ::std::convert::Into<::std::string::String>,
+        content_in_base64: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            content_in_base64: content_in_base64.into(),
-            content_type: content_type.into(),
             name: name.into(),
+            content_type: content_type.into(),
+            content_in_base64: content_in_base64.into(),
         }
     }
 }
@@ -296,13 +296,9 @@ impl EmailAttachment {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailContent {
-    /// Html version of the email message.
-    #[serde(
-        rename = "html",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub html: ::std::option::Option<::std::string::String>,
+    /// Subject of the email message
+    #[serde(rename = "subject")]
+    pub subject: ::std::string::String,
     /// Plain text version of the email message.
     #[serde(
         rename = "plainText",
@@ -310,9 +306,13 @@ pub struct EmailContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub plain_text: ::std::option::Option<::std::string::String>,
-    /// Subject of the email message
-    #[serde(rename = "subject")]
-    pub subject: ::std::string::String,
+    /// Html version of the email message.
+    #[serde(
+        rename = "html",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub html: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for EmailContent {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -324,19 +324,10 @@ impl EmailContent {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(subject: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            html: ::std::option::Option::None,
-            plain_text: ::std::option::Option::None,
             subject: subject.into(),
+            plain_text: ::std::option::Option::None,
+            html: ::std::option::Option::None,
         }
-    }
-    /// Sets `html`.
-    #[must_use]
-    pub fn with_html(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.html = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `plain_text`.
     #[must_use]
@@ -347,23 +338,20 @@ impl EmailContent {
         self.plain_text = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `html`.
+    #[must_use]
+    pub fn with_html(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.html = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 /// Message payload for sending an email
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailMessage {
-    /// List of attachments. Please note that we limit the total size of an email request (which includes attachments) to 10MB.
-    #[serde(
-        rename = "attachments",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub attachments: ::std::option::Option<
-        ::std::vec::Vec<crate::email::EmailAttachment>,
-    >,
-    /// Email content to be sent.
-    #[serde(rename = "content")]
-    pub content: crate::email::EmailContent,
     /// Custom email headers to be passed.
     #[serde(
         rename = "headers",
@@ -373,9 +361,24 @@ pub struct EmailMessage {
     pub headers: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Sender email address from a verified domain.
+    #[serde(rename = "senderAddress")]
+    pub sender_address: ::std::string::String,
+    /// Email content to be sent.
+    #[serde(rename = "content")]
+    pub content: crate::email::EmailContent,
     /// Recipients for the email.
     #[serde(rename = "recipients")]
     pub recipients: crate::email::EmailRecipients,
+    /// List of attachments. Please note that we limit the total size of an email request (which includes attachments) to 10MB.
+    #[serde(
+        rename = "attachments",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub attachments: ::std::option::Option<
+        ::std::vec::Vec<crate::email::EmailAttachment>,
+    >,
     /// Email addresses where recipients' replies will be sent to.
     #[serde(
         rename = "replyTo",
@@ -383,9 +386,6 @@ pub struct EmailMessage {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub reply_to: ::std::option::Option<::std::vec::Vec<crate::email::EmailAddress>>,
-    /// Sender email address from a verified domain.
-    #[serde(rename = "senderAddress")]
-    pub sender_address: ::std::string::String,
     /// Indicates whether user engagement tracking should be disabled for this request if the resource-level user engagement tracking setting was already enabled in the control plane.
     #[serde(
         rename = "userEngagementTrackingDisabled",
@@ -397,9 +397,9 @@ pub struct EmailMessage {
 impl ::std::fmt::Debug for EmailMessage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmailMessage")
-            .field("attachments", &self.attachments)
             .field("content", &self.content)
             .field("recipients", &self.recipients)
+            .field("attachments", &self.attachments)
             .field("reply_to", &self.reply_to)
             .field(
                 "user_engagement_tracking_disabled",
@@ -409,31 +409,22 @@ impl ::std::fmt::Debug for EmailMessage {
     }
 }
 impl EmailMessage {
-    /// Creates a `EmailMessage` from its required fields (`content`, `recipients`, `sender_address`); optional fields start unset.
+    /// Creates a `EmailMessage` from its required fields (`sender_address`, `content`, `recipients`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
+        sender_address: impl ::std::convert::Into<::std::string::String>,
         content: crate::email::EmailContent,
         recipients: crate::email::EmailRecipients,
-        sender_address: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            attachments: ::std::option::Option::None,
-            content,
             headers: ::std::option::Option::None,
-            recipients,
-            reply_to: ::std::option::Option::None,
             sender_address: sender_address.into(),
+            content,
+            recipients,
+            attachments: ::std::option::Option::None,
+            reply_to: ::std::option::Option::None,
             user_engagement_tracking_disabled: ::std::option::Option::None,
         }
-    }
-    /// Sets `attachments`.
-    #[must_use]
-    pub fn with_attachments(
-        mut self,
-        value: ::std::vec::Vec<crate::email::EmailAttachment>,
-    ) -> Self {
-        self.attachments = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `headers`.
     #[must_use]
@@ -442,6 +433,15 @@ impl EmailMessage {
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
         self.headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `attachments`.
+    #[must_use]
+    pub fn with_attachments(
+        mut self,
+        value: ::std::vec::Vec<crate::email::EmailAttachment>,
+    ) -> Self {
+        self.attachments = ::std::option::Option::Some(value);
         self
     }
     /// Sets `reply_to`.
@@ -464,13 +464,9 @@ impl EmailMessage {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailRecipients {
-    /// Email BCC recipients
-    #[serde(
-        rename = "bcc",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub bcc: ::std::option::Option<::std::vec::Vec<crate::email::EmailAddress>>,
+    /// Email To recipients
+    #[serde(rename = "to")]
+    pub to: ::std::vec::Vec<crate::email::EmailAddress>,
     /// Email CC recipients
     #[serde(
         rename = "cc",
@@ -478,16 +474,20 @@ pub struct EmailRecipients {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub cc: ::std::option::Option<::std::vec::Vec<crate::email::EmailAddress>>,
-    /// Email To recipients
-    #[serde(rename = "to")]
-    pub to: ::std::vec::Vec<crate::email::EmailAddress>,
+    /// Email BCC recipients
+    #[serde(
+        rename = "bcc",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub bcc: ::std::option::Option<::std::vec::Vec<crate::email::EmailAddress>>,
 }
 impl ::std::fmt::Debug for EmailRecipients {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmailRecipients")
-            .field("bcc", &self.bcc)
-            .field("cc", &self.cc)
             .field("to", &self.to)
+            .field("cc", &self.cc)
+            .field("bcc", &self.bcc)
             .finish_non_exhaustive()
     }
 }
@@ -496,19 +496,10 @@ impl EmailRecipients {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(to: ::std::vec::Vec<crate::email::EmailAddress>) -> Self {
         Self {
-            bcc: ::std::option::Option::None,
-            cc: ::std::option::Option::None,
             to,
+            cc: ::std::option::Option::None,
+            bcc: ::std::option::Option::None,
         }
-    }
-    /// Sets `bcc`.
-    #[must_use]
-    pub fn with_bcc(
-        mut self,
-        value: ::std::vec::Vec<crate::email::EmailAddress>,
-    ) -> Self {
-        self.bcc = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `cc`.
     #[must_use]
@@ -519,11 +510,26 @@ impl EmailRecipients {
         self.cc = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `bcc`.
+    #[must_use]
+    pub fn with_bcc(
+        mut self,
+        value: ::std::vec::Vec<crate::email::EmailAddress>,
+    ) -> Self {
+        self.bcc = ::std::option::Option::Some(value);
+        self
+    }
 }
 /// Status of the long running operation
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailSendResult {
+    /// The unique id of the operation. Use a UUID.
+    #[serde(rename = "id")]
+    pub id: ::std::string::String,
+    /// Status of operation.
+    #[serde(rename = "status")]
+    pub status: crate::email::EmailSendStatus,
     /// Error details when status is a non-success terminal state.
     #[serde(
         rename = "error",
@@ -531,19 +537,13 @@ pub struct EmailSendResult {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub error: ::std::option::Option<crate::email::ErrorDetail>,
-    /// The unique id of the operation. Use a UUID.
-    #[serde(rename = "id")]
-    pub id: ::std::string::String,
-    /// Status of operation.
-    #[serde(rename = "status")]
-    pub status: crate::email::EmailSendStatus,
 }
 impl ::std::fmt::Debug for EmailSendResult {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmailSendResult")
-            .field("error", &self.error)
             .field("id", &self.id)
             .field("status", &self.status)
+            .field("error", &self.error)
             .finish_non_exhaustive()
     }
 }
@@ -555,9 +555,9 @@ impl EmailSendResult {
         status: crate::email::EmailSendStatus,
     ) -> Self {
         Self {
-            error: ::std::option::Option::None,
             id: id.into(),
             status,
+            error: ::std::option::Option::None,
         }
     }
     /// Sets `error`.
@@ -571,13 +571,6 @@ impl EmailSendResult {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorAdditionalInfo {
-    /// The additional info.
-    #[serde(
-        rename = "info",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub info: ::std::option::Option<::serde_json::Value>,
     /// The additional info type.
     #[serde(
         rename = "type",
@@ -585,6 +578,13 @@ pub struct ErrorAdditionalInfo {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// The additional info.
+    #[serde(
+        rename = "info",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub info: ::std::option::Option<::serde_json::Value>,
 }
 impl ::std::fmt::Debug for ErrorAdditionalInfo {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -596,15 +596,9 @@ impl ErrorAdditionalInfo {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            info: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
+            info: ::std::option::Option::None,
         }
-    }
-    /// Sets `info`.
-    #[must_use]
-    pub fn with_info(mut self, value: ::serde_json::Value) -> Self {
-        self.info = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `type`.
     #[must_use]
@@ -613,6 +607,12 @@ impl ErrorAdditionalInfo {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `info`.
+    #[must_use]
+    pub fn with_info(mut self, value: ::serde_json::Value) -> Self {
+        self.info = ::std::option::Option::Some(value);
         self
     }
 }
@@ -625,15 +625,6 @@ impl ::std::default::Default for ErrorAdditionalInfo {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorDetail {
-    /// The error additional info.
-    #[serde(
-        rename = "additionalInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub additional_info: ::std::option::Option<
-        ::std::vec::Vec<crate::email::ErrorAdditionalInfo>,
-    >,
     /// The error code.
     #[serde(
         rename = "code",
@@ -641,13 +632,6 @@ pub struct ErrorDetail {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub code: ::std::option::Option<::std::string::String>,
-    /// The error details.
-    #[serde(
-        rename = "details",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub details: ::std::option::Option<::std::vec::Vec<crate::email::ErrorDetail>>,
     /// The error message.
     #[serde(
         rename = "message",
@@ -662,12 +646,28 @@ pub struct ErrorDetail {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub target: ::std::option::Option<::std::string::String>,
+    /// The error details.
+    #[serde(
+        rename = "details",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub details: ::std::option::Option<::std::vec::Vec<crate::email::ErrorDetail>>,
+    /// The error additional info.
+    #[serde(
+        rename = "additionalInfo",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub additional_info: ::std::option::Option<
+        ::std::vec::Vec<crate::email::ErrorAdditionalInfo>,
+    >,
 }
 impl ::std::fmt::Debug for ErrorDetail {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ErrorDetail")
-            .field("additional_info", &self.additional_info)
             .field("details", &self.details)
+            .field("additional_info", &self.additional_info)
             .finish_non_exhaustive()
     }
 }
@@ -676,21 +676,12 @@ impl ErrorDetail {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            additional_info: ::std::option::Option::None,
             code: ::std::option::Option::None,
-            details: ::std::option::Option::None,
             message: ::std::option::Option::None,
             target: ::std::option::Option::None,
+            details: ::std::option::Option::None,
+            additional_info: ::std::option::Option::None,
         }
-    }
-    /// Sets `additional_info`.
-    #[must_use]
-    pub fn with_additional_info(
-        mut self,
-        value: ::std::vec::Vec<crate::email::ErrorAdditionalInfo>,
-    ) -> Self {
-        self.additional_info = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `code`.
     #[must_use]
@@ -699,15 +690,6 @@ impl ErrorDetail {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `details`.
-    #[must_use]
-    pub fn with_details(
-        mut self,
-        value: ::std::vec::Vec<crate::email::ErrorDetail>,
-    ) -> Self {
-        self.details = ::std::option::Option::Some(value);
         self
     }
     /// Sets `message`.
@@ -726,6 +708,24 @@ impl ErrorDetail {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.target = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `details`.
+    #[must_use]
+    pub fn with_details(
+        mut self,
+        value: ::std::vec::Vec<crate::email::ErrorDetail>,
+    ) -> Self {
+        self.details = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `additional_info`.
+    #[must_use]
+    pub fn with_additional_info(
+        mut self,
+        value: ::std::vec::Vec<crate::email::ErrorAdditionalInfo>,
+    ) -> Self {
+        self.additional_info = ::std::option::Option::Some(value);
         self
     }
 }

@@ -12,13 +12,6 @@ pub struct AcsCallEndReasonProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub code: ::std::option::Option<i32>,
-    /// Reason for ending the call.
-    #[serde(
-        rename = "phrase",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub phrase: ::std::option::Option<::std::string::String>,
     /// Reason subcode for ending the call.
     #[serde(
         rename = "subCode",
@@ -26,6 +19,13 @@ pub struct AcsCallEndReasonProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sub_code: ::std::option::Option<i32>,
+    /// Reason for ending the call.
+    #[serde(
+        rename = "phrase",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub phrase: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsCallEndReasonProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -41,14 +41,20 @@ impl AcsCallEndReasonProperties {
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
-            phrase: ::std::option::Option::None,
             sub_code: ::std::option::Option::None,
+            phrase: ::std::option::Option::None,
         }
     }
     /// Sets `code`.
     #[must_use]
     pub fn with_code(mut self, value: i32) -> Self {
         self.code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sub_code`.
+    #[must_use]
+    pub fn with_sub_code(mut self, value: i32) -> Self {
+        self.sub_code = ::std::option::Option::Some(value);
         self
     }
     /// Sets `phrase`.
@@ -58,12 +64,6 @@ impl AcsCallEndReasonProperties {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.phrase = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `sub_code`.
-    #[must_use]
-    pub fn with_sub_code(mut self, value: i32) -> Self {
-        self.sub_code = ::std::option::Option::Some(value);
         self
     }
 }
@@ -85,13 +85,6 @@ pub struct AcsCallEndedByProperties {
     pub communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// The name of the call ended by.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub name: ::std::option::Option<::std::string::String>,
     /// The type of the call ended by.
     #[serde(
         rename = "type",
@@ -99,6 +92,13 @@ pub struct AcsCallEndedByProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub r#type: ::std::option::Option<crate::events::AcsCallEndedByKind>,
+    /// The name of the call ended by.
+    #[serde(
+        rename = "name",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsCallEndedByProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -114,8 +114,8 @@ impl AcsCallEndedByProperties {
     pub fn new() -> Self {
         Self {
             communication_identifier: ::std::option::Option::None,
-            name: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
+            name: ::std::option::Option::None,
         }
     }
     /// Sets `communication_identifier`.
@@ -127,6 +127,12 @@ impl AcsCallEndedByProperties {
         self.communication_identifier = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: crate::events::AcsCallEndedByKind) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `name`.
     #[must_use]
     pub fn with_name(
@@ -134,12 +140,6 @@ impl AcsCallEndedByProperties {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `type`.
-    #[must_use]
-    pub fn with_type(mut self, value: crate::events::AcsCallEndedByKind) -> Self {
-        self.r#type = ::std::option::Option::Some(value);
         self
     }
 }
@@ -152,48 +152,6 @@ impl ::std::default::Default for AcsCallEndedByProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallEndedEventData {
-    /// The correlation ID of the calling event
-    #[serde(
-        rename = "correlationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// The group metadata
-    #[serde(
-        rename = "group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
-    /// Is the calling event a room call.
-    #[serde(
-        rename = "isRoomsCall",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_rooms_call: ::std::option::Option<bool>,
-    /// Is two-party in calling event.
-    #[serde(
-        rename = "isTwoParty",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_two_party: ::std::option::Option<bool>,
-    /// The group metadata
-    #[serde(
-        rename = "room",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
-    /// The callId of the server
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// The call participant who initiated the call.
     #[serde(
         rename = "startedBy",
@@ -201,13 +159,48 @@ pub struct AcsCallEndedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub started_by: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
-    /// Duration of the call in seconds.
+    /// The callId of the server
     #[serde(
-        rename = "callDurationInSeconds",
+        rename = "serverCallId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub call_duration_in_seconds: ::std::option::Option<f64>,
+    pub server_call_id: ::std::option::Option<::std::string::String>,
+    /// The group metadata
+    #[serde(
+        rename = "group",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
+    /// The group metadata
+    #[serde(
+        rename = "room",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
+    /// Is two-party in calling event.
+    #[serde(
+        rename = "isTwoParty",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_two_party: ::std::option::Option<bool>,
+    /// The correlation ID of the calling event
+    #[serde(
+        rename = "correlationId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub correlation_id: ::std::option::Option<::std::string::String>,
+    /// Is the calling event a room call.
+    #[serde(
+        rename = "isRoomsCall",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_rooms_call: ::std::option::Option<bool>,
     /// The communication identifier of the user who was disconnected
     #[serde(
         rename = "endedBy",
@@ -222,20 +215,27 @@ pub struct AcsCallEndedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub reason: ::std::option::Option<crate::events::AcsCallEndReasonProperties>,
+    /// Duration of the call in seconds.
+    #[serde(
+        rename = "callDurationInSeconds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub call_duration_in_seconds: ::std::option::Option<f64>,
 }
 impl ::std::fmt::Debug for AcsCallEndedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsCallEndedEventData")
-            .field("correlation_id", &self.correlation_id)
-            .field("group", &self.group)
-            .field("is_rooms_call", &self.is_rooms_call)
-            .field("is_two_party", &self.is_two_party)
-            .field("room", &self.room)
-            .field("server_call_id", &self.server_call_id)
             .field("started_by", &self.started_by)
-            .field("call_duration_in_seconds", &self.call_duration_in_seconds)
+            .field("server_call_id", &self.server_call_id)
+            .field("group", &self.group)
+            .field("room", &self.room)
+            .field("is_two_party", &self.is_two_party)
+            .field("correlation_id", &self.correlation_id)
+            .field("is_rooms_call", &self.is_rooms_call)
             .field("ended_by", &self.ended_by)
             .field("reason", &self.reason)
+            .field("call_duration_in_seconds", &self.call_duration_in_seconds)
             .finish_non_exhaustive()
     }
 }
@@ -244,49 +244,25 @@ impl AcsCallEndedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            correlation_id: ::std::option::Option::None,
-            group: ::std::option::Option::None,
-            is_rooms_call: ::std::option::Option::None,
-            is_two_party: ::std::option::Option::None,
-            room: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
             started_by: ::std::option::Option::None,
-            call_duration_in_seconds: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
+            group: ::std::option::Option::None,
+            room: ::std::option::Option::None,
+            is_two_party: ::std::option::Option::None,
+            correlation_id: ::std::option::Option::None,
+            is_rooms_call: ::std::option::Option::None,
             ended_by: ::std::option::Option::None,
             reason: ::std::option::Option::None,
+            call_duration_in_seconds: ::std::option::Option::None,
         }
     }
-    /// Sets `correlation_id`.
+    /// Sets `started_by`.
     #[must_use]
-    pub fn with_correlation_id(
+    pub fn with_started_by(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::events::AcsCallParticipantProperties,
     ) -> Self {
-        self.correlation_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `group`.
-    #[must_use]
-    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
-        self.group = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_rooms_call`.
-    #[must_use]
-    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
-        self.is_rooms_call = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_two_party`.
-    #[must_use]
-    pub fn with_is_two_party(mut self, value: bool) -> Self {
-        self.is_two_party = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `room`.
-    #[must_use]
-    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
-        self.room = ::std::option::Option::Some(value);
+        self.started_by = ::std::option::Option::Some(value);
         self
     }
     /// Sets `server_call_id`.
@@ -298,19 +274,37 @@ impl AcsCallEndedEventData {
         self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `started_by`.
+    /// Sets `group`.
     #[must_use]
-    pub fn with_started_by(
-        mut self,
-        value: crate::events::AcsCallParticipantProperties,
-    ) -> Self {
-        self.started_by = ::std::option::Option::Some(value);
+    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
+        self.group = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `call_duration_in_seconds`.
+    /// Sets `room`.
     #[must_use]
-    pub fn with_call_duration_in_seconds(mut self, value: f64) -> Self {
-        self.call_duration_in_seconds = ::std::option::Option::Some(value);
+    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
+        self.room = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_two_party`.
+    #[must_use]
+    pub fn with_is_two_party(mut self, value: bool) -> Self {
+        self.is_two_party = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `correlation_id`.
+    #[must_use]
+    pub fn with_correlation_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.correlation_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `is_rooms_call`.
+    #[must_use]
+    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
+        self.is_rooms_call = ::std::option::Option::Some(value);
         self
     }
     /// Sets `ended_by`.
@@ -329,6 +323,12 @@ impl AcsCallEndedEventData {
         value: crate::events::AcsCallEndReasonProperties,
     ) -> Self {
         self.reason = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `call_duration_in_seconds`.
+    #[must_use]
+    pub fn with_call_duration_in_seconds(mut self, value: f64) -> Self {
+        self.call_duration_in_seconds = ::std::option::Option::Some(value);
         self
     }
 }
@@ -383,48 +383,6 @@ impl ::std::default::Default for AcsCallGroupProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallParticipantAddedEventData {
-    /// The correlation ID of the calling event
-    #[serde(
-        rename = "correlationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// The group metadata
-    #[serde(
-        rename = "group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
-    /// Is the calling event a room call.
-    #[serde(
-        rename = "isRoomsCall",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_rooms_call: ::std::option::Option<bool>,
-    /// Is two-party in calling event.
-    #[serde(
-        rename = "isTwoParty",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_two_party: ::std::option::Option<bool>,
-    /// The group metadata
-    #[serde(
-        rename = "room",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
-    /// The callId of the server
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// The call participant who initiated the call.
     #[serde(
         rename = "startedBy",
@@ -432,6 +390,55 @@ pub struct AcsCallParticipantAddedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub started_by: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
+    /// The callId of the server
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
+    /// The group metadata
+    #[serde(
+        rename = "group",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
+    /// The group metadata
+    #[serde(
+        rename = "room",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
+    /// Is two-party in calling event.
+    #[serde(
+        rename = "isTwoParty",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_two_party: ::std::option::Option<bool>,
+    /// The correlation ID of the calling event
+    #[serde(
+        rename = "correlationId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub correlation_id: ::std::option::Option<::std::string::String>,
+    /// Is the calling event a room call.
+    #[serde(
+        rename = "isRoomsCall",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_rooms_call: ::std::option::Option<bool>,
+    /// The user of the call participant.
+    #[serde(
+        rename = "user",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub user: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
     /// The display name of the participant.
     #[serde(
         rename = "displayName",
@@ -446,13 +453,6 @@ pub struct AcsCallParticipantAddedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub participant_id: ::std::option::Option<::std::string::String>,
-    /// The user of the call participant.
-    #[serde(
-        rename = "user",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub user: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
     /// The user agent of the participant.
     #[serde(
         rename = "userAgent",
@@ -464,15 +464,15 @@ pub struct AcsCallParticipantAddedEventData {
 impl ::std::fmt::Debug for AcsCallParticipantAddedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsCallParticipantAddedEventData")
-            .field("correlation_id", &self.correlation_id)
-            .field("group", &self.group)
-            .field("is_rooms_call", &self.is_rooms_call)
-            .field("is_two_party", &self.is_two_party)
-            .field("room", &self.room)
-            .field("server_call_id", &self.server_call_id)
             .field("started_by", &self.started_by)
-            .field("participant_id", &self.participant_id)
+            .field("server_call_id", &self.server_call_id)
+            .field("group", &self.group)
+            .field("room", &self.room)
+            .field("is_two_party", &self.is_two_party)
+            .field("correlation_id", &self.correlation_id)
+            .field("is_rooms_call", &self.is_rooms_call)
             .field("user", &self.user)
+            .field("participant_id", &self.participant_id)
             .finish_non_exhaustive()
     }
 }
@@ -481,50 +481,26 @@ impl AcsCallParticipantAddedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            correlation_id: ::std::option::Option::None,
-            group: ::std::option::Option::None,
-            is_rooms_call: ::std::option::Option::None,
-            is_two_party: ::std::option::Option::None,
-            room: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
             started_by: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
+            group: ::std::option::Option::None,
+            room: ::std::option::Option::None,
+            is_two_party: ::std::option::Option::None,
+            correlation_id: ::std::option::Option::None,
+            is_rooms_call: ::std::option::Option::None,
+            user: ::std::option::Option::None,
             display_name: ::std::option::Option::None,
             participant_id: ::std::option::Option::None,
-            user: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
         }
     }
-    /// Sets `correlation_id`.
+    /// Sets `started_by`.
     #[must_use]
-    pub fn with_correlation_id(
+    pub fn with_started_by(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::events::AcsCallParticipantProperties,
     ) -> Self {
-        self.correlation_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `group`.
-    #[must_use]
-    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
-        self.group = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_rooms_call`.
-    #[must_use]
-    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
-        self.is_rooms_call = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_two_party`.
-    #[must_use]
-    pub fn with_is_two_party(mut self, value: bool) -> Self {
-        self.is_two_party = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `room`.
-    #[must_use]
-    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
-        self.room = ::std::option::Option::Some(value);
+        self.started_by = ::std::option::Option::Some(value);
         self
     }
     /// Sets `server_call_id`.
@@ -536,13 +512,46 @@ impl AcsCallParticipantAddedEventData {
         self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `started_by`.
+    /// Sets `group`.
     #[must_use]
-    pub fn with_started_by(
+    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
+        self.group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `room`.
+    #[must_use]
+    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
+        self.room = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_two_party`.
+    #[must_use]
+    pub fn with_is_two_party(mut self, value: bool) -> Self {
+        self.is_two_party = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `correlation_id`.
+    #[must_use]
+    pub fn with_correlation_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.correlation_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `is_rooms_call`.
+    #[must_use]
+    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
+        self.is_rooms_call = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `user`.
+    #[must_use]
+    pub fn with_user(
         mut self,
         value: crate::events::AcsCallParticipantProperties,
     ) -> Self {
-        self.started_by = ::std::option::Option::Some(value);
+        self.user = ::std::option::Option::Some(value);
         self
     }
     /// Sets `display_name`.
@@ -561,15 +570,6 @@ impl AcsCallParticipantAddedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.participant_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `user`.
-    #[must_use]
-    pub fn with_user(
-        mut self,
-        value: crate::events::AcsCallParticipantProperties,
-    ) -> Self {
-        self.user = ::std::option::Option::Some(value);
         self
     }
     /// Sets `user_agent`.
@@ -591,48 +591,6 @@ impl ::std::default::Default for AcsCallParticipantAddedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallParticipantEventData {
-    /// The correlation ID of the calling event
-    #[serde(
-        rename = "correlationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// The group metadata
-    #[serde(
-        rename = "group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
-    /// Is the calling event a room call.
-    #[serde(
-        rename = "isRoomsCall",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_rooms_call: ::std::option::Option<bool>,
-    /// Is two-party in calling event.
-    #[serde(
-        rename = "isTwoParty",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_two_party: ::std::option::Option<bool>,
-    /// The group metadata
-    #[serde(
-        rename = "room",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
-    /// The callId of the server
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// The call participant who initiated the call.
     #[serde(
         rename = "startedBy",
@@ -640,6 +598,55 @@ pub struct AcsCallParticipantEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub started_by: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
+    /// The callId of the server
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
+    /// The group metadata
+    #[serde(
+        rename = "group",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
+    /// The group metadata
+    #[serde(
+        rename = "room",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
+    /// Is two-party in calling event.
+    #[serde(
+        rename = "isTwoParty",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_two_party: ::std::option::Option<bool>,
+    /// The correlation ID of the calling event
+    #[serde(
+        rename = "correlationId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub correlation_id: ::std::option::Option<::std::string::String>,
+    /// Is the calling event a room call.
+    #[serde(
+        rename = "isRoomsCall",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_rooms_call: ::std::option::Option<bool>,
+    /// The user of the call participant.
+    #[serde(
+        rename = "user",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub user: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
     /// The display name of the participant.
     #[serde(
         rename = "displayName",
@@ -654,13 +661,6 @@ pub struct AcsCallParticipantEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub participant_id: ::std::option::Option<::std::string::String>,
-    /// The user of the call participant.
-    #[serde(
-        rename = "user",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub user: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
     /// The user agent of the participant.
     #[serde(
         rename = "userAgent",
@@ -672,15 +672,15 @@ pub struct AcsCallParticipantEventData {
 impl ::std::fmt::Debug for AcsCallParticipantEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsCallParticipantEventData")
-            .field("correlation_id", &self.correlation_id)
-            .field("group", &self.group)
-            .field("is_rooms_call", &self.is_rooms_call)
-            .field("is_two_party", &self.is_two_party)
-            .field("room", &self.room)
-            .field("server_call_id", &self.server_call_id)
             .field("started_by", &self.started_by)
-            .field("participant_id", &self.participant_id)
+            .field("server_call_id", &self.server_call_id)
+            .field("group", &self.group)
+            .field("room", &self.room)
+            .field("is_two_party", &self.is_two_party)
+            .field("correlation_id", &self.correlation_id)
+            .field("is_rooms_call", &self.is_rooms_call)
             .field("user", &self.user)
+            .field("participant_id", &self.participant_id)
             .finish_non_exhaustive()
     }
 }
@@ -689,50 +689,26 @@ impl AcsCallParticipantEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            correlation_id: ::std::option::Option::None,
-            group: ::std::option::Option::None,
-            is_rooms_call: ::std::option::Option::None,
-            is_two_party: ::std::option::Option::None,
-            room: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
             started_by: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
+            group: ::std::option::Option::None,
+            room: ::std::option::Option::None,
+            is_two_party: ::std::option::Option::None,
+            correlation_id: ::std::option::Option::None,
+            is_rooms_call: ::std::option::Option::None,
+            user: ::std::option::Option::None,
             display_name: ::std::option::Option::None,
             participant_id: ::std::option::Option::None,
-            user: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
         }
     }
-    /// Sets `correlation_id`.
+    /// Sets `started_by`.
     #[must_use]
-    pub fn with_correlation_id(
+    pub fn with_started_by(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::events::AcsCallParticipantProperties,
     ) -> Self {
-        self.correlation_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `group`.
-    #[must_use]
-    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
-        self.group = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_rooms_call`.
-    #[must_use]
-    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
-        self.is_rooms_call = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_two_party`.
-    #[must_use]
-    pub fn with_is_two_party(mut self, value: bool) -> Self {
-        self.is_two_party = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `room`.
-    #[must_use]
-    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
-        self.room = ::std::option::Option::Some(value);
+        self.started_by = ::std::option::Option::Some(value);
         self
     }
     /// Sets `server_call_id`.
@@ -744,13 +720,46 @@ impl AcsCallParticipantEventData {
         self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `started_by`.
+    /// Sets `group`.
     #[must_use]
-    pub fn with_started_by(
+    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
+        self.group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `room`.
+    #[must_use]
+    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
+        self.room = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_two_party`.
+    #[must_use]
+    pub fn with_is_two_party(mut self, value: bool) -> Self {
+        self.is_two_party = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `correlation_id`.
+    #[must_use]
+    pub fn with_correlation_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.correlation_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `is_rooms_call`.
+    #[must_use]
+    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
+        self.is_rooms_call = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `user`.
+    #[must_use]
+    pub fn with_user(
         mut self,
         value: crate::events::AcsCallParticipantProperties,
     ) -> Self {
-        self.started_by = ::std::option::Option::Some(value);
+        self.user = ::std::option::Option::Some(value);
         self
     }
     /// Sets `display_name`.
@@ -769,15 +778,6 @@ impl AcsCallParticipantEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.participant_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `user`.
-    #[must_use]
-    pub fn with_user(
-        mut self,
-        value: crate::events::AcsCallParticipantProperties,
-    ) -> Self {
-        self.user = ::std::option::Option::Some(value);
         self
     }
     /// Sets `user_agent`.
@@ -860,48 +860,6 @@ impl ::std::default::Default for AcsCallParticipantProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallParticipantRemovedEventData {
-    /// The correlation ID of the calling event
-    #[serde(
-        rename = "correlationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// The group metadata
-    #[serde(
-        rename = "group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
-    /// Is the calling event a room call.
-    #[serde(
-        rename = "isRoomsCall",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_rooms_call: ::std::option::Option<bool>,
-    /// Is two-party in calling event.
-    #[serde(
-        rename = "isTwoParty",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_two_party: ::std::option::Option<bool>,
-    /// The group metadata
-    #[serde(
-        rename = "room",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
-    /// The callId of the server
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// The call participant who initiated the call.
     #[serde(
         rename = "startedBy",
@@ -909,6 +867,55 @@ pub struct AcsCallParticipantRemovedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub started_by: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
+    /// The callId of the server
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
+    /// The group metadata
+    #[serde(
+        rename = "group",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
+    /// The group metadata
+    #[serde(
+        rename = "room",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
+    /// Is two-party in calling event.
+    #[serde(
+        rename = "isTwoParty",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_two_party: ::std::option::Option<bool>,
+    /// The correlation ID of the calling event
+    #[serde(
+        rename = "correlationId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub correlation_id: ::std::option::Option<::std::string::String>,
+    /// Is the calling event a room call.
+    #[serde(
+        rename = "isRoomsCall",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_rooms_call: ::std::option::Option<bool>,
+    /// The user of the call participant.
+    #[serde(
+        rename = "user",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub user: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
     /// The display name of the participant.
     #[serde(
         rename = "displayName",
@@ -923,13 +930,6 @@ pub struct AcsCallParticipantRemovedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub participant_id: ::std::option::Option<::std::string::String>,
-    /// The user of the call participant.
-    #[serde(
-        rename = "user",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub user: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
     /// The user agent of the participant.
     #[serde(
         rename = "userAgent",
@@ -941,15 +941,15 @@ pub struct AcsCallParticipantRemovedEventData {
 impl ::std::fmt::Debug for AcsCallParticipantRemovedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsCallParticipantRemovedEventData")
-            .field("correlation_id", &self.correlation_id)
-            .field("group", &self.group)
-            .field("is_rooms_call", &self.is_rooms_call)
-            .field("is_two_party", &self.is_two_party)
-            .field("room", &self.room)
-            .field("server_call_id", &self.server_call_id)
             .field("started_by", &self.started_by)
-            .field("participant_id", &self.participant_id)
+            .field("server_call_id", &self.server_call_id)
+            .field("group", &self.group)
+            .field("room", &self.room)
+            .field("is_two_party", &self.is_two_party)
+            .field("correlation_id", &self.correlation_id)
+            .field("is_rooms_call", &self.is_rooms_call)
             .field("user", &self.user)
+            .field("participant_id", &self.participant_id)
             .finish_non_exhaustive()
     }
 }
@@ -958,50 +958,26 @@ impl AcsCallParticipantRemovedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            correlation_id: ::std::option::Option::None,
-            group: ::std::option::Option::None,
-            is_rooms_call: ::std::option::Option::None,
-            is_two_party: ::std::option::Option::None,
-            room: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
             started_by: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
+            group: ::std::option::Option::None,
+            room: ::std::option::Option::None,
+            is_two_party: ::std::option::Option::None,
+            correlation_id: ::std::option::Option::None,
+            is_rooms_call: ::std::option::Option::None,
+            user: ::std::option::Option::None,
             display_name: ::std::option::Option::None,
             participant_id: ::std::option::Option::None,
-            user: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
         }
     }
-    /// Sets `correlation_id`.
+    /// Sets `started_by`.
     #[must_use]
-    pub fn with_correlation_id(
+    pub fn with_started_by(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::events::AcsCallParticipantProperties,
     ) -> Self {
-        self.correlation_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `group`.
-    #[must_use]
-    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
-        self.group = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_rooms_call`.
-    #[must_use]
-    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
-        self.is_rooms_call = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_two_party`.
-    #[must_use]
-    pub fn with_is_two_party(mut self, value: bool) -> Self {
-        self.is_two_party = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `room`.
-    #[must_use]
-    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
-        self.room = ::std::option::Option::Some(value);
+        self.started_by = ::std::option::Option::Some(value);
         self
     }
     /// Sets `server_call_id`.
@@ -1013,13 +989,46 @@ impl AcsCallParticipantRemovedEventData {
         self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `started_by`.
+    /// Sets `group`.
     #[must_use]
-    pub fn with_started_by(
+    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
+        self.group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `room`.
+    #[must_use]
+    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
+        self.room = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_two_party`.
+    #[must_use]
+    pub fn with_is_two_party(mut self, value: bool) -> Self {
+        self.is_two_party = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `correlation_id`.
+    #[must_use]
+    pub fn with_correlation_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.correlation_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `is_rooms_call`.
+    #[must_use]
+    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
+        self.is_rooms_call = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `user`.
+    #[must_use]
+    pub fn with_user(
         mut self,
         value: crate::events::AcsCallParticipantProperties,
     ) -> Self {
-        self.started_by = ::std::option::Option::Some(value);
+        self.user = ::std::option::Option::Some(value);
         self
     }
     /// Sets `display_name`.
@@ -1038,15 +1047,6 @@ impl AcsCallParticipantRemovedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.participant_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `user`.
-    #[must_use]
-    pub fn with_user(
-        mut self,
-        value: crate::events::AcsCallParticipantProperties,
-    ) -> Self {
-        self.user = ::std::option::Option::Some(value);
         self
     }
     /// Sets `user_agent`.
@@ -1110,48 +1110,6 @@ impl ::std::default::Default for AcsCallRoomProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallStartedEventData {
-    /// The correlation ID of the calling event
-    #[serde(
-        rename = "correlationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// The group metadata
-    #[serde(
-        rename = "group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
-    /// Is the calling event a room call.
-    #[serde(
-        rename = "isRoomsCall",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_rooms_call: ::std::option::Option<bool>,
-    /// Is two-party in calling event.
-    #[serde(
-        rename = "isTwoParty",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_two_party: ::std::option::Option<bool>,
-    /// The group metadata
-    #[serde(
-        rename = "room",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
-    /// The callId of the server
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// The call participant who initiated the call.
     #[serde(
         rename = "startedBy",
@@ -1159,17 +1117,59 @@ pub struct AcsCallStartedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub started_by: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
+    /// The callId of the server
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
+    /// The group metadata
+    #[serde(
+        rename = "group",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
+    /// The group metadata
+    #[serde(
+        rename = "room",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
+    /// Is two-party in calling event.
+    #[serde(
+        rename = "isTwoParty",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_two_party: ::std::option::Option<bool>,
+    /// The correlation ID of the calling event
+    #[serde(
+        rename = "correlationId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub correlation_id: ::std::option::Option<::std::string::String>,
+    /// Is the calling event a room call.
+    #[serde(
+        rename = "isRoomsCall",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_rooms_call: ::std::option::Option<bool>,
 }
 impl ::std::fmt::Debug for AcsCallStartedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsCallStartedEventData")
-            .field("correlation_id", &self.correlation_id)
-            .field("group", &self.group)
-            .field("is_rooms_call", &self.is_rooms_call)
-            .field("is_two_party", &self.is_two_party)
-            .field("room", &self.room)
-            .field("server_call_id", &self.server_call_id)
             .field("started_by", &self.started_by)
+            .field("server_call_id", &self.server_call_id)
+            .field("group", &self.group)
+            .field("room", &self.room)
+            .field("is_two_party", &self.is_two_party)
+            .field("correlation_id", &self.correlation_id)
+            .field("is_rooms_call", &self.is_rooms_call)
             .finish_non_exhaustive()
     }
 }
@@ -1178,46 +1178,22 @@ impl AcsCallStartedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            correlation_id: ::std::option::Option::None,
-            group: ::std::option::Option::None,
-            is_rooms_call: ::std::option::Option::None,
-            is_two_party: ::std::option::Option::None,
-            room: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
             started_by: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
+            group: ::std::option::Option::None,
+            room: ::std::option::Option::None,
+            is_two_party: ::std::option::Option::None,
+            correlation_id: ::std::option::Option::None,
+            is_rooms_call: ::std::option::Option::None,
         }
     }
-    /// Sets `correlation_id`.
+    /// Sets `started_by`.
     #[must_use]
-    pub fn with_correlation_id(
+    pub fn with_started_by(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::events::AcsCallParticipantProperties,
     ) -> Self {
-        self.correlation_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `group`.
-    #[must_use]
-    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
-        self.group = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_rooms_call`.
-    #[must_use]
-    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
-        self.is_rooms_call = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_two_party`.
-    #[must_use]
-    pub fn with_is_two_party(mut self, value: bool) -> Self {
-        self.is_two_party = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `room`.
-    #[must_use]
-    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
-        self.room = ::std::option::Option::Some(value);
+        self.started_by = ::std::option::Option::Some(value);
         self
     }
     /// Sets `server_call_id`.
@@ -1229,13 +1205,37 @@ impl AcsCallStartedEventData {
         self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `started_by`.
+    /// Sets `group`.
     #[must_use]
-    pub fn with_started_by(
+    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
+        self.group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `room`.
+    #[must_use]
+    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
+        self.room = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_two_party`.
+    #[must_use]
+    pub fn with_is_two_party(mut self, value: bool) -> Self {
+        self.is_two_party = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `correlation_id`.
+    #[must_use]
+    pub fn with_correlation_id(
         mut self,
-        value: crate::events::AcsCallParticipantProperties,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.started_by = ::std::option::Option::Some(value);
+        self.correlation_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `is_rooms_call`.
+    #[must_use]
+    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
+        self.is_rooms_call = ::std::option::Option::Some(value);
         self
     }
 }
@@ -1248,48 +1248,6 @@ impl ::std::default::Default for AcsCallStartedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsCallingEventProperties {
-    /// The correlation ID of the calling event
-    #[serde(
-        rename = "correlationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub correlation_id: ::std::option::Option<::std::string::String>,
-    /// The group metadata
-    #[serde(
-        rename = "group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
-    /// Is the calling event a room call.
-    #[serde(
-        rename = "isRoomsCall",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_rooms_call: ::std::option::Option<bool>,
-    /// Is two-party in calling event.
-    #[serde(
-        rename = "isTwoParty",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub is_two_party: ::std::option::Option<bool>,
-    /// The group metadata
-    #[serde(
-        rename = "room",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
-    /// The callId of the server
-    #[serde(
-        rename = "serverCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// The call participant who initiated the call.
     #[serde(
         rename = "startedBy",
@@ -1297,17 +1255,59 @@ pub struct AcsCallingEventProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub started_by: ::std::option::Option<crate::events::AcsCallParticipantProperties>,
+    /// The callId of the server
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
+    /// The group metadata
+    #[serde(
+        rename = "group",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub group: ::std::option::Option<crate::events::AcsCallGroupProperties>,
+    /// The group metadata
+    #[serde(
+        rename = "room",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub room: ::std::option::Option<crate::events::AcsCallRoomProperties>,
+    /// Is two-party in calling event.
+    #[serde(
+        rename = "isTwoParty",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_two_party: ::std::option::Option<bool>,
+    /// The correlation ID of the calling event
+    #[serde(
+        rename = "correlationId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub correlation_id: ::std::option::Option<::std::string::String>,
+    /// Is the calling event a room call.
+    #[serde(
+        rename = "isRoomsCall",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub is_rooms_call: ::std::option::Option<bool>,
 }
 impl ::std::fmt::Debug for AcsCallingEventProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsCallingEventProperties")
-            .field("correlation_id", &self.correlation_id)
-            .field("group", &self.group)
-            .field("is_rooms_call", &self.is_rooms_call)
-            .field("is_two_party", &self.is_two_party)
-            .field("room", &self.room)
-            .field("server_call_id", &self.server_call_id)
             .field("started_by", &self.started_by)
+            .field("server_call_id", &self.server_call_id)
+            .field("group", &self.group)
+            .field("room", &self.room)
+            .field("is_two_party", &self.is_two_party)
+            .field("correlation_id", &self.correlation_id)
+            .field("is_rooms_call", &self.is_rooms_call)
             .finish_non_exhaustive()
     }
 }
@@ -1316,46 +1316,22 @@ impl AcsCallingEventProperties {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            correlation_id: ::std::option::Option::None,
-            group: ::std::option::Option::None,
-            is_rooms_call: ::std::option::Option::None,
-            is_two_party: ::std::option::Option::None,
-            room: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
             started_by: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
+            group: ::std::option::Option::None,
+            room: ::std::option::Option::None,
+            is_two_party: ::std::option::Option::None,
+            correlation_id: ::std::option::Option::None,
+            is_rooms_call: ::std::option::Option::None,
         }
     }
-    /// Sets `correlation_id`.
+    /// Sets `started_by`.
     #[must_use]
-    pub fn with_correlation_id(
+    pub fn with_started_by(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::events::AcsCallParticipantProperties,
     ) -> Self {
-        self.correlation_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `group`.
-    #[must_use]
-    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
-        self.group = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_rooms_call`.
-    #[must_use]
-    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
-        self.is_rooms_call = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `is_two_party`.
-    #[must_use]
-    pub fn with_is_two_party(mut self, value: bool) -> Self {
-        self.is_two_party = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `room`.
-    #[must_use]
-    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
-        self.room = ::std::option::Option::Some(value);
+        self.started_by = ::std::option::Option::Some(value);
         self
     }
     /// Sets `server_call_id`.
@@ -1367,13 +1343,37 @@ impl AcsCallingEventProperties {
         self.server_call_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `started_by`.
+    /// Sets `group`.
     #[must_use]
-    pub fn with_started_by(
+    pub fn with_group(mut self, value: crate::events::AcsCallGroupProperties) -> Self {
+        self.group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `room`.
+    #[must_use]
+    pub fn with_room(mut self, value: crate::events::AcsCallRoomProperties) -> Self {
+        self.room = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_two_party`.
+    #[must_use]
+    pub fn with_is_two_party(mut self, value: bool) -> Self {
+        self.is_two_party = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `correlation_id`.
+    #[must_use]
+    pub fn with_correlation_id(
         mut self,
-        value: crate::events::AcsCallParticipantProperties,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.started_by = ::std::option::Option::Some(value);
+        self.correlation_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `is_rooms_call`.
+    #[must_use]
+    pub fn with_is_rooms_call(mut self, value: bool) -> Self {
+        self.is_rooms_call = ::std::option::Option::Some(value);
         self
     }
 }
@@ -1386,20 +1386,12 @@ impl ::std::default::Default for AcsCallingEventProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatAzureBotCommandReceivedInThreadEventData {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
-    /// The original compose time of the message.
-    #[serde(
-        rename = "composeTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The chat message id.
     #[serde(
         rename = "messageId",
@@ -1417,6 +1409,14 @@ pub struct AcsChatAzureBotCommandReceivedInThreadEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
+    /// The original compose time of the message.
+    #[serde(
+        rename = "composeTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The type of the message.
     #[serde(
         rename = "type",
@@ -1451,43 +1451,37 @@ pub struct AcsChatAzureBotCommandReceivedInThreadEventData {
 impl ::std::fmt::Debug for AcsChatAzureBotCommandReceivedInThreadEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatAzureBotCommandReceivedInThreadEventData")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
-            .field("compose_time", &self.compose_time)
+            .field("thread_id", &self.thread_id)
             .field("message_id", &self.message_id)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
+            .field("compose_time", &self.compose_time)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatAzureBotCommandReceivedInThreadEventData {
-    /// Creates a `AcsChatAzureBotCommandReceivedInThreadEventData` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`); optional fields start unset.
+    /// Creates a `AcsChatAzureBotCommandReceivedInThreadEventData` from its required fields (`transaction_id`, `thread_id`, `sender_communication_identifier`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
         sender_communication_identifier: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
-            compose_time: ::std::option::Option::None,
+            thread_id: thread_id.into(),
             message_id: ::std::option::Option::None,
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
+            compose_time: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
             version: ::std::option::Option::None,
             message_body: ::std::option::Option::None,
             metadata: ::std::option::Option::None,
         }
-    }
-    /// Sets `compose_time`.
-    #[must_use]
-    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.compose_time = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `message_id`.
     #[must_use]
@@ -1505,6 +1499,12 @@ impl AcsChatAzureBotCommandReceivedInThreadEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compose_time`.
+    #[must_use]
+    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.compose_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets `type`.
@@ -1548,6 +1548,13 @@ impl AcsChatAzureBotCommandReceivedInThreadEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatEventBaseProperties {
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the target user.
     #[serde(
         rename = "recipientCommunicationIdentifier",
@@ -1557,20 +1564,6 @@ pub struct AcsChatEventBaseProperties {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
-    #[serde(
-        rename = "recipientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// The chat thread id.
-    #[serde(
-        rename = "threadId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The transaction id will be used as co-relation vector.
     #[serde(
         rename = "transactionId",
@@ -1578,17 +1571,24 @@ pub struct AcsChatEventBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
+    /// The chat thread id.
+    #[serde(
+        rename = "threadId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub thread_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsChatEventBaseProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatEventBaseProperties")
+            .field("recipient_id", &self.recipient_id)
             .field(
                 "recipient_communication_identifier",
                 &self.recipient_communication_identifier,
             )
-            .field("recipient_id", &self.recipient_id)
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .finish_non_exhaustive()
     }
 }
@@ -1597,20 +1597,11 @@ impl AcsChatEventBaseProperties {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            recipient_communication_identifier: ::std::option::Option::None,
             recipient_id: ::std::option::Option::None,
-            thread_id: ::std::option::Option::None,
+            recipient_communication_identifier: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
+            thread_id: ::std::option::Option::None,
         }
-    }
-    /// Sets `recipient_communication_identifier`.
-    #[must_use]
-    pub fn with_recipient_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.recipient_communication_identifier = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `recipient_id`.
     #[must_use]
@@ -1621,13 +1612,13 @@ impl AcsChatEventBaseProperties {
         self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `thread_id`.
+    /// Sets `recipient_communication_identifier`.
     #[must_use]
-    pub fn with_thread_id(
+    pub fn with_recipient_communication_identifier(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+        self.recipient_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `transaction_id`.
@@ -1637,6 +1628,15 @@ impl AcsChatEventBaseProperties {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.transaction_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `thread_id`.
+    #[must_use]
+    pub fn with_thread_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thread_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1649,31 +1649,31 @@ impl ::std::default::Default for AcsChatEventBaseProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatEventInThreadBaseProperties {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for AcsChatEventInThreadBaseProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatEventInThreadBaseProperties")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatEventInThreadBaseProperties {
-    /// Creates a `AcsChatEventInThreadBaseProperties` from its required fields (`thread_id`, `transaction_id`); optional fields start unset.
+    /// Creates a `AcsChatEventInThreadBaseProperties` from its required fields (`transaction_id`, `thread_id`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
+            thread_id: thread_id.into(),
         }
     }
 }
@@ -1681,6 +1681,13 @@ impl AcsChatEventInThreadBaseProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageDeletedEventData {
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the target user.
     #[serde(
         rename = "recipientCommunicationIdentifier",
@@ -1690,20 +1697,6 @@ pub struct AcsChatMessageDeletedEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
-    #[serde(
-        rename = "recipientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// The chat thread id.
-    #[serde(
-        rename = "threadId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The transaction id will be used as co-relation vector.
     #[serde(
         rename = "transactionId",
@@ -1711,14 +1704,20 @@ pub struct AcsChatMessageDeletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
-    /// The original compose time of the message.
+    /// The chat thread id.
     #[serde(
-        rename = "composeTime",
+        rename = "threadId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
     )]
-    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
+    pub thread_id: ::std::option::Option<::std::string::String>,
+    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    #[serde(
+        rename = "senderId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub sender_id: ::std::option::Option<::std::string::String>,
     /// The chat message id.
     #[serde(rename = "messageId")]
     pub message_id: ::std::string::String,
@@ -1732,13 +1731,14 @@ pub struct AcsChatMessageDeletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
-    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    /// The original compose time of the message.
     #[serde(
-        rename = "senderId",
+        rename = "composeTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
     )]
-    pub sender_id: ::std::option::Option<::std::string::String>,
+    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The type of the message.
     #[serde(rename = "type")]
     pub r#type: ::std::string::String,
@@ -1761,20 +1761,20 @@ pub struct AcsChatMessageDeletedEventData {
 impl ::std::fmt::Debug for AcsChatMessageDeletedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatMessageDeletedEventData")
+            .field("recipient_id", &self.recipient_id)
             .field(
                 "recipient_communication_identifier",
                 &self.recipient_communication_identifier,
             )
-            .field("recipient_id", &self.recipient_id)
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
-            .field("compose_time", &self.compose_time)
+            .field("thread_id", &self.thread_id)
+            .field("sender_id", &self.sender_id)
             .field("message_id", &self.message_id)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
-            .field("sender_id", &self.sender_id)
+            .field("compose_time", &self.compose_time)
             .field("delete_time", &self.delete_time)
             .finish_non_exhaustive()
     }
@@ -1788,28 +1788,19 @@ impl AcsChatMessageDeletedEventData {
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            recipient_communication_identifier: ::std::option::Option::None,
             recipient_id: ::std::option::Option::None,
-            thread_id: ::std::option::Option::None,
+            recipient_communication_identifier: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
-            compose_time: ::std::option::Option::None,
+            thread_id: ::std::option::Option::None,
+            sender_id: ::std::option::Option::None,
             message_id: message_id.into(),
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
-            sender_id: ::std::option::Option::None,
+            compose_time: ::std::option::Option::None,
             r#type: r#type.into(),
             version: ::std::option::Option::None,
             delete_time: ::std::option::Option::None,
         }
-    }
-    /// Sets `recipient_communication_identifier`.
-    #[must_use]
-    pub fn with_recipient_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.recipient_communication_identifier = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `recipient_id`.
     #[must_use]
@@ -1820,13 +1811,13 @@ impl AcsChatMessageDeletedEventData {
         self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `thread_id`.
+    /// Sets `recipient_communication_identifier`.
     #[must_use]
-    pub fn with_thread_id(
+    pub fn with_recipient_communication_identifier(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+        self.recipient_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `transaction_id`.
@@ -1838,10 +1829,22 @@ impl AcsChatMessageDeletedEventData {
         self.transaction_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `compose_time`.
+    /// Sets `thread_id`.
     #[must_use]
-    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.compose_time = ::std::option::Option::Some(value);
+    pub fn with_thread_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thread_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sender_id`.
+    #[must_use]
+    pub fn with_sender_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sender_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `sender_display_name`.
@@ -1853,13 +1856,10 @@ impl AcsChatMessageDeletedEventData {
         self.sender_display_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `sender_id`.
+    /// Sets `compose_time`.
     #[must_use]
-    pub fn with_sender_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_id = ::std::option::Option::Some(value.into());
+    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.compose_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets `version`.
@@ -1882,20 +1882,12 @@ impl AcsChatMessageDeletedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageDeletedInThreadEventData {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
-    /// The original compose time of the message.
-    #[serde(
-        rename = "composeTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The chat message id.
     #[serde(
         rename = "messageId",
@@ -1913,6 +1905,14 @@ pub struct AcsChatMessageDeletedInThreadEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
+    /// The original compose time of the message.
+    #[serde(
+        rename = "composeTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The type of the message.
     #[serde(
         rename = "type",
@@ -1939,43 +1939,37 @@ pub struct AcsChatMessageDeletedInThreadEventData {
 impl ::std::fmt::Debug for AcsChatMessageDeletedInThreadEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatMessageDeletedInThreadEventData")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
-            .field("compose_time", &self.compose_time)
+            .field("thread_id", &self.thread_id)
             .field("message_id", &self.message_id)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
+            .field("compose_time", &self.compose_time)
             .field("delete_time", &self.delete_time)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatMessageDeletedInThreadEventData {
-    /// Creates a `AcsChatMessageDeletedInThreadEventData` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`); optional fields start unset.
+    /// Creates a `AcsChatMessageDeletedInThreadEventData` from its required fields (`transaction_id`, `thread_id`, `sender_communication_identifier`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
         sender_communication_identifier: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
-            compose_time: ::std::option::Option::None,
+            thread_id: thread_id.into(),
             message_id: ::std::option::Option::None,
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
+            compose_time: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
             version: ::std::option::Option::None,
             delete_time: ::std::option::Option::None,
         }
-    }
-    /// Sets `compose_time`.
-    #[must_use]
-    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.compose_time = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `message_id`.
     #[must_use]
@@ -1993,6 +1987,12 @@ impl AcsChatMessageDeletedInThreadEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compose_time`.
+    #[must_use]
+    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.compose_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets `type`.
@@ -2024,6 +2024,13 @@ impl AcsChatMessageDeletedInThreadEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageEditedEventData {
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the target user.
     #[serde(
         rename = "recipientCommunicationIdentifier",
@@ -2033,20 +2040,6 @@ pub struct AcsChatMessageEditedEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
-    #[serde(
-        rename = "recipientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// The chat thread id.
-    #[serde(
-        rename = "threadId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The transaction id will be used as co-relation vector.
     #[serde(
         rename = "transactionId",
@@ -2054,14 +2047,20 @@ pub struct AcsChatMessageEditedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
-    /// The original compose time of the message.
+    /// The chat thread id.
     #[serde(
-        rename = "composeTime",
+        rename = "threadId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
     )]
-    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
+    pub thread_id: ::std::option::Option<::std::string::String>,
+    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    #[serde(
+        rename = "senderId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub sender_id: ::std::option::Option<::std::string::String>,
     /// The chat message id.
     #[serde(rename = "messageId")]
     pub message_id: ::std::string::String,
@@ -2075,13 +2074,14 @@ pub struct AcsChatMessageEditedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
-    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    /// The original compose time of the message.
     #[serde(
-        rename = "senderId",
+        rename = "composeTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
     )]
-    pub sender_id: ::std::option::Option<::std::string::String>,
+    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The type of the message.
     #[serde(rename = "type")]
     pub r#type: ::std::string::String,
@@ -2092,14 +2092,6 @@ pub struct AcsChatMessageEditedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
-    /// The time at which the message was edited.
-    #[serde(
-        rename = "editTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub edit_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The body of the chat message.
     #[serde(rename = "messageBody")]
     pub message_body: ::std::string::String,
@@ -2112,24 +2104,32 @@ pub struct AcsChatMessageEditedEventData {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// The time at which the message was edited.
+    #[serde(
+        rename = "editTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub edit_time: ::std::option::Option<::time::OffsetDateTime>,
 }
 impl ::std::fmt::Debug for AcsChatMessageEditedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatMessageEditedEventData")
+            .field("recipient_id", &self.recipient_id)
             .field(
                 "recipient_communication_identifier",
                 &self.recipient_communication_identifier,
             )
-            .field("recipient_id", &self.recipient_id)
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
-            .field("compose_time", &self.compose_time)
+            .field("thread_id", &self.thread_id)
+            .field("sender_id", &self.sender_id)
             .field("message_id", &self.message_id)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
-            .field("sender_id", &self.sender_id)
+            .field("compose_time", &self.compose_time)
             .field("edit_time", &self.edit_time)
             .finish_non_exhaustive()
     }
@@ -2144,30 +2144,21 @@ impl AcsChatMessageEditedEventData {
         message_body: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            recipient_communication_identifier: ::std::option::Option::None,
             recipient_id: ::std::option::Option::None,
-            thread_id: ::std::option::Option::None,
+            recipient_communication_identifier: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
-            compose_time: ::std::option::Option::None,
+            thread_id: ::std::option::Option::None,
+            sender_id: ::std::option::Option::None,
             message_id: message_id.into(),
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
-            sender_id: ::std::option::Option::None,
+            compose_time: ::std::option::Option::None,
             r#type: r#type.into(),
             version: ::std::option::Option::None,
-            edit_time: ::std::option::Option::None,
             message_body: message_body.into(),
             metadata: ::std::option::Option::None,
+            edit_time: ::std::option::Option::None,
         }
-    }
-    /// Sets `recipient_communication_identifier`.
-    #[must_use]
-    pub fn with_recipient_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.recipient_communication_identifier = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `recipient_id`.
     #[must_use]
@@ -2178,13 +2169,13 @@ impl AcsChatMessageEditedEventData {
         self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `thread_id`.
+    /// Sets `recipient_communication_identifier`.
     #[must_use]
-    pub fn with_thread_id(
+    pub fn with_recipient_communication_identifier(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+        self.recipient_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `transaction_id`.
@@ -2196,19 +2187,13 @@ impl AcsChatMessageEditedEventData {
         self.transaction_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `compose_time`.
+    /// Sets `thread_id`.
     #[must_use]
-    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.compose_time = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `sender_display_name`.
-    #[must_use]
-    pub fn with_sender_display_name(
+    pub fn with_thread_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sender_display_name = ::std::option::Option::Some(value.into());
+        self.thread_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `sender_id`.
@@ -2220,6 +2205,21 @@ impl AcsChatMessageEditedEventData {
         self.sender_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `sender_display_name`.
+    #[must_use]
+    pub fn with_sender_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compose_time`.
+    #[must_use]
+    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.compose_time = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `version`.
     #[must_use]
     pub fn with_version(
@@ -2227,12 +2227,6 @@ impl AcsChatMessageEditedEventData {
         value: crate::runtime::number_or_string::NumberOrString,
     ) -> Self {
         self.version = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `edit_time`.
-    #[must_use]
-    pub fn with_edit_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.edit_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets `metadata`.
@@ -2244,25 +2238,23 @@ impl AcsChatMessageEditedEventData {
         self.metadata = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `edit_time`.
+    #[must_use]
+    pub fn with_edit_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.edit_time = ::std::option::Option::Some(value);
+        self
+    }
 }
 /// Schema of the Data property of an EventGridEvent for a Microsoft.Communication.ChatMessageEditedInThread event: a message was edited in a chat thread.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageEditedInThreadEventData {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
-    /// The original compose time of the message.
-    #[serde(
-        rename = "composeTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The chat message id.
     #[serde(
         rename = "messageId",
@@ -2280,6 +2272,14 @@ pub struct AcsChatMessageEditedInThreadEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
+    /// The original compose time of the message.
+    #[serde(
+        rename = "composeTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The type of the message.
     #[serde(
         rename = "type",
@@ -2294,14 +2294,6 @@ pub struct AcsChatMessageEditedInThreadEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
-    /// The time at which the message was edited.
-    #[serde(
-        rename = "editTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub edit_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The body of the chat message.
     #[serde(rename = "messageBody")]
     pub message_body: ::std::string::String,
@@ -2314,50 +2306,52 @@ pub struct AcsChatMessageEditedInThreadEventData {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// The time at which the message was edited.
+    #[serde(
+        rename = "editTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub edit_time: ::std::option::Option<::time::OffsetDateTime>,
 }
 impl ::std::fmt::Debug for AcsChatMessageEditedInThreadEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatMessageEditedInThreadEventData")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
-            .field("compose_time", &self.compose_time)
+            .field("thread_id", &self.thread_id)
             .field("message_id", &self.message_id)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
+            .field("compose_time", &self.compose_time)
             .field("edit_time", &self.edit_time)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatMessageEditedInThreadEventData {
-    /// Creates a `AcsChatMessageEditedInThreadEventData` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`, `message_body`); optional fields start unset.
+    /// Creates a `AcsChatMessageEditedInThreadEventData` from its required fields (`transaction_id`, `thread_id`, `sender_communication_identifier`, `message_body`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
         sender_communication_identifier: crate::common::CommunicationIdentifierModel,
         message_body: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
-            compose_time: ::std::option::Option::None,
+            thread_id: thread_id.into(),
             message_id: ::std::option::Option::None,
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
+            compose_time: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
             version: ::std::option::Option::None,
-            edit_time: ::std::option::Option::None,
             message_body: message_body.into(),
             metadata: ::std::option::Option::None,
+            edit_time: ::std::option::Option::None,
         }
-    }
-    /// Sets `compose_time`.
-    #[must_use]
-    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.compose_time = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `message_id`.
     #[must_use]
@@ -2375,6 +2369,12 @@ impl AcsChatMessageEditedInThreadEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compose_time`.
+    #[must_use]
+    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.compose_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets `type`.
@@ -2395,12 +2395,6 @@ impl AcsChatMessageEditedInThreadEventData {
         self.version = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `edit_time`.
-    #[must_use]
-    pub fn with_edit_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.edit_time = ::std::option::Option::Some(value);
-        self
-    }
     /// Sets `metadata`.
     #[must_use]
     pub fn with_metadata(
@@ -2410,11 +2404,24 @@ impl AcsChatMessageEditedInThreadEventData {
         self.metadata = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `edit_time`.
+    #[must_use]
+    pub fn with_edit_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.edit_time = ::std::option::Option::Some(value);
+        self
+    }
 }
 /// Schema of common properties of all chat message events.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageEventBaseProperties {
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the target user.
     #[serde(
         rename = "recipientCommunicationIdentifier",
@@ -2424,20 +2431,6 @@ pub struct AcsChatMessageEventBaseProperties {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
-    #[serde(
-        rename = "recipientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// The chat thread id.
-    #[serde(
-        rename = "threadId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The transaction id will be used as co-relation vector.
     #[serde(
         rename = "transactionId",
@@ -2445,14 +2438,20 @@ pub struct AcsChatMessageEventBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
-    /// The original compose time of the message.
+    /// The chat thread id.
     #[serde(
-        rename = "composeTime",
+        rename = "threadId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
     )]
-    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
+    pub thread_id: ::std::option::Option<::std::string::String>,
+    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    #[serde(
+        rename = "senderId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub sender_id: ::std::option::Option<::std::string::String>,
     /// The chat message id.
     #[serde(rename = "messageId")]
     pub message_id: ::std::string::String,
@@ -2466,13 +2465,14 @@ pub struct AcsChatMessageEventBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
-    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    /// The original compose time of the message.
     #[serde(
-        rename = "senderId",
+        rename = "composeTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
     )]
-    pub sender_id: ::std::option::Option<::std::string::String>,
+    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The type of the message.
     #[serde(rename = "type")]
     pub r#type: ::std::string::String,
@@ -2487,20 +2487,20 @@ pub struct AcsChatMessageEventBaseProperties {
 impl ::std::fmt::Debug for AcsChatMessageEventBaseProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatMessageEventBaseProperties")
+            .field("recipient_id", &self.recipient_id)
             .field(
                 "recipient_communication_identifier",
                 &self.recipient_communication_identifier,
             )
-            .field("recipient_id", &self.recipient_id)
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
-            .field("compose_time", &self.compose_time)
+            .field("thread_id", &self.thread_id)
+            .field("sender_id", &self.sender_id)
             .field("message_id", &self.message_id)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
-            .field("sender_id", &self.sender_id)
+            .field("compose_time", &self.compose_time)
             .finish_non_exhaustive()
     }
 }
@@ -2513,27 +2513,18 @@ impl AcsChatMessageEventBaseProperties {
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            recipient_communication_identifier: ::std::option::Option::None,
             recipient_id: ::std::option::Option::None,
-            thread_id: ::std::option::Option::None,
+            recipient_communication_identifier: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
-            compose_time: ::std::option::Option::None,
+            thread_id: ::std::option::Option::None,
+            sender_id: ::std::option::Option::None,
             message_id: message_id.into(),
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
-            sender_id: ::std::option::Option::None,
+            compose_time: ::std::option::Option::None,
             r#type: r#type.into(),
             version: ::std::option::Option::None,
         }
-    }
-    /// Sets `recipient_communication_identifier`.
-    #[must_use]
-    pub fn with_recipient_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.recipient_communication_identifier = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `recipient_id`.
     #[must_use]
@@ -2544,13 +2535,13 @@ impl AcsChatMessageEventBaseProperties {
         self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `thread_id`.
+    /// Sets `recipient_communication_identifier`.
     #[must_use]
-    pub fn with_thread_id(
+    pub fn with_recipient_communication_identifier(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+        self.recipient_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `transaction_id`.
@@ -2562,10 +2553,22 @@ impl AcsChatMessageEventBaseProperties {
         self.transaction_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `compose_time`.
+    /// Sets `thread_id`.
     #[must_use]
-    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.compose_time = ::std::option::Option::Some(value);
+    pub fn with_thread_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thread_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sender_id`.
+    #[must_use]
+    pub fn with_sender_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sender_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `sender_display_name`.
@@ -2577,13 +2580,10 @@ impl AcsChatMessageEventBaseProperties {
         self.sender_display_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `sender_id`.
+    /// Sets `compose_time`.
     #[must_use]
-    pub fn with_sender_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_id = ::std::option::Option::Some(value.into());
+    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.compose_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets `version`.
@@ -2600,20 +2600,12 @@ impl AcsChatMessageEventBaseProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageEventInThreadBaseProperties {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
-    /// The original compose time of the message.
-    #[serde(
-        rename = "composeTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The chat message id.
     #[serde(
         rename = "messageId",
@@ -2631,6 +2623,14 @@ pub struct AcsChatMessageEventInThreadBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
+    /// The original compose time of the message.
+    #[serde(
+        rename = "composeTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The type of the message.
     #[serde(
         rename = "type",
@@ -2649,41 +2649,35 @@ pub struct AcsChatMessageEventInThreadBaseProperties {
 impl ::std::fmt::Debug for AcsChatMessageEventInThreadBaseProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatMessageEventInThreadBaseProperties")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
-            .field("compose_time", &self.compose_time)
+            .field("thread_id", &self.thread_id)
             .field("message_id", &self.message_id)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
+            .field("compose_time", &self.compose_time)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatMessageEventInThreadBaseProperties {
-    /// Creates a `AcsChatMessageEventInThreadBaseProperties` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`); optional fields start unset.
+    /// Creates a `AcsChatMessageEventInThreadBaseProperties` from its required fields (`transaction_id`, `thread_id`, `sender_communication_identifier`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
         sender_communication_identifier: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
-            compose_time: ::std::option::Option::None,
+            thread_id: thread_id.into(),
             message_id: ::std::option::Option::None,
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
+            compose_time: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
             version: ::std::option::Option::None,
         }
-    }
-    /// Sets `compose_time`.
-    #[must_use]
-    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.compose_time = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `message_id`.
     #[must_use]
@@ -2701,6 +2695,12 @@ impl AcsChatMessageEventInThreadBaseProperties {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compose_time`.
+    #[must_use]
+    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.compose_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets `type`.
@@ -2726,6 +2726,13 @@ impl AcsChatMessageEventInThreadBaseProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageReceivedEventData {
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the target user.
     #[serde(
         rename = "recipientCommunicationIdentifier",
@@ -2735,20 +2742,6 @@ pub struct AcsChatMessageReceivedEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
-    #[serde(
-        rename = "recipientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// The chat thread id.
-    #[serde(
-        rename = "threadId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The transaction id will be used as co-relation vector.
     #[serde(
         rename = "transactionId",
@@ -2756,14 +2749,20 @@ pub struct AcsChatMessageReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
-    /// The original compose time of the message.
+    /// The chat thread id.
     #[serde(
-        rename = "composeTime",
+        rename = "threadId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
     )]
-    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
+    pub thread_id: ::std::option::Option<::std::string::String>,
+    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    #[serde(
+        rename = "senderId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub sender_id: ::std::option::Option<::std::string::String>,
     /// The chat message id.
     #[serde(rename = "messageId")]
     pub message_id: ::std::string::String,
@@ -2777,13 +2776,14 @@ pub struct AcsChatMessageReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
-    /// Deprecated: the raw id of the sender; use `senderCommunicationIdentifier`.
+    /// The original compose time of the message.
     #[serde(
-        rename = "senderId",
+        rename = "composeTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
     )]
-    pub sender_id: ::std::option::Option<::std::string::String>,
+    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The type of the message.
     #[serde(rename = "type")]
     pub r#type: ::std::string::String,
@@ -2814,20 +2814,20 @@ pub struct AcsChatMessageReceivedEventData {
 impl ::std::fmt::Debug for AcsChatMessageReceivedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatMessageReceivedEventData")
+            .field("recipient_id", &self.recipient_id)
             .field(
                 "recipient_communication_identifier",
                 &self.recipient_communication_identifier,
             )
-            .field("recipient_id", &self.recipient_id)
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
-            .field("compose_time", &self.compose_time)
+            .field("thread_id", &self.thread_id)
+            .field("sender_id", &self.sender_id)
             .field("message_id", &self.message_id)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
-            .field("sender_id", &self.sender_id)
+            .field("compose_time", &self.compose_time)
             .finish_non_exhaustive()
     }
 }
@@ -2840,29 +2840,20 @@ impl AcsChatMessageReceivedEventData {
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            recipient_communication_identifier: ::std::option::Option::None,
             recipient_id: ::std::option::Option::None,
-            thread_id: ::std::option::Option::None,
+            recipient_communication_identifier: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
-            compose_time: ::std::option::Option::None,
+            thread_id: ::std::option::Option::None,
+            sender_id: ::std::option::Option::None,
             message_id: message_id.into(),
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
-            sender_id: ::std::option::Option::None,
+            compose_time: ::std::option::Option::None,
             r#type: r#type.into(),
             version: ::std::option::Option::None,
             message_body: ::std::option::Option::None,
             metadata: ::std::option::Option::None,
         }
-    }
-    /// Sets `recipient_communication_identifier`.
-    #[must_use]
-    pub fn with_recipient_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.recipient_communication_identifier = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `recipient_id`.
     #[must_use]
@@ -2873,13 +2864,13 @@ impl AcsChatMessageReceivedEventData {
         self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `thread_id`.
+    /// Sets `recipient_communication_identifier`.
     #[must_use]
-    pub fn with_thread_id(
+    pub fn with_recipient_communication_identifier(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+        self.recipient_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `transaction_id`.
@@ -2891,10 +2882,22 @@ impl AcsChatMessageReceivedEventData {
         self.transaction_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `compose_time`.
+    /// Sets `thread_id`.
     #[must_use]
-    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.compose_time = ::std::option::Option::Some(value);
+    pub fn with_thread_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thread_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sender_id`.
+    #[must_use]
+    pub fn with_sender_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sender_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `sender_display_name`.
@@ -2906,13 +2909,10 @@ impl AcsChatMessageReceivedEventData {
         self.sender_display_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `sender_id`.
+    /// Sets `compose_time`.
     #[must_use]
-    pub fn with_sender_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender_id = ::std::option::Option::Some(value.into());
+    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.compose_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets `version`.
@@ -2947,20 +2947,12 @@ impl AcsChatMessageReceivedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatMessageReceivedInThreadEventData {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
-    /// The original compose time of the message.
-    #[serde(
-        rename = "composeTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The chat message id.
     #[serde(
         rename = "messageId",
@@ -2978,6 +2970,14 @@ pub struct AcsChatMessageReceivedInThreadEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
+    /// The original compose time of the message.
+    #[serde(
+        rename = "composeTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The type of the message.
     #[serde(
         rename = "type",
@@ -3008,44 +3008,38 @@ pub struct AcsChatMessageReceivedInThreadEventData {
 impl ::std::fmt::Debug for AcsChatMessageReceivedInThreadEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatMessageReceivedInThreadEventData")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
-            .field("compose_time", &self.compose_time)
+            .field("thread_id", &self.thread_id)
             .field("message_id", &self.message_id)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
+            .field("compose_time", &self.compose_time)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatMessageReceivedInThreadEventData {
-    /// Creates a `AcsChatMessageReceivedInThreadEventData` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`, `message_body`); optional fields start unset.
+    /// Creates a `AcsChatMessageReceivedInThreadEventData` from its required fields (`transaction_id`, `thread_id`, `sender_communication_identifier`, `message_body`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
         sender_communication_identifier: crate::common::CommunicationIdentifierModel,
         message_body: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
-            compose_time: ::std::option::Option::None,
+            thread_id: thread_id.into(),
             message_id: ::std::option::Option::None,
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
+            compose_time: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
             version: ::std::option::Option::None,
             message_body: message_body.into(),
             metadata: ::std::option::Option::None,
         }
-    }
-    /// Sets `compose_time`.
-    #[must_use]
-    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.compose_time = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `message_id`.
     #[must_use]
@@ -3063,6 +3057,12 @@ impl AcsChatMessageReceivedInThreadEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compose_time`.
+    #[must_use]
+    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.compose_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets `type`.
@@ -3097,12 +3097,12 @@ impl AcsChatMessageReceivedInThreadEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatParticipantAddedToThreadEventData {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -3118,12 +3118,6 @@ pub struct AcsChatParticipantAddedToThreadEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
-    /// The communication identifier of the user who added the user.
-    #[serde(rename = "addedByCommunicationIdentifier")]
-    pub added_by_communication_identifier: crate::common::CommunicationIdentifierModel,
-    /// The details of the user who was added.
-    #[serde(rename = "participantAdded")]
-    pub participant_added: crate::events::AcsChatThreadParticipantProperties,
     /// The time at which the user was added to the thread.
     #[serde(
         rename = "time",
@@ -3132,39 +3126,45 @@ pub struct AcsChatParticipantAddedToThreadEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub time: ::std::option::Option<::time::OffsetDateTime>,
+    /// The communication identifier of the user who added the user.
+    #[serde(rename = "addedByCommunicationIdentifier")]
+    pub added_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+    /// The details of the user who was added.
+    #[serde(rename = "participantAdded")]
+    pub participant_added: crate::events::AcsChatThreadParticipantProperties,
 }
 impl ::std::fmt::Debug for AcsChatParticipantAddedToThreadEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatParticipantAddedToThreadEventData")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
+            .field("time", &self.time)
             .field(
                 "added_by_communication_identifier",
                 &self.added_by_communication_identifier,
             )
             .field("participant_added", &self.participant_added)
-            .field("time", &self.time)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatParticipantAddedToThreadEventData {
-    /// Creates a `AcsChatParticipantAddedToThreadEventData` from its required fields (`thread_id`, `transaction_id`, `added_by_communication_identifier`, `participant_added`); optional fields start unset.
+    /// Creates a `AcsChatParticipantAddedToThreadEventData` from its required fields (`transaction_id`, `thread_id`, `added_by_communication_identifier`, `participant_added`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
         added_by_communication_identifier: crate::common::CommunicationIdentifierModel,
         participant_added: crate::events::AcsChatThreadParticipantProperties,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
+            thread_id: thread_id.into(),
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
+            time: ::std::option::Option::None,
             added_by_communication_identifier,
             participant_added,
-            time: ::std::option::Option::None,
         }
     }
     /// Sets `create_time`.
@@ -3193,6 +3193,13 @@ impl AcsChatParticipantAddedToThreadEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatParticipantAddedToThreadWithUserEventData {
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the target user.
     #[serde(
         rename = "recipientCommunicationIdentifier",
@@ -3202,20 +3209,6 @@ pub struct AcsChatParticipantAddedToThreadWithUserEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
-    #[serde(
-        rename = "recipientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// The chat thread id.
-    #[serde(
-        rename = "threadId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The transaction id will be used as co-relation vector.
     #[serde(
         rename = "transactionId",
@@ -3223,6 +3216,13 @@ pub struct AcsChatParticipantAddedToThreadWithUserEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
+    /// The chat thread id.
+    #[serde(
+        rename = "threadId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -3238,12 +3238,6 @@ pub struct AcsChatParticipantAddedToThreadWithUserEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
-    /// The communication identifier of the user who added the user.
-    #[serde(rename = "addedByCommunicationIdentifier")]
-    pub added_by_communication_identifier: crate::common::CommunicationIdentifierModel,
-    /// The details of the user who was added.
-    #[serde(rename = "participantAdded")]
-    pub participant_added: crate::events::AcsChatThreadParticipantProperties,
     /// The time at which the user was added to the thread.
     #[serde(
         rename = "time",
@@ -3252,24 +3246,30 @@ pub struct AcsChatParticipantAddedToThreadWithUserEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub time: ::std::option::Option<::time::OffsetDateTime>,
+    /// The communication identifier of the user who added the user.
+    #[serde(rename = "addedByCommunicationIdentifier")]
+    pub added_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+    /// The details of the user who was added.
+    #[serde(rename = "participantAdded")]
+    pub participant_added: crate::events::AcsChatThreadParticipantProperties,
 }
 impl ::std::fmt::Debug for AcsChatParticipantAddedToThreadWithUserEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatParticipantAddedToThreadWithUserEventData")
+            .field("recipient_id", &self.recipient_id)
             .field(
                 "recipient_communication_identifier",
                 &self.recipient_communication_identifier,
             )
-            .field("recipient_id", &self.recipient_id)
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
+            .field("time", &self.time)
             .field(
                 "added_by_communication_identifier",
                 &self.added_by_communication_identifier,
             )
             .field("participant_added", &self.participant_added)
-            .field("time", &self.time)
             .finish_non_exhaustive()
     }
 }
@@ -3281,25 +3281,16 @@ impl AcsChatParticipantAddedToThreadWithUserEventData {
         participant_added: crate::events::AcsChatThreadParticipantProperties,
     ) -> Self {
         Self {
-            recipient_communication_identifier: ::std::option::Option::None,
             recipient_id: ::std::option::Option::None,
-            thread_id: ::std::option::Option::None,
+            recipient_communication_identifier: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
+            thread_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
+            time: ::std::option::Option::None,
             added_by_communication_identifier,
             participant_added,
-            time: ::std::option::Option::None,
         }
-    }
-    /// Sets `recipient_communication_identifier`.
-    #[must_use]
-    pub fn with_recipient_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.recipient_communication_identifier = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `recipient_id`.
     #[must_use]
@@ -3310,13 +3301,13 @@ impl AcsChatParticipantAddedToThreadWithUserEventData {
         self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `thread_id`.
+    /// Sets `recipient_communication_identifier`.
     #[must_use]
-    pub fn with_thread_id(
+    pub fn with_recipient_communication_identifier(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+        self.recipient_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `transaction_id`.
@@ -3326,6 +3317,15 @@ impl AcsChatParticipantAddedToThreadWithUserEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.transaction_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `thread_id`.
+    #[must_use]
+    pub fn with_thread_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thread_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `create_time`.
@@ -3354,12 +3354,12 @@ impl AcsChatParticipantAddedToThreadWithUserEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatParticipantRemovedFromThreadEventData {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -3375,12 +3375,6 @@ pub struct AcsChatParticipantRemovedFromThreadEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
-    /// The details of the user who was removed.
-    #[serde(rename = "participantRemoved")]
-    pub participant_removed: crate::events::AcsChatThreadParticipantProperties,
-    /// The communication identifier of the user who removed the user.
-    #[serde(rename = "removedByCommunicationIdentifier")]
-    pub removed_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// The time at which the user was removed from the thread.
     #[serde(
         rename = "time",
@@ -3389,39 +3383,45 @@ pub struct AcsChatParticipantRemovedFromThreadEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub time: ::std::option::Option<::time::OffsetDateTime>,
+    /// The communication identifier of the user who removed the user.
+    #[serde(rename = "removedByCommunicationIdentifier")]
+    pub removed_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+    /// The details of the user who was removed.
+    #[serde(rename = "participantRemoved")]
+    pub participant_removed: crate::events::AcsChatThreadParticipantProperties,
 }
 impl ::std::fmt::Debug for AcsChatParticipantRemovedFromThreadEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatParticipantRemovedFromThreadEventData")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
-            .field("participant_removed", &self.participant_removed)
+            .field("time", &self.time)
             .field(
                 "removed_by_communication_identifier",
                 &self.removed_by_communication_identifier,
             )
-            .field("time", &self.time)
+            .field("participant_removed", &self.participant_removed)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatParticipantRemovedFromThreadEventData {
-    /// Creates a `AcsChatParticipantRemovedFromThreadEventData` from its required fields (`thread_id`, `transaction_id`, `participant_removed`, `removed_by_communication_identifier`); optional fields start unset.
+    /// Creates a `AcsChatParticipantRemovedFromThreadEventData` from its required fields (`transaction_id`, `thread_id`, `removed_by_communication_identifier`, `participant_removed`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
-        participant_removed: crate::events::AcsChatThreadParticipantProperties,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
         removed_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+        participant_removed: crate::events::AcsChatThreadParticipantProperties,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
+            thread_id: thread_id.into(),
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
-            participant_removed,
-            removed_by_communication_identifier,
             time: ::std::option::Option::None,
+            removed_by_communication_identifier,
+            participant_removed,
         }
     }
     /// Sets `create_time`.
@@ -3450,6 +3450,13 @@ impl AcsChatParticipantRemovedFromThreadEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatParticipantRemovedFromThreadWithUserEventData {
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the target user.
     #[serde(
         rename = "recipientCommunicationIdentifier",
@@ -3459,20 +3466,6 @@ pub struct AcsChatParticipantRemovedFromThreadWithUserEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
-    #[serde(
-        rename = "recipientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// The chat thread id.
-    #[serde(
-        rename = "threadId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The transaction id will be used as co-relation vector.
     #[serde(
         rename = "transactionId",
@@ -3480,6 +3473,13 @@ pub struct AcsChatParticipantRemovedFromThreadWithUserEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
+    /// The chat thread id.
+    #[serde(
+        rename = "threadId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -3495,12 +3495,6 @@ pub struct AcsChatParticipantRemovedFromThreadWithUserEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
-    /// The details of the user who was removed.
-    #[serde(rename = "participantRemoved")]
-    pub participant_removed: crate::events::AcsChatThreadParticipantProperties,
-    /// The communication identifier of the user who removed the user.
-    #[serde(rename = "removedByCommunicationIdentifier")]
-    pub removed_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// The time at which the user was removed from the thread.
     #[serde(
         rename = "time",
@@ -3509,54 +3503,51 @@ pub struct AcsChatParticipantRemovedFromThreadWithUserEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub time: ::std::option::Option<::time::OffsetDateTime>,
+    /// The communication identifier of the user who removed the user.
+    #[serde(rename = "removedByCommunicationIdentifier")]
+    pub removed_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+    /// The details of the user who was removed.
+    #[serde(rename = "participantRemoved")]
+    pub participant_removed: crate::events::AcsChatThreadParticipantProperties,
 }
 impl ::std::fmt::Debug for AcsChatParticipantRemovedFromThreadWithUserEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatParticipantRemovedFromThreadWithUserEventData")
+            .field("recipient_id", &self.recipient_id)
             .field(
                 "recipient_communication_identifier",
                 &self.recipient_communication_identifier,
             )
-            .field("recipient_id", &self.recipient_id)
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
-            .field("participant_removed", &self.participant_removed)
+            .field("time", &self.time)
             .field(
                 "removed_by_communication_identifier",
                 &self.removed_by_communication_identifier,
             )
-            .field("time", &self.time)
+            .field("participant_removed", &self.participant_removed)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatParticipantRemovedFromThreadWithUserEventData {
-    /// Creates a `AcsChatParticipantRemovedFromThreadWithUserEventData` from its required fields (`participant_removed`, `removed_by_communication_identifier`); optional fields start unset.
+    /// Creates a `AcsChatParticipantRemovedFromThreadWithUserEventData` from its required fields (`removed_by_communication_identifier`, `participant_removed`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        participant_removed: crate::events::AcsChatThreadParticipantProperties,
         removed_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+        participant_removed: crate::events::AcsChatThreadParticipantProperties,
     ) -> Self {
         Self {
-            recipient_communication_identifier: ::std::option::Option::None,
             recipient_id: ::std::option::Option::None,
-            thread_id: ::std::option::Option::None,
+            recipient_communication_identifier: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
+            thread_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
-            participant_removed,
-            removed_by_communication_identifier,
             time: ::std::option::Option::None,
+            removed_by_communication_identifier,
+            participant_removed,
         }
-    }
-    /// Sets `recipient_communication_identifier`.
-    #[must_use]
-    pub fn with_recipient_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.recipient_communication_identifier = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `recipient_id`.
     #[must_use]
@@ -3567,13 +3558,13 @@ impl AcsChatParticipantRemovedFromThreadWithUserEventData {
         self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `thread_id`.
+    /// Sets `recipient_communication_identifier`.
     #[must_use]
-    pub fn with_thread_id(
+    pub fn with_recipient_communication_identifier(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+        self.recipient_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `transaction_id`.
@@ -3583,6 +3574,15 @@ impl AcsChatParticipantRemovedFromThreadWithUserEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.transaction_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `thread_id`.
+    #[must_use]
+    pub fn with_thread_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thread_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `create_time`.
@@ -3611,12 +3611,12 @@ impl AcsChatParticipantRemovedFromThreadWithUserEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadCreatedEventData {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -3635,6 +3635,12 @@ pub struct AcsChatThreadCreatedEventData {
     /// The communication identifier of the user who created the thread.
     #[serde(rename = "createdByCommunicationIdentifier")]
     pub created_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+    /// The thread properties.
+    #[serde(rename = "properties")]
+    pub properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
     /// The chat thread created metadata.
     #[serde(
         rename = "metadata",
@@ -3647,18 +3653,12 @@ pub struct AcsChatThreadCreatedEventData {
     /// The list of properties of participants who are part of the thread.
     #[serde(rename = "participants")]
     pub participants: ::std::vec::Vec<crate::events::AcsChatThreadParticipantProperties>,
-    /// The thread properties.
-    #[serde(rename = "properties")]
-    pub properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
 }
 impl ::std::fmt::Debug for AcsChatThreadCreatedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatThreadCreatedEventData")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
             .field(
                 "created_by_communication_identifier",
@@ -3669,27 +3669,27 @@ impl ::std::fmt::Debug for AcsChatThreadCreatedEventData {
     }
 }
 impl AcsChatThreadCreatedEventData {
-    /// Creates a `AcsChatThreadCreatedEventData` from its required fields (`thread_id`, `transaction_id`, `created_by_communication_identifier`, `participants`, `properties`); optional fields start unset.
+    /// Creates a `AcsChatThreadCreatedEventData` from its required fields (`transaction_id`, `thread_id`, `created_by_communication_identifier`, `properties`, `participants`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
         created_by_communication_identifier: crate::common::CommunicationIdentifierModel,
-        participants: ::std::vec::Vec<crate::events::AcsChatThreadParticipantProperties>,
         properties: ::std::collections::BTreeMap<
             ::std::string::String,
             ::serde_json::Value,
         >,
+        participants: ::std::vec::Vec<crate::events::AcsChatThreadParticipantProperties>,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
+            thread_id: thread_id.into(),
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
             created_by_communication_identifier,
+            properties,
             metadata: ::std::option::Option::None,
             participants,
-            properties,
         }
     }
     /// Sets `create_time`.
@@ -3721,6 +3721,13 @@ impl AcsChatThreadCreatedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadCreatedWithUserEventData {
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the target user.
     #[serde(
         rename = "recipientCommunicationIdentifier",
@@ -3730,20 +3737,6 @@ pub struct AcsChatThreadCreatedWithUserEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
-    #[serde(
-        rename = "recipientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// The chat thread id.
-    #[serde(
-        rename = "threadId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The transaction id will be used as co-relation vector.
     #[serde(
         rename = "transactionId",
@@ -3751,6 +3744,13 @@ pub struct AcsChatThreadCreatedWithUserEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
+    /// The chat thread id.
+    #[serde(
+        rename = "threadId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -3766,6 +3766,9 @@ pub struct AcsChatThreadCreatedWithUserEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
+    /// The communication identifier of the user who created the thread.
+    #[serde(rename = "createdByCommunicationIdentifier")]
+    pub created_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// Deprecated: the raw id of the user who created the thread; use `createdByCommunicationIdentifier`.
     #[serde(
         rename = "createdBy",
@@ -3773,9 +3776,6 @@ pub struct AcsChatThreadCreatedWithUserEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// The communication identifier of the user who created the thread.
-    #[serde(rename = "createdByCommunicationIdentifier")]
-    pub created_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// Deprecated: the members of the thread; use `participants`.
     #[serde(
         rename = "members",
@@ -3784,6 +3784,12 @@ pub struct AcsChatThreadCreatedWithUserEventData {
     )]
     pub members: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsChatThreadMember>,
+    >,
+    /// The thread properties.
+    #[serde(rename = "properties")]
+    pub properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
     >,
     /// The thread metadata.
     #[serde(
@@ -3797,23 +3803,17 @@ pub struct AcsChatThreadCreatedWithUserEventData {
     /// The list of properties of participants who are part of the thread.
     #[serde(rename = "participants")]
     pub participants: ::std::vec::Vec<crate::events::AcsChatThreadParticipantProperties>,
-    /// The thread properties.
-    #[serde(rename = "properties")]
-    pub properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
 }
 impl ::std::fmt::Debug for AcsChatThreadCreatedWithUserEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatThreadCreatedWithUserEventData")
+            .field("recipient_id", &self.recipient_id)
             .field(
                 "recipient_communication_identifier",
                 &self.recipient_communication_identifier,
             )
-            .field("recipient_id", &self.recipient_id)
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
             .field(
                 "created_by_communication_identifier",
@@ -3825,39 +3825,30 @@ impl ::std::fmt::Debug for AcsChatThreadCreatedWithUserEventData {
     }
 }
 impl AcsChatThreadCreatedWithUserEventData {
-    /// Creates a `AcsChatThreadCreatedWithUserEventData` from its required fields (`created_by_communication_identifier`, `participants`, `properties`); optional fields start unset.
+    /// Creates a `AcsChatThreadCreatedWithUserEventData` from its required fields (`created_by_communication_identifier`, `properties`, `participants`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         created_by_communication_identifier: crate::common::CommunicationIdentifierModel,
-        participants: ::std::vec::Vec<crate::events::AcsChatThreadParticipantProperties>,
         properties: ::std::collections::BTreeMap<
             ::std::string::String,
             ::serde_json::Value,
         >,
+        participants: ::std::vec::Vec<crate::events::AcsChatThreadParticipantProperties>,
     ) -> Self {
         Self {
-            recipient_communication_identifier: ::std::option::Option::None,
             recipient_id: ::std::option::Option::None,
-            thread_id: ::std::option::Option::None,
+            recipient_communication_identifier: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
+            thread_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
-            created_by: ::std::option::Option::None,
             created_by_communication_identifier,
+            created_by: ::std::option::Option::None,
             members: ::std::option::Option::None,
+            properties,
             metadata: ::std::option::Option::None,
             participants,
-            properties,
         }
-    }
-    /// Sets `recipient_communication_identifier`.
-    #[must_use]
-    pub fn with_recipient_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.recipient_communication_identifier = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `recipient_id`.
     #[must_use]
@@ -3868,13 +3859,13 @@ impl AcsChatThreadCreatedWithUserEventData {
         self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `thread_id`.
+    /// Sets `recipient_communication_identifier`.
     #[must_use]
-    pub fn with_thread_id(
+    pub fn with_recipient_communication_identifier(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+        self.recipient_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `transaction_id`.
@@ -3884,6 +3875,15 @@ impl AcsChatThreadCreatedWithUserEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.transaction_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `thread_id`.
+    #[must_use]
+    pub fn with_thread_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thread_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `create_time`.
@@ -3933,12 +3933,12 @@ impl AcsChatThreadCreatedWithUserEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadDeletedEventData {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -3954,6 +3954,16 @@ pub struct AcsChatThreadDeletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
+    /// Deprecated: why the thread was deleted, for example `deleteByThread`.
+    #[serde(
+        rename = "reason",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub reason: ::std::option::Option<::std::string::String>,
+    /// The communication identifier of the user who deleted the thread.
+    #[serde(rename = "deletedByCommunicationIdentifier")]
+    pub deleted_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// The deletion time of the thread.
     #[serde(
         rename = "deleteTime",
@@ -3962,47 +3972,37 @@ pub struct AcsChatThreadDeletedEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub delete_time: ::std::option::Option<::time::OffsetDateTime>,
-    /// The communication identifier of the user who deleted the thread.
-    #[serde(rename = "deletedByCommunicationIdentifier")]
-    pub deleted_by_communication_identifier: crate::common::CommunicationIdentifierModel,
-    /// Deprecated: why the thread was deleted, for example `deleteByThread`.
-    #[serde(
-        rename = "reason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub reason: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsChatThreadDeletedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatThreadDeletedEventData")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
-            .field("delete_time", &self.delete_time)
             .field(
                 "deleted_by_communication_identifier",
                 &self.deleted_by_communication_identifier,
             )
+            .field("delete_time", &self.delete_time)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatThreadDeletedEventData {
-    /// Creates a `AcsChatThreadDeletedEventData` from its required fields (`thread_id`, `transaction_id`, `deleted_by_communication_identifier`); optional fields start unset.
+    /// Creates a `AcsChatThreadDeletedEventData` from its required fields (`transaction_id`, `thread_id`, `deleted_by_communication_identifier`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
         deleted_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
+            thread_id: thread_id.into(),
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
-            delete_time: ::std::option::Option::None,
-            deleted_by_communication_identifier,
             reason: ::std::option::Option::None,
+            deleted_by_communication_identifier,
+            delete_time: ::std::option::Option::None,
         }
     }
     /// Sets `create_time`.
@@ -4020,12 +4020,6 @@ impl AcsChatThreadDeletedEventData {
         self.version = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `delete_time`.
-    #[must_use]
-    pub fn with_delete_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.delete_time = ::std::option::Option::Some(value);
-        self
-    }
     /// Sets `reason`.
     #[must_use]
     pub fn with_reason(
@@ -4035,11 +4029,24 @@ impl AcsChatThreadDeletedEventData {
         self.reason = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `delete_time`.
+    #[must_use]
+    pub fn with_delete_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.delete_time = ::std::option::Option::Some(value);
+        self
+    }
 }
 /// Schema of common properties of all user-level chat thread events.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadEventBaseProperties {
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the target user.
     #[serde(
         rename = "recipientCommunicationIdentifier",
@@ -4049,20 +4056,6 @@ pub struct AcsChatThreadEventBaseProperties {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
-    #[serde(
-        rename = "recipientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// The chat thread id.
-    #[serde(
-        rename = "threadId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The transaction id will be used as co-relation vector.
     #[serde(
         rename = "transactionId",
@@ -4070,6 +4063,13 @@ pub struct AcsChatThreadEventBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
+    /// The chat thread id.
+    #[serde(
+        rename = "threadId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -4089,13 +4089,13 @@ pub struct AcsChatThreadEventBaseProperties {
 impl ::std::fmt::Debug for AcsChatThreadEventBaseProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatThreadEventBaseProperties")
+            .field("recipient_id", &self.recipient_id)
             .field(
                 "recipient_communication_identifier",
                 &self.recipient_communication_identifier,
             )
-            .field("recipient_id", &self.recipient_id)
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
             .finish_non_exhaustive()
     }
@@ -4105,22 +4105,13 @@ impl AcsChatThreadEventBaseProperties {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            recipient_communication_identifier: ::std::option::Option::None,
             recipient_id: ::std::option::Option::None,
-            thread_id: ::std::option::Option::None,
+            recipient_communication_identifier: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
+            thread_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
         }
-    }
-    /// Sets `recipient_communication_identifier`.
-    #[must_use]
-    pub fn with_recipient_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.recipient_communication_identifier = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `recipient_id`.
     #[must_use]
@@ -4131,13 +4122,13 @@ impl AcsChatThreadEventBaseProperties {
         self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `thread_id`.
+    /// Sets `recipient_communication_identifier`.
     #[must_use]
-    pub fn with_thread_id(
+    pub fn with_recipient_communication_identifier(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+        self.recipient_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `transaction_id`.
@@ -4147,6 +4138,15 @@ impl AcsChatThreadEventBaseProperties {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.transaction_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `thread_id`.
+    #[must_use]
+    pub fn with_thread_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thread_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `create_time`.
@@ -4174,12 +4174,12 @@ impl ::std::default::Default for AcsChatThreadEventBaseProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadEventInThreadBaseProperties {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -4199,22 +4199,22 @@ pub struct AcsChatThreadEventInThreadBaseProperties {
 impl ::std::fmt::Debug for AcsChatThreadEventInThreadBaseProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatThreadEventInThreadBaseProperties")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatThreadEventInThreadBaseProperties {
-    /// Creates a `AcsChatThreadEventInThreadBaseProperties` from its required fields (`thread_id`, `transaction_id`); optional fields start unset.
+    /// Creates a `AcsChatThreadEventInThreadBaseProperties` from its required fields (`transaction_id`, `thread_id`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
+            thread_id: thread_id.into(),
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
         }
@@ -4305,6 +4305,9 @@ pub struct AcsChatThreadParticipantProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// The communication identifier of the user.
+    #[serde(rename = "participantCommunicationIdentifier")]
+    pub participant_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// The metadata of the user.
     #[serde(
         rename = "metadata",
@@ -4314,9 +4317,6 @@ pub struct AcsChatThreadParticipantProperties {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// The communication identifier of the user.
-    #[serde(rename = "participantCommunicationIdentifier")]
-    pub participant_communication_identifier: crate::common::CommunicationIdentifierModel,
 }
 impl ::std::fmt::Debug for AcsChatThreadParticipantProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4336,8 +4336,8 @@ impl AcsChatThreadParticipantProperties {
     ) -> Self {
         Self {
             display_name: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
             participant_communication_identifier,
+            metadata: ::std::option::Option::None,
         }
     }
     /// Sets `display_name`.
@@ -4363,12 +4363,12 @@ impl AcsChatThreadParticipantProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadPropertiesUpdatedEventData {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -4384,6 +4384,9 @@ pub struct AcsChatThreadPropertiesUpdatedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
+    /// The communication identifier of the user who updated the thread properties.
+    #[serde(rename = "editedByCommunicationIdentifier")]
+    pub edited_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// The time at which the properties of the thread were updated.
     #[serde(
         rename = "editTime",
@@ -4392,9 +4395,12 @@ pub struct AcsChatThreadPropertiesUpdatedEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub edit_time: ::std::option::Option<::time::OffsetDateTime>,
-    /// The communication identifier of the user who updated the thread properties.
-    #[serde(rename = "editedByCommunicationIdentifier")]
-    pub edited_by_communication_identifier: crate::common::CommunicationIdentifierModel,
+    /// The updated thread properties.
+    #[serde(rename = "properties")]
+    pub properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
     /// The thread metadata.
     #[serde(
         rename = "metadata",
@@ -4404,33 +4410,27 @@ pub struct AcsChatThreadPropertiesUpdatedEventData {
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// The updated thread properties.
-    #[serde(rename = "properties")]
-    pub properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
 }
 impl ::std::fmt::Debug for AcsChatThreadPropertiesUpdatedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatThreadPropertiesUpdatedEventData")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
-            .field("edit_time", &self.edit_time)
             .field(
                 "edited_by_communication_identifier",
                 &self.edited_by_communication_identifier,
             )
+            .field("edit_time", &self.edit_time)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatThreadPropertiesUpdatedEventData {
-    /// Creates a `AcsChatThreadPropertiesUpdatedEventData` from its required fields (`thread_id`, `transaction_id`, `edited_by_communication_identifier`, `properties`); optional fields start unset.
+    /// Creates a `AcsChatThreadPropertiesUpdatedEventData` from its required fields (`transaction_id`, `thread_id`, `edited_by_communication_identifier`, `properties`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
         edited_by_communication_identifier: crate::common::CommunicationIdentifierModel,
         properties: ::std::collections::BTreeMap<
             ::std::string::String,
@@ -4438,14 +4438,14 @@ impl AcsChatThreadPropertiesUpdatedEventData {
         >,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
+            thread_id: thread_id.into(),
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
-            edit_time: ::std::option::Option::None,
             edited_by_communication_identifier,
-            metadata: ::std::option::Option::None,
+            edit_time: ::std::option::Option::None,
             properties,
+            metadata: ::std::option::Option::None,
         }
     }
     /// Sets `create_time`.
@@ -4483,6 +4483,13 @@ impl AcsChatThreadPropertiesUpdatedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadPropertiesUpdatedPerUserEventData {
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the target user.
     #[serde(
         rename = "recipientCommunicationIdentifier",
@@ -4492,20 +4499,6 @@ pub struct AcsChatThreadPropertiesUpdatedPerUserEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
-    #[serde(
-        rename = "recipientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// The chat thread id.
-    #[serde(
-        rename = "threadId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The transaction id will be used as co-relation vector.
     #[serde(
         rename = "transactionId",
@@ -4513,6 +4506,13 @@ pub struct AcsChatThreadPropertiesUpdatedPerUserEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
+    /// The chat thread id.
+    #[serde(
+        rename = "threadId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -4528,6 +4528,9 @@ pub struct AcsChatThreadPropertiesUpdatedPerUserEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
+    /// The communication identifier of the user who updated the thread properties.
+    #[serde(rename = "editedByCommunicationIdentifier")]
+    pub edited_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// The time at which the properties of the thread were updated.
     #[serde(
         rename = "editTime",
@@ -4536,9 +4539,6 @@ pub struct AcsChatThreadPropertiesUpdatedPerUserEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub edit_time: ::std::option::Option<::time::OffsetDateTime>,
-    /// The communication identifier of the user who updated the thread properties.
-    #[serde(rename = "editedByCommunicationIdentifier")]
-    pub edited_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// The thread metadata.
     #[serde(
         rename = "metadata",
@@ -4558,19 +4558,19 @@ pub struct AcsChatThreadPropertiesUpdatedPerUserEventData {
 impl ::std::fmt::Debug for AcsChatThreadPropertiesUpdatedPerUserEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatThreadPropertiesUpdatedPerUserEventData")
+            .field("recipient_id", &self.recipient_id)
             .field(
                 "recipient_communication_identifier",
                 &self.recipient_communication_identifier,
             )
-            .field("recipient_id", &self.recipient_id)
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
-            .field("edit_time", &self.edit_time)
             .field(
                 "edited_by_communication_identifier",
                 &self.edited_by_communication_identifier,
             )
+            .field("edit_time", &self.edit_time)
             .finish_non_exhaustive()
     }
 }
@@ -4585,26 +4585,17 @@ impl AcsChatThreadPropertiesUpdatedPerUserEventData {
         >,
     ) -> Self {
         Self {
-            recipient_communication_identifier: ::std::option::Option::None,
             recipient_id: ::std::option::Option::None,
-            thread_id: ::std::option::Option::None,
+            recipient_communication_identifier: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
+            thread_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
-            edit_time: ::std::option::Option::None,
             edited_by_communication_identifier,
+            edit_time: ::std::option::Option::None,
             metadata: ::std::option::Option::None,
             properties,
         }
-    }
-    /// Sets `recipient_communication_identifier`.
-    #[must_use]
-    pub fn with_recipient_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.recipient_communication_identifier = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `recipient_id`.
     #[must_use]
@@ -4615,13 +4606,13 @@ impl AcsChatThreadPropertiesUpdatedPerUserEventData {
         self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `thread_id`.
+    /// Sets `recipient_communication_identifier`.
     #[must_use]
-    pub fn with_thread_id(
+    pub fn with_recipient_communication_identifier(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+        self.recipient_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `transaction_id`.
@@ -4631,6 +4622,15 @@ impl AcsChatThreadPropertiesUpdatedPerUserEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.transaction_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `thread_id`.
+    #[must_use]
+    pub fn with_thread_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thread_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `create_time`.
@@ -4668,6 +4668,13 @@ impl AcsChatThreadPropertiesUpdatedPerUserEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatThreadWithUserDeletedEventData {
+    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
+    #[serde(
+        rename = "recipientId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient_id: ::std::option::Option<::std::string::String>,
     /// The communication identifier of the target user.
     #[serde(
         rename = "recipientCommunicationIdentifier",
@@ -4677,20 +4684,6 @@ pub struct AcsChatThreadWithUserDeletedEventData {
     pub recipient_communication_identifier: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// Deprecated: the raw id of the recipient; use `recipientCommunicationIdentifier`.
-    #[serde(
-        rename = "recipientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// The chat thread id.
-    #[serde(
-        rename = "threadId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The transaction id will be used as co-relation vector.
     #[serde(
         rename = "transactionId",
@@ -4698,6 +4691,13 @@ pub struct AcsChatThreadWithUserDeletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
+    /// The chat thread id.
+    #[serde(
+        rename = "threadId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub thread_id: ::std::option::Option<::std::string::String>,
     /// The original creation time of the thread.
     #[serde(
         rename = "createTime",
@@ -4713,6 +4713,9 @@ pub struct AcsChatThreadWithUserDeletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub version: ::std::option::Option<crate::runtime::number_or_string::NumberOrString>,
+    /// The communication identifier of the user who deleted the thread.
+    #[serde(rename = "deletedByCommunicationIdentifier")]
+    pub deleted_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     /// The deletion time of the thread.
     #[serde(
         rename = "deleteTime",
@@ -4721,26 +4724,23 @@ pub struct AcsChatThreadWithUserDeletedEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub delete_time: ::std::option::Option<::time::OffsetDateTime>,
-    /// The communication identifier of the user who deleted the thread.
-    #[serde(rename = "deletedByCommunicationIdentifier")]
-    pub deleted_by_communication_identifier: crate::common::CommunicationIdentifierModel,
 }
 impl ::std::fmt::Debug for AcsChatThreadWithUserDeletedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatThreadWithUserDeletedEventData")
+            .field("recipient_id", &self.recipient_id)
             .field(
                 "recipient_communication_identifier",
                 &self.recipient_communication_identifier,
             )
-            .field("recipient_id", &self.recipient_id)
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
+            .field("thread_id", &self.thread_id)
             .field("create_time", &self.create_time)
-            .field("delete_time", &self.delete_time)
             .field(
                 "deleted_by_communication_identifier",
                 &self.deleted_by_communication_identifier,
             )
+            .field("delete_time", &self.delete_time)
             .finish_non_exhaustive()
     }
 }
@@ -4751,24 +4751,15 @@ impl AcsChatThreadWithUserDeletedEventData {
         deleted_by_communication_identifier: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         Self {
-            recipient_communication_identifier: ::std::option::Option::None,
             recipient_id: ::std::option::Option::None,
-            thread_id: ::std::option::Option::None,
+            recipient_communication_identifier: ::std::option::Option::None,
             transaction_id: ::std::option::Option::None,
+            thread_id: ::std::option::Option::None,
             create_time: ::std::option::Option::None,
             version: ::std::option::Option::None,
-            delete_time: ::std::option::Option::None,
             deleted_by_communication_identifier,
+            delete_time: ::std::option::Option::None,
         }
-    }
-    /// Sets `recipient_communication_identifier`.
-    #[must_use]
-    pub fn with_recipient_communication_identifier(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.recipient_communication_identifier = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `recipient_id`.
     #[must_use]
@@ -4779,13 +4770,13 @@ impl AcsChatThreadWithUserDeletedEventData {
         self.recipient_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `thread_id`.
+    /// Sets `recipient_communication_identifier`.
     #[must_use]
-    pub fn with_thread_id(
+    pub fn with_recipient_communication_identifier(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: crate::common::CommunicationIdentifierModel,
     ) -> Self {
-        self.thread_id = ::std::option::Option::Some(value.into());
+        self.recipient_communication_identifier = ::std::option::Option::Some(value);
         self
     }
     /// Sets `transaction_id`.
@@ -4795,6 +4786,15 @@ impl AcsChatThreadWithUserDeletedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.transaction_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `thread_id`.
+    #[must_use]
+    pub fn with_thread_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thread_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `create_time`.
@@ -4823,20 +4823,12 @@ impl AcsChatThreadWithUserDeletedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsChatTypingIndicatorReceivedInThreadEventData {
-    /// The chat thread id.
-    #[serde(rename = "threadId")]
-    pub thread_id: ::std::string::String,
     /// The transaction id will be used as co-relation vector.
     #[serde(rename = "transactionId")]
     pub transaction_id: ::std::string::String,
-    /// The original compose time of the message.
-    #[serde(
-        rename = "composeTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
+    /// The chat thread id.
+    #[serde(rename = "threadId")]
+    pub thread_id: ::std::string::String,
     /// The chat message id.
     #[serde(
         rename = "messageId",
@@ -4854,6 +4846,14 @@ pub struct AcsChatTypingIndicatorReceivedInThreadEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender_display_name: ::std::option::Option<::std::string::String>,
+    /// The original compose time of the message.
+    #[serde(
+        rename = "composeTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub compose_time: ::std::option::Option<::time::OffsetDateTime>,
     /// The type of the message.
     #[serde(
         rename = "type",
@@ -4888,43 +4888,37 @@ pub struct AcsChatTypingIndicatorReceivedInThreadEventData {
 impl ::std::fmt::Debug for AcsChatTypingIndicatorReceivedInThreadEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsChatTypingIndicatorReceivedInThreadEventData")
-            .field("thread_id", &self.thread_id)
             .field("transaction_id", &self.transaction_id)
-            .field("compose_time", &self.compose_time)
+            .field("thread_id", &self.thread_id)
             .field("message_id", &self.message_id)
             .field(
                 "sender_communication_identifier",
                 &self.sender_communication_identifier,
             )
+            .field("compose_time", &self.compose_time)
             .finish_non_exhaustive()
     }
 }
 impl AcsChatTypingIndicatorReceivedInThreadEventData {
-    /// Creates a `AcsChatTypingIndicatorReceivedInThreadEventData` from its required fields (`thread_id`, `transaction_id`, `sender_communication_identifier`); optional fields start unset.
+    /// Creates a `AcsChatTypingIndicatorReceivedInThreadEventData` from its required fields (`transaction_id`, `thread_id`, `sender_communication_identifier`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        thread_id: impl ::std::convert::Into<::std::string::String>,
         transaction_id: impl ::std::convert::Into<::std::string::String>,
+        thread_id: impl ::std::convert::Into<::std::string::String>,
         sender_communication_identifier: crate::common::CommunicationIdentifierModel,
     ) -> Self {
         Self {
-            thread_id: thread_id.into(),
             transaction_id: transaction_id.into(),
-            compose_time: ::std::option::Option::None,
+            thread_id: thread_id.into(),
             message_id: ::std::option::Option::None,
             sender_communication_identifier,
             sender_display_name: ::std::option::Option::None,
+            compose_time: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
             version: ::std::option::Option::None,
             message_body: ::std::option::Option::None,
             metadata: ::std::option::Option::None,
         }
-    }
-    /// Sets `compose_time`.
-    #[must_use]
-    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.compose_time = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `message_id`.
     #[must_use]
@@ -4942,6 +4936,12 @@ impl AcsChatTypingIndicatorReceivedInThreadEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.sender_display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compose_time`.
+    #[must_use]
+    pub fn with_compose_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.compose_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets `type`.
@@ -4985,23 +4985,20 @@ impl AcsChatTypingIndicatorReceivedInThreadEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsEmailDeliveryReportReceivedEventData {
-    /// The time at which the email delivery report received timestamp
+    /// The Sender Email Address
     #[serde(
-        rename = "deliveryAttemptTimestamp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub delivery_attempt_timestamp: ::std::option::Option<::time::OffsetDateTime>,
-    /// Detailed information about the status if any
-    #[serde(
-        rename = "deliveryStatusDetails",
+        rename = "sender",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub delivery_status_details: ::std::option::Option<
-        crate::events::AcsEmailDeliveryReportStatusDetails,
-    >,
+    pub sender: ::std::option::Option<::std::string::String>,
+    /// The recipient Email Address
+    #[serde(
+        rename = "recipient",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient: ::std::option::Option<::std::string::String>,
     /// The Internet Message Id of the email been sent
     #[serde(
         rename = "internetMessageId",
@@ -5016,20 +5013,6 @@ pub struct AcsEmailDeliveryReportReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub message_id: ::std::option::Option<::std::string::String>,
-    /// The recipient Email Address
-    #[serde(
-        rename = "recipient",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient: ::std::option::Option<::std::string::String>,
-    /// The Sender Email Address
-    #[serde(
-        rename = "sender",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub sender: ::std::option::Option<::std::string::String>,
     /// The status of the email. Any value other than Delivered is considered failed.
     #[serde(
         rename = "status",
@@ -5037,15 +5020,32 @@ pub struct AcsEmailDeliveryReportReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub status: ::std::option::Option<crate::events::AcsEmailDeliveryReportStatus>,
+    /// Detailed information about the status if any
+    #[serde(
+        rename = "deliveryStatusDetails",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub delivery_status_details: ::std::option::Option<
+        crate::events::AcsEmailDeliveryReportStatusDetails,
+    >,
+    /// The time at which the email delivery report received timestamp
+    #[serde(
+        rename = "deliveryAttemptTimestamp",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub delivery_attempt_timestamp: ::std::option::Option<::time::OffsetDateTime>,
 }
 impl ::std::fmt::Debug for AcsEmailDeliveryReportReceivedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsEmailDeliveryReportReceivedEventData")
-            .field("delivery_attempt_timestamp", &self.delivery_attempt_timestamp)
-            .field("delivery_status_details", &self.delivery_status_details)
             .field("internet_message_id", &self.internet_message_id)
             .field("message_id", &self.message_id)
             .field("status", &self.status)
+            .field("delivery_status_details", &self.delivery_status_details)
+            .field("delivery_attempt_timestamp", &self.delivery_attempt_timestamp)
             .finish_non_exhaustive()
     }
 }
@@ -5054,31 +5054,31 @@ impl AcsEmailDeliveryReportReceivedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            delivery_attempt_timestamp: ::std::option::Option::None,
-            delivery_status_details: ::std::option::Option::None,
+            sender: ::std::option::Option::None,
+            recipient: ::std::option::Option::None,
             internet_message_id: ::std::option::Option::None,
             message_id: ::std::option::Option::None,
-            recipient: ::std::option::Option::None,
-            sender: ::std::option::Option::None,
             status: ::std::option::Option::None,
+            delivery_status_details: ::std::option::Option::None,
+            delivery_attempt_timestamp: ::std::option::Option::None,
         }
     }
-    /// Sets `delivery_attempt_timestamp`.
+    /// Sets `sender`.
     #[must_use]
-    pub fn with_delivery_attempt_timestamp(
+    pub fn with_sender(
         mut self,
-        value: ::time::OffsetDateTime,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.delivery_attempt_timestamp = ::std::option::Option::Some(value);
+        self.sender = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `delivery_status_details`.
+    /// Sets `recipient`.
     #[must_use]
-    pub fn with_delivery_status_details(
+    pub fn with_recipient(
         mut self,
-        value: crate::events::AcsEmailDeliveryReportStatusDetails,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.delivery_status_details = ::std::option::Option::Some(value);
+        self.recipient = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `internet_message_id`.
@@ -5099,24 +5099,6 @@ impl AcsEmailDeliveryReportReceivedEventData {
         self.message_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `recipient`.
-    #[must_use]
-    pub fn with_recipient(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.recipient = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `sender`.
-    #[must_use]
-    pub fn with_sender(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sender = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Sets `status`.
     #[must_use]
     pub fn with_status(
@@ -5124,6 +5106,24 @@ impl AcsEmailDeliveryReportReceivedEventData {
         value: crate::events::AcsEmailDeliveryReportStatus,
     ) -> Self {
         self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `delivery_status_details`.
+    #[must_use]
+    pub fn with_delivery_status_details(
+        mut self,
+        value: crate::events::AcsEmailDeliveryReportStatusDetails,
+    ) -> Self {
+        self.delivery_status_details = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `delivery_attempt_timestamp`.
+    #[must_use]
+    pub fn with_delivery_attempt_timestamp(
+        mut self,
+        value: ::time::OffsetDateTime,
+    ) -> Self {
+        self.delivery_attempt_timestamp = ::std::option::Option::Some(value);
         self
     }
 }
@@ -5193,34 +5193,6 @@ impl ::std::default::Default for AcsEmailDeliveryReportStatusDetails {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsEmailEngagementTrackingReportReceivedEventData {
-    /// The context of the type of engagement user had with email
-    #[serde(
-        rename = "engagementContext",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub engagement_context: ::std::option::Option<::std::string::String>,
-    /// The type of engagement user have with email
-    #[serde(
-        rename = "engagementType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub engagement_type: ::std::option::Option<crate::events::AcsUserEngagement>,
-    /// The Id of the email that has been sent
-    #[serde(
-        rename = "messageId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub message_id: ::std::option::Option<::std::string::String>,
-    /// The Recipient Email Address
-    #[serde(
-        rename = "recipient",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recipient: ::std::option::Option<::std::string::String>,
     /// The Sender Email Address
     #[serde(
         rename = "sender",
@@ -5228,6 +5200,20 @@ pub struct AcsEmailEngagementTrackingReportReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub sender: ::std::option::Option<::std::string::String>,
+    /// The Recipient Email Address
+    #[serde(
+        rename = "recipient",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recipient: ::std::option::Option<::std::string::String>,
+    /// The Id of the email that has been sent
+    #[serde(
+        rename = "messageId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub message_id: ::std::option::Option<::std::string::String>,
     /// The time at which the user interacted with the email
     #[serde(
         rename = "userActionTimestamp",
@@ -5236,6 +5222,13 @@ pub struct AcsEmailEngagementTrackingReportReceivedEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub user_action_timestamp: ::std::option::Option<::time::OffsetDateTime>,
+    /// The context of the type of engagement user had with email
+    #[serde(
+        rename = "engagementContext",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub engagement_context: ::std::option::Option<::std::string::String>,
     /// The user agent interacting with the email
     #[serde(
         rename = "userAgent",
@@ -5243,13 +5236,20 @@ pub struct AcsEmailEngagementTrackingReportReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub user_agent: ::std::option::Option<::std::string::String>,
+    /// The type of engagement user have with email
+    #[serde(
+        rename = "engagementType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub engagement_type: ::std::option::Option<crate::events::AcsUserEngagement>,
 }
 impl ::std::fmt::Debug for AcsEmailEngagementTrackingReportReceivedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsEmailEngagementTrackingReportReceivedEventData")
-            .field("engagement_type", &self.engagement_type)
             .field("message_id", &self.message_id)
             .field("user_action_timestamp", &self.user_action_timestamp)
+            .field("engagement_type", &self.engagement_type)
             .finish_non_exhaustive()
     }
 }
@@ -5258,40 +5258,22 @@ impl AcsEmailEngagementTrackingReportReceivedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            engagement_context: ::std::option::Option::None,
-            engagement_type: ::std::option::Option::None,
-            message_id: ::std::option::Option::None,
-            recipient: ::std::option::Option::None,
             sender: ::std::option::Option::None,
+            recipient: ::std::option::Option::None,
+            message_id: ::std::option::Option::None,
             user_action_timestamp: ::std::option::Option::None,
+            engagement_context: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
+            engagement_type: ::std::option::Option::None,
         }
     }
-    /// Sets `engagement_context`.
+    /// Sets `sender`.
     #[must_use]
-    pub fn with_engagement_context(
+    pub fn with_sender(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.engagement_context = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `engagement_type`.
-    #[must_use]
-    pub fn with_engagement_type(
-        mut self,
-        value: crate::events::AcsUserEngagement,
-    ) -> Self {
-        self.engagement_type = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `message_id`.
-    #[must_use]
-    pub fn with_message_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message_id = ::std::option::Option::Some(value.into());
+        self.sender = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `recipient`.
@@ -5303,19 +5285,28 @@ impl AcsEmailEngagementTrackingReportReceivedEventData {
         self.recipient = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `sender`.
+    /// Sets `message_id`.
     #[must_use]
-    pub fn with_sender(
+    pub fn with_message_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sender = ::std::option::Option::Some(value.into());
+        self.message_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `user_action_timestamp`.
     #[must_use]
     pub fn with_user_action_timestamp(mut self, value: ::time::OffsetDateTime) -> Self {
         self.user_action_timestamp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `engagement_context`.
+    #[must_use]
+    pub fn with_engagement_context(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.engagement_context = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `user_agent`.
@@ -5325,6 +5316,15 @@ impl AcsEmailEngagementTrackingReportReceivedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.user_agent = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `engagement_type`.
+    #[must_use]
+    pub fn with_engagement_type(
+        mut self,
+        value: crate::events::AcsUserEngagement,
+    ) -> Self {
+        self.engagement_type = ::std::option::Option::Some(value);
         self
     }
 }
@@ -5398,6 +5398,27 @@ impl ::std::default::Default for AcsIncomingCallCustomContext {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsIncomingCallEventData {
+    /// The communication identifier of the target user.
+    #[serde(
+        rename = "to",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub to: ::std::option::Option<crate::common::CommunicationIdentifierModel>,
+    /// The communication identifier of the user who initiated the call.
+    #[serde(
+        rename = "from",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub from: ::std::option::Option<crate::common::CommunicationIdentifierModel>,
+    /// The Id of the server call
+    #[serde(
+        rename = "serverCallId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub server_call_id: ::std::option::Option<::std::string::String>,
     /// Display name of caller.
     #[serde(
         rename = "callerDisplayName",
@@ -5405,13 +5426,6 @@ pub struct AcsIncomingCallEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub caller_display_name: ::std::option::Option<::std::string::String>,
-    /// CorrelationId (CallId).
-    #[serde(
-        rename = "correlationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Custom Context of Incoming Call
     #[serde(
         rename = "customContext",
@@ -5421,13 +5435,6 @@ pub struct AcsIncomingCallEventData {
     pub custom_context: ::std::option::Option<
         crate::events::AcsIncomingCallCustomContext,
     >,
-    /// The communication identifier of the user who initiated the call.
-    #[serde(
-        rename = "from",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub from: ::std::option::Option<crate::common::CommunicationIdentifierModel>,
     /// Signed incoming call context.
     #[serde(
         rename = "incomingCallContext",
@@ -5444,30 +5451,23 @@ pub struct AcsIncomingCallEventData {
     pub on_behalf_of_callee: ::std::option::Option<
         crate::common::CommunicationIdentifierModel,
     >,
-    /// The Id of the server call
+    /// CorrelationId (CallId).
     #[serde(
-        rename = "serverCallId",
+        rename = "correlationId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub server_call_id: ::std::option::Option<::std::string::String>,
-    /// The communication identifier of the target user.
-    #[serde(
-        rename = "to",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub to: ::std::option::Option<crate::common::CommunicationIdentifierModel>,
+    pub correlation_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsIncomingCallEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsIncomingCallEventData")
-            .field("correlation_id", &self.correlation_id)
-            .field("custom_context", &self.custom_context)
-            .field("from", &self.from)
-            .field("on_behalf_of_callee", &self.on_behalf_of_callee)
-            .field("server_call_id", &self.server_call_id)
             .field("to", &self.to)
+            .field("from", &self.from)
+            .field("server_call_id", &self.server_call_id)
+            .field("custom_context", &self.custom_context)
+            .field("on_behalf_of_callee", &self.on_behalf_of_callee)
+            .field("correlation_id", &self.correlation_id)
             .finish_non_exhaustive()
     }
 }
@@ -5476,15 +5476,42 @@ impl AcsIncomingCallEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            caller_display_name: ::std::option::Option::None,
-            correlation_id: ::std::option::Option::None,
-            custom_context: ::std::option::Option::None,
+            to: ::std::option::Option::None,
             from: ::std::option::Option::None,
+            server_call_id: ::std::option::Option::None,
+            caller_display_name: ::std::option::Option::None,
+            custom_context: ::std::option::Option::None,
             incoming_call_context: ::std::option::Option::None,
             on_behalf_of_callee: ::std::option::Option::None,
-            server_call_id: ::std::option::Option::None,
-            to: ::std::option::Option::None,
+            correlation_id: ::std::option::Option::None,
         }
+    }
+    /// Sets `to`.
+    #[must_use]
+    pub fn with_to(
+        mut self,
+        value: crate::common::CommunicationIdentifierModel,
+    ) -> Self {
+        self.to = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `from`.
+    #[must_use]
+    pub fn with_from(
+        mut self,
+        value: crate::common::CommunicationIdentifierModel,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `server_call_id`.
+    #[must_use]
+    pub fn with_server_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.server_call_id = ::std::option::Option::Some(value.into());
+        self
     }
     /// Sets `caller_display_name`.
     #[must_use]
@@ -5495,15 +5522,6 @@ impl AcsIncomingCallEventData {
         self.caller_display_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `correlation_id`.
-    #[must_use]
-    pub fn with_correlation_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.correlation_id = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Sets `custom_context`.
     #[must_use]
     pub fn with_custom_context(
@@ -5511,15 +5529,6 @@ impl AcsIncomingCallEventData {
         value: crate::events::AcsIncomingCallCustomContext,
     ) -> Self {
         self.custom_context = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `from`.
-    #[must_use]
-    pub fn with_from(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.from = ::std::option::Option::Some(value);
         self
     }
     /// Sets `incoming_call_context`.
@@ -5540,22 +5549,13 @@ impl AcsIncomingCallEventData {
         self.on_behalf_of_callee = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `server_call_id`.
+    /// Sets `correlation_id`.
     #[must_use]
-    pub fn with_server_call_id(
+    pub fn with_correlation_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.server_call_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `to`.
-    #[must_use]
-    pub fn with_to(
-        mut self,
-        value: crate::common::CommunicationIdentifierModel,
-    ) -> Self {
-        self.to = ::std::option::Option::Some(value);
+        self.correlation_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -5568,13 +5568,6 @@ impl ::std::default::Default for AcsIncomingCallEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageButtonContent {
-    /// The Payload of the button which was clicked by the user, setup by the business
-    #[serde(
-        rename = "payload",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub payload: ::std::option::Option<::std::string::String>,
     /// The Text of the button
     #[serde(
         rename = "text",
@@ -5582,6 +5575,13 @@ pub struct AcsMessageButtonContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub text: ::std::option::Option<::std::string::String>,
+    /// The Payload of the button which was clicked by the user, setup by the business
+    #[serde(
+        rename = "payload",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub payload: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsMessageButtonContent {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5593,18 +5593,9 @@ impl AcsMessageButtonContent {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            payload: ::std::option::Option::None,
             text: ::std::option::Option::None,
+            payload: ::std::option::Option::None,
         }
-    }
-    /// Sets `payload`.
-    #[must_use]
-    pub fn with_payload(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.payload = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `text`.
     #[must_use]
@@ -5613,6 +5604,15 @@ impl AcsMessageButtonContent {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.text = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `payload`.
+    #[must_use]
+    pub fn with_payload(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.payload = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -5739,13 +5739,6 @@ impl ::std::default::Default for AcsMessageContext {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageDeliveryStatusUpdatedEventData {
-    /// The channel event error
-    #[serde(
-        rename = "error",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub error: ::std::option::Option<crate::events::AcsMessageChannelEventError>,
     /// The message sender
     #[serde(
         rename = "from",
@@ -5753,6 +5746,13 @@ pub struct AcsMessageDeliveryStatusUpdatedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub from: ::std::option::Option<::std::string::String>,
+    /// The message recipient
+    #[serde(
+        rename = "to",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub to: ::std::option::Option<::std::string::String>,
     /// The time message was received
     #[serde(
         rename = "receivedTimestamp",
@@ -5761,20 +5761,13 @@ pub struct AcsMessageDeliveryStatusUpdatedEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub received_timestamp: ::std::option::Option<::time::OffsetDateTime>,
-    /// The message recipient
+    /// The channel event error
     #[serde(
-        rename = "to",
+        rename = "error",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub to: ::std::option::Option<::std::string::String>,
-    /// The updated message channel type
-    #[serde(
-        rename = "channelType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_type: ::std::option::Option<crate::events::AcsMessageChannelKind>,
+    pub error: ::std::option::Option<crate::events::AcsMessageChannelEventError>,
     /// The message id
     #[serde(
         rename = "messageId",
@@ -5789,15 +5782,22 @@ pub struct AcsMessageDeliveryStatusUpdatedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub status: ::std::option::Option<crate::events::AcsMessageDeliveryStatus>,
+    /// The updated message channel type
+    #[serde(
+        rename = "channelType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_type: ::std::option::Option<crate::events::AcsMessageChannelKind>,
 }
 impl ::std::fmt::Debug for AcsMessageDeliveryStatusUpdatedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsMessageDeliveryStatusUpdatedEventData")
-            .field("error", &self.error)
             .field("received_timestamp", &self.received_timestamp)
-            .field("channel_type", &self.channel_type)
+            .field("error", &self.error)
             .field("message_id", &self.message_id)
             .field("status", &self.status)
+            .field("channel_type", &self.channel_type)
             .finish_non_exhaustive()
     }
 }
@@ -5806,23 +5806,14 @@ impl AcsMessageDeliveryStatusUpdatedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            error: ::std::option::Option::None,
             from: ::std::option::Option::None,
-            received_timestamp: ::std::option::Option::None,
             to: ::std::option::Option::None,
-            channel_type: ::std::option::Option::None,
+            received_timestamp: ::std::option::Option::None,
+            error: ::std::option::Option::None,
             message_id: ::std::option::Option::None,
             status: ::std::option::Option::None,
+            channel_type: ::std::option::Option::None,
         }
-    }
-    /// Sets `error`.
-    #[must_use]
-    pub fn with_error(
-        mut self,
-        value: crate::events::AcsMessageChannelEventError,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `from`.
     #[must_use]
@@ -5831,12 +5822,6 @@ impl AcsMessageDeliveryStatusUpdatedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.from = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `received_timestamp`.
-    #[must_use]
-    pub fn with_received_timestamp(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.received_timestamp = ::std::option::Option::Some(value);
         self
     }
     /// Sets `to`.
@@ -5848,13 +5833,19 @@ impl AcsMessageDeliveryStatusUpdatedEventData {
         self.to = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `channel_type`.
+    /// Sets `received_timestamp`.
     #[must_use]
-    pub fn with_channel_type(
+    pub fn with_received_timestamp(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.received_timestamp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `error`.
+    #[must_use]
+    pub fn with_error(
         mut self,
-        value: crate::events::AcsMessageChannelKind,
+        value: crate::events::AcsMessageChannelEventError,
     ) -> Self {
-        self.channel_type = ::std::option::Option::Some(value);
+        self.error = ::std::option::Option::Some(value);
         self
     }
     /// Sets `message_id`.
@@ -5875,6 +5866,15 @@ impl AcsMessageDeliveryStatusUpdatedEventData {
         self.status = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `channel_type`.
+    #[must_use]
+    pub fn with_channel_type(
+        mut self,
+        value: crate::events::AcsMessageChannelKind,
+    ) -> Self {
+        self.channel_type = ::std::option::Option::Some(value);
+        self
+    }
 }
 impl ::std::default::Default for AcsMessageDeliveryStatusUpdatedEventData {
     fn default() -> Self {
@@ -5885,13 +5885,6 @@ impl ::std::default::Default for AcsMessageDeliveryStatusUpdatedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageEventData {
-    /// The channel event error
-    #[serde(
-        rename = "error",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub error: ::std::option::Option<crate::events::AcsMessageChannelEventError>,
     /// The message sender
     #[serde(
         rename = "from",
@@ -5899,6 +5892,13 @@ pub struct AcsMessageEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub from: ::std::option::Option<::std::string::String>,
+    /// The message recipient
+    #[serde(
+        rename = "to",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub to: ::std::option::Option<::std::string::String>,
     /// The time message was received
     #[serde(
         rename = "receivedTimestamp",
@@ -5907,19 +5907,19 @@ pub struct AcsMessageEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub received_timestamp: ::std::option::Option<::time::OffsetDateTime>,
-    /// The message recipient
+    /// The channel event error
     #[serde(
-        rename = "to",
+        rename = "error",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub to: ::std::option::Option<::std::string::String>,
+    pub error: ::std::option::Option<crate::events::AcsMessageChannelEventError>,
 }
 impl ::std::fmt::Debug for AcsMessageEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsMessageEventData")
-            .field("error", &self.error)
             .field("received_timestamp", &self.received_timestamp)
+            .field("error", &self.error)
             .finish_non_exhaustive()
     }
 }
@@ -5928,20 +5928,11 @@ impl AcsMessageEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            error: ::std::option::Option::None,
             from: ::std::option::Option::None,
-            received_timestamp: ::std::option::Option::None,
             to: ::std::option::Option::None,
+            received_timestamp: ::std::option::Option::None,
+            error: ::std::option::Option::None,
         }
-    }
-    /// Sets `error`.
-    #[must_use]
-    pub fn with_error(
-        mut self,
-        value: crate::events::AcsMessageChannelEventError,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `from`.
     #[must_use]
@@ -5952,12 +5943,6 @@ impl AcsMessageEventData {
         self.from = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `received_timestamp`.
-    #[must_use]
-    pub fn with_received_timestamp(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.received_timestamp = ::std::option::Option::Some(value);
-        self
-    }
     /// Sets `to`.
     #[must_use]
     pub fn with_to(
@@ -5965,6 +5950,21 @@ impl AcsMessageEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.to = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `received_timestamp`.
+    #[must_use]
+    pub fn with_received_timestamp(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.received_timestamp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `error`.
+    #[must_use]
+    pub fn with_error(
+        mut self,
+        value: crate::events::AcsMessageChannelEventError,
+    ) -> Self {
+        self.error = ::std::option::Option::Some(value);
         self
     }
 }
@@ -6036,6 +6036,13 @@ impl ::std::default::Default for AcsMessageInteractiveButtonReplyContent {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageInteractiveContent {
+    /// The Message interactive reply type
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub r#type: ::std::option::Option<crate::events::AcsInteractiveReplyKind>,
     /// The Message Sent when a customer clicks a button
     #[serde(
         rename = "buttonReply",
@@ -6054,20 +6061,13 @@ pub struct AcsMessageInteractiveContent {
     pub list_reply: ::std::option::Option<
         crate::events::AcsMessageInteractiveListReplyContent,
     >,
-    /// The Message interactive reply type
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub r#type: ::std::option::Option<crate::events::AcsInteractiveReplyKind>,
 }
 impl ::std::fmt::Debug for AcsMessageInteractiveContent {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsMessageInteractiveContent")
+            .field("type", &self.r#type)
             .field("button_reply", &self.button_reply)
             .field("list_reply", &self.list_reply)
-            .field("type", &self.r#type)
             .finish_non_exhaustive()
     }
 }
@@ -6076,10 +6076,16 @@ impl AcsMessageInteractiveContent {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
+            r#type: ::std::option::Option::None,
             button_reply: ::std::option::Option::None,
             list_reply: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
         }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: crate::events::AcsInteractiveReplyKind) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
     }
     /// Sets `button_reply`.
     #[must_use]
@@ -6099,12 +6105,6 @@ impl AcsMessageInteractiveContent {
         self.list_reply = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `type`.
-    #[must_use]
-    pub fn with_type(mut self, value: crate::events::AcsInteractiveReplyKind) -> Self {
-        self.r#type = ::std::option::Option::Some(value);
-        self
-    }
 }
 impl ::std::default::Default for AcsMessageInteractiveContent {
     fn default() -> Self {
@@ -6115,13 +6115,6 @@ impl ::std::default::Default for AcsMessageInteractiveContent {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageInteractiveListReplyContent {
-    /// The description of the selected row
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the selected list item
     #[serde(
         rename = "id",
@@ -6136,6 +6129,13 @@ pub struct AcsMessageInteractiveListReplyContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub title: ::std::option::Option<::std::string::String>,
+    /// The description of the selected row
+    #[serde(
+        rename = "description",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsMessageInteractiveListReplyContent {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6149,19 +6149,10 @@ impl AcsMessageInteractiveListReplyContent {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            description: ::std::option::Option::None,
             id: ::std::option::Option::None,
             title: ::std::option::Option::None,
+            description: ::std::option::Option::None,
         }
-    }
-    /// Sets `description`.
-    #[must_use]
-    pub fn with_description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `id`.
     #[must_use]
@@ -6181,6 +6172,15 @@ impl AcsMessageInteractiveListReplyContent {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `description`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 impl ::std::default::Default for AcsMessageInteractiveListReplyContent {
     fn default() -> Self {
@@ -6191,34 +6191,6 @@ impl ::std::default::Default for AcsMessageInteractiveListReplyContent {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageMediaContent {
-    /// Set to true if the sticker is animated; false otherwise.
-    #[serde(
-        rename = "animated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub animated: ::std::option::Option<bool>,
-    /// The caption for the media object, if supported and provided
-    #[serde(
-        rename = "caption",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub caption: ::std::option::Option<::std::string::String>,
-    /// The filename of the underlying media file as specified when uploaded
-    #[serde(
-        rename = "fileName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub file_name: ::std::option::Option<::std::string::String>,
-    /// The media identifier
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub id: ::std::option::Option<::std::string::String>,
     /// The MIME type of the file this media represents
     #[serde(
         rename = "mimeType",
@@ -6226,12 +6198,40 @@ pub struct AcsMessageMediaContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub mime_type: ::std::option::Option<::std::string::String>,
+    /// The media identifier
+    #[serde(
+        rename = "id",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The filename of the underlying media file as specified when uploaded
+    #[serde(
+        rename = "fileName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub file_name: ::std::option::Option<::std::string::String>,
+    /// The caption for the media object, if supported and provided
+    #[serde(
+        rename = "caption",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub caption: ::std::option::Option<::std::string::String>,
+    /// Set to true if the sticker is animated; false otherwise.
+    #[serde(
+        rename = "animated",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub animated: ::std::option::Option<bool>,
 }
 impl ::std::fmt::Debug for AcsMessageMediaContent {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsMessageMediaContent")
-            .field("animated", &self.animated)
             .field("id", &self.id)
+            .field("animated", &self.animated)
             .finish_non_exhaustive()
     }
 }
@@ -6240,35 +6240,20 @@ impl AcsMessageMediaContent {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            animated: ::std::option::Option::None,
-            caption: ::std::option::Option::None,
-            file_name: ::std::option::Option::None,
-            id: ::std::option::Option::None,
             mime_type: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            file_name: ::std::option::Option::None,
+            caption: ::std::option::Option::None,
+            animated: ::std::option::Option::None,
         }
     }
-    /// Sets `animated`.
+    /// Sets `mime_type`.
     #[must_use]
-    pub fn with_animated(mut self, value: bool) -> Self {
-        self.animated = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `caption`.
-    #[must_use]
-    pub fn with_caption(
+    pub fn with_mime_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.caption = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `file_name`.
-    #[must_use]
-    pub fn with_file_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.file_name = ::std::option::Option::Some(value.into());
+        self.mime_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `id`.
@@ -6280,13 +6265,28 @@ impl AcsMessageMediaContent {
         self.id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `mime_type`.
+    /// Sets `file_name`.
     #[must_use]
-    pub fn with_mime_type(
+    pub fn with_file_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.mime_type = ::std::option::Option::Some(value.into());
+        self.file_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `caption`.
+    #[must_use]
+    pub fn with_caption(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.caption = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `animated`.
+    #[must_use]
+    pub fn with_animated(mut self, value: bool) -> Self {
+        self.animated = ::std::option::Option::Some(value);
         self
     }
 }
@@ -6299,13 +6299,6 @@ impl ::std::default::Default for AcsMessageMediaContent {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageReactionContent {
-    /// Unicode escape sequence of the emoji.
-    #[serde(
-        rename = "emoji",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub emoji: ::std::option::Option<::std::string::String>,
     /// WhatsApp message ID of message you want to apply the emoji to.
     #[serde(
         rename = "messageId",
@@ -6313,6 +6306,13 @@ pub struct AcsMessageReactionContent {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub message_id: ::std::option::Option<::std::string::String>,
+    /// Unicode escape sequence of the emoji.
+    #[serde(
+        rename = "emoji",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub emoji: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsMessageReactionContent {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6326,18 +6326,9 @@ impl AcsMessageReactionContent {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            emoji: ::std::option::Option::None,
             message_id: ::std::option::Option::None,
+            emoji: ::std::option::Option::None,
         }
-    }
-    /// Sets `emoji`.
-    #[must_use]
-    pub fn with_emoji(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.emoji = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `message_id`.
     #[must_use]
@@ -6346,6 +6337,15 @@ impl AcsMessageReactionContent {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.message_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `emoji`.
+    #[must_use]
+    pub fn with_emoji(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.emoji = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -6358,13 +6358,6 @@ impl ::std::default::Default for AcsMessageReactionContent {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsMessageReceivedEventData {
-    /// The channel event error
-    #[serde(
-        rename = "error",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub error: ::std::option::Option<crate::events::AcsMessageChannelEventError>,
     /// The message sender
     #[serde(
         rename = "from",
@@ -6372,6 +6365,13 @@ pub struct AcsMessageReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub from: ::std::option::Option<::std::string::String>,
+    /// The message recipient
+    #[serde(
+        rename = "to",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub to: ::std::option::Option<::std::string::String>,
     /// The time message was received
     #[serde(
         rename = "receivedTimestamp",
@@ -6380,27 +6380,13 @@ pub struct AcsMessageReceivedEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub received_timestamp: ::std::option::Option<::time::OffsetDateTime>,
-    /// The message recipient
+    /// The channel event error
     #[serde(
-        rename = "to",
+        rename = "error",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub to: ::std::option::Option<::std::string::String>,
-    /// The received message button content
-    #[serde(
-        rename = "button",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub button: ::std::option::Option<crate::events::AcsMessageButtonContent>,
-    /// The received message channel Kind
-    #[serde(
-        rename = "channelType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_type: ::std::option::Option<crate::events::AcsMessageChannelKind>,
+    pub error: ::std::option::Option<crate::events::AcsMessageChannelEventError>,
     /// The received message content
     #[serde(
         rename = "content",
@@ -6408,27 +6394,6 @@ pub struct AcsMessageReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub content: ::std::option::Option<::std::string::String>,
-    /// The received message context
-    #[serde(
-        rename = "context",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub context: ::std::option::Option<crate::events::AcsMessageContext>,
-    /// The received message interactive content
-    #[serde(
-        rename = "interactive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub interactive: ::std::option::Option<crate::events::AcsMessageInteractiveContent>,
-    /// The received message media content
-    #[serde(
-        rename = "media",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub media: ::std::option::Option<crate::events::AcsMessageMediaContent>,
     /// Message ID. Format is Guid as string.
     #[serde(
         rename = "messageId",
@@ -6436,6 +6401,13 @@ pub struct AcsMessageReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub message_id: ::std::option::Option<::std::string::String>,
+    /// The received message channel Kind
+    #[serde(
+        rename = "channelType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_type: ::std::option::Option<crate::events::AcsMessageChannelKind>,
     /// WhatsApp Message Type
     #[serde(
         rename = "messageType",
@@ -6443,6 +6415,13 @@ pub struct AcsMessageReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub message_type: ::std::option::Option<::std::string::String>,
+    /// The received message media content
+    #[serde(
+        rename = "media",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub media: ::std::option::Option<crate::events::AcsMessageMediaContent>,
     /// The received message reaction content
     #[serde(
         rename = "reaction",
@@ -6450,19 +6429,40 @@ pub struct AcsMessageReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub reaction: ::std::option::Option<crate::events::AcsMessageReactionContent>,
+    /// The received message context
+    #[serde(
+        rename = "context",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub context: ::std::option::Option<crate::events::AcsMessageContext>,
+    /// The received message button content
+    #[serde(
+        rename = "button",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub button: ::std::option::Option<crate::events::AcsMessageButtonContent>,
+    /// The received message interactive content
+    #[serde(
+        rename = "interactive",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub interactive: ::std::option::Option<crate::events::AcsMessageInteractiveContent>,
 }
 impl ::std::fmt::Debug for AcsMessageReceivedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsMessageReceivedEventData")
-            .field("error", &self.error)
             .field("received_timestamp", &self.received_timestamp)
-            .field("button", &self.button)
-            .field("channel_type", &self.channel_type)
-            .field("context", &self.context)
-            .field("interactive", &self.interactive)
-            .field("media", &self.media)
+            .field("error", &self.error)
             .field("message_id", &self.message_id)
+            .field("channel_type", &self.channel_type)
+            .field("media", &self.media)
             .field("reaction", &self.reaction)
+            .field("context", &self.context)
+            .field("button", &self.button)
+            .field("interactive", &self.interactive)
             .finish_non_exhaustive()
     }
 }
@@ -6471,29 +6471,20 @@ impl AcsMessageReceivedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            error: ::std::option::Option::None,
             from: ::std::option::Option::None,
-            received_timestamp: ::std::option::Option::None,
             to: ::std::option::Option::None,
-            button: ::std::option::Option::None,
-            channel_type: ::std::option::Option::None,
+            received_timestamp: ::std::option::Option::None,
+            error: ::std::option::Option::None,
             content: ::std::option::Option::None,
-            context: ::std::option::Option::None,
-            interactive: ::std::option::Option::None,
-            media: ::std::option::Option::None,
             message_id: ::std::option::Option::None,
+            channel_type: ::std::option::Option::None,
             message_type: ::std::option::Option::None,
+            media: ::std::option::Option::None,
             reaction: ::std::option::Option::None,
+            context: ::std::option::Option::None,
+            button: ::std::option::Option::None,
+            interactive: ::std::option::Option::None,
         }
-    }
-    /// Sets `error`.
-    #[must_use]
-    pub fn with_error(
-        mut self,
-        value: crate::events::AcsMessageChannelEventError,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `from`.
     #[must_use]
@@ -6502,12 +6493,6 @@ impl AcsMessageReceivedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.from = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `received_timestamp`.
-    #[must_use]
-    pub fn with_received_timestamp(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.received_timestamp = ::std::option::Option::Some(value);
         self
     }
     /// Sets `to`.
@@ -6519,19 +6504,19 @@ impl AcsMessageReceivedEventData {
         self.to = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `button`.
+    /// Sets `received_timestamp`.
     #[must_use]
-    pub fn with_button(mut self, value: crate::events::AcsMessageButtonContent) -> Self {
-        self.button = ::std::option::Option::Some(value);
+    pub fn with_received_timestamp(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.received_timestamp = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `channel_type`.
+    /// Sets `error`.
     #[must_use]
-    pub fn with_channel_type(
+    pub fn with_error(
         mut self,
-        value: crate::events::AcsMessageChannelKind,
+        value: crate::events::AcsMessageChannelEventError,
     ) -> Self {
-        self.channel_type = ::std::option::Option::Some(value);
+        self.error = ::std::option::Option::Some(value);
         self
     }
     /// Sets `content`.
@@ -6543,27 +6528,6 @@ impl AcsMessageReceivedEventData {
         self.content = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `context`.
-    #[must_use]
-    pub fn with_context(mut self, value: crate::events::AcsMessageContext) -> Self {
-        self.context = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `interactive`.
-    #[must_use]
-    pub fn with_interactive(
-        mut self,
-        value: crate::events::AcsMessageInteractiveContent,
-    ) -> Self {
-        self.interactive = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `media`.
-    #[must_use]
-    pub fn with_media(mut self, value: crate::events::AcsMessageMediaContent) -> Self {
-        self.media = ::std::option::Option::Some(value);
-        self
-    }
     /// Sets `message_id`.
     #[must_use]
     pub fn with_message_id(
@@ -6571,6 +6535,15 @@ impl AcsMessageReceivedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.message_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `channel_type`.
+    #[must_use]
+    pub fn with_channel_type(
+        mut self,
+        value: crate::events::AcsMessageChannelKind,
+    ) -> Self {
+        self.channel_type = ::std::option::Option::Some(value);
         self
     }
     /// Sets `message_type`.
@@ -6582,6 +6555,12 @@ impl AcsMessageReceivedEventData {
         self.message_type = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `media`.
+    #[must_use]
+    pub fn with_media(mut self, value: crate::events::AcsMessageMediaContent) -> Self {
+        self.media = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `reaction`.
     #[must_use]
     pub fn with_reaction(
@@ -6589,6 +6568,27 @@ impl AcsMessageReceivedEventData {
         value: crate::events::AcsMessageReactionContent,
     ) -> Self {
         self.reaction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `context`.
+    #[must_use]
+    pub fn with_context(mut self, value: crate::events::AcsMessageContext) -> Self {
+        self.context = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `button`.
+    #[must_use]
+    pub fn with_button(mut self, value: crate::events::AcsMessageButtonContent) -> Self {
+        self.button = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interactive`.
+    #[must_use]
+    pub fn with_interactive(
+        mut self,
+        value: crate::events::AcsMessageInteractiveContent,
+    ) -> Self {
+        self.interactive = ::std::option::Option::Some(value);
         self
     }
 }
@@ -6601,6 +6601,34 @@ impl ::std::default::Default for AcsMessageReceivedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRecordingChunkInfoProperties {
+    /// The documentId of the recording chunk
+    #[serde(
+        rename = "documentId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub document_id: ::std::option::Option<::std::string::String>,
+    /// The index of the recording chunk
+    #[serde(
+        rename = "index",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub index: ::std::option::Option<i64>,
+    /// The reason for ending the recording chunk
+    #[serde(
+        rename = "endReason",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub end_reason: ::std::option::Option<::std::string::String>,
+    /// The location of the metadata for this chunk
+    #[serde(
+        rename = "metadataLocation",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub metadata_location: ::std::option::Option<::std::string::String>,
     /// The location of the content for this chunk
     #[serde(
         rename = "contentLocation",
@@ -6615,34 +6643,6 @@ pub struct AcsRecordingChunkInfoProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub delete_location: ::std::option::Option<::std::string::String>,
-    /// The documentId of the recording chunk
-    #[serde(
-        rename = "documentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub document_id: ::std::option::Option<::std::string::String>,
-    /// The reason for ending the recording chunk
-    #[serde(
-        rename = "endReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub end_reason: ::std::option::Option<::std::string::String>,
-    /// The index of the recording chunk
-    #[serde(
-        rename = "index",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub index: ::std::option::Option<i64>,
-    /// The location of the metadata for this chunk
-    #[serde(
-        rename = "metadataLocation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub metadata_location: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRecordingChunkInfoProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6657,13 +6657,46 @@ impl AcsRecordingChunkInfoProperties {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
+            document_id: ::std::option::Option::None,
+            index: ::std::option::Option::None,
+            end_reason: ::std::option::Option::None,
+            metadata_location: ::std::option::Option::None,
             content_location: ::std::option::Option::None,
             delete_location: ::std::option::Option::None,
-            document_id: ::std::option::Option::None,
-            end_reason: ::std::option::Option::None,
-            index: ::std::option::Option::None,
-            metadata_location: ::std::option::Option::None,
         }
+    }
+    /// Sets `document_id`.
+    #[must_use]
+    pub fn with_document_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.document_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `index`.
+    #[must_use]
+    pub fn with_index(mut self, value: i64) -> Self {
+        self.index = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `end_reason`.
+    #[must_use]
+    pub fn with_end_reason(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_reason = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `metadata_location`.
+    #[must_use]
+    pub fn with_metadata_location(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.metadata_location = ::std::option::Option::Some(value.into());
+        self
     }
     /// Sets `content_location`.
     #[must_use]
@@ -6683,39 +6716,6 @@ impl AcsRecordingChunkInfoProperties {
         self.delete_location = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `document_id`.
-    #[must_use]
-    pub fn with_document_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.document_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `end_reason`.
-    #[must_use]
-    pub fn with_end_reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.end_reason = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `index`.
-    #[must_use]
-    pub fn with_index(mut self, value: i64) -> Self {
-        self.index = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `metadata_location`.
-    #[must_use]
-    pub fn with_metadata_location(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.metadata_location = ::std::option::Option::Some(value.into());
-        self
-    }
 }
 impl ::std::default::Default for AcsRecordingChunkInfoProperties {
     fn default() -> Self {
@@ -6726,39 +6726,14 @@ impl ::std::default::Default for AcsRecordingChunkInfoProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRecordingFileStatusUpdatedEventData {
-    /// The recording  channel type - Mixed, Unmixed
+    /// The details of recording storage information
     #[serde(
-        rename = "recordingChannelType",
+        rename = "recordingStorageInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub recording_channel_type: ::std::option::Option<
-        crate::events::AcsRecordingChannelType,
-    >,
-    /// The recording content type- AudioVideo, or Audio
-    #[serde(
-        rename = "recordingContentType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recording_content_type: ::std::option::Option<
-        crate::events::AcsRecordingContentType,
-    >,
-    /// The recording duration in milliseconds
-    #[serde(
-        rename = "recordingDurationMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recording_duration_ms: ::std::option::Option<i64>,
-    /// The recording format type - Mp4, Mp3, Wav
-    #[serde(
-        rename = "recordingFormatType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub recording_format_type: ::std::option::Option<
-        crate::events::AcsRecordingFormatType,
+    pub recording_storage_info: ::std::option::Option<
+        crate::events::AcsRecordingStorageInfoProperties,
     >,
     /// The time at which the recording started
     #[serde(
@@ -6768,14 +6743,39 @@ pub struct AcsRecordingFileStatusUpdatedEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub recording_start_time: ::std::option::Option<::time::OffsetDateTime>,
-    /// The details of recording storage information
+    /// The recording duration in milliseconds
     #[serde(
-        rename = "recordingStorageInfo",
+        rename = "recordingDurationMs",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub recording_storage_info: ::std::option::Option<
-        crate::events::AcsRecordingStorageInfoProperties,
+    pub recording_duration_ms: ::std::option::Option<i64>,
+    /// The recording content type- AudioVideo, or Audio
+    #[serde(
+        rename = "recordingContentType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recording_content_type: ::std::option::Option<
+        crate::events::AcsRecordingContentType,
+    >,
+    /// The recording  channel type - Mixed, Unmixed
+    #[serde(
+        rename = "recordingChannelType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recording_channel_type: ::std::option::Option<
+        crate::events::AcsRecordingChannelType,
+    >,
+    /// The recording format type - Mp4, Mp3, Wav
+    #[serde(
+        rename = "recordingFormatType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub recording_format_type: ::std::option::Option<
+        crate::events::AcsRecordingFormatType,
     >,
     /// The reason for ending recording session
     #[serde(
@@ -6788,12 +6788,12 @@ pub struct AcsRecordingFileStatusUpdatedEventData {
 impl ::std::fmt::Debug for AcsRecordingFileStatusUpdatedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRecordingFileStatusUpdatedEventData")
-            .field("recording_channel_type", &self.recording_channel_type)
-            .field("recording_content_type", &self.recording_content_type)
-            .field("recording_duration_ms", &self.recording_duration_ms)
-            .field("recording_format_type", &self.recording_format_type)
-            .field("recording_start_time", &self.recording_start_time)
             .field("recording_storage_info", &self.recording_storage_info)
+            .field("recording_start_time", &self.recording_start_time)
+            .field("recording_duration_ms", &self.recording_duration_ms)
+            .field("recording_content_type", &self.recording_content_type)
+            .field("recording_channel_type", &self.recording_channel_type)
+            .field("recording_format_type", &self.recording_format_type)
             .finish_non_exhaustive()
     }
 }
@@ -6802,22 +6802,34 @@ impl AcsRecordingFileStatusUpdatedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            recording_channel_type: ::std::option::Option::None,
-            recording_content_type: ::std::option::Option::None,
-            recording_duration_ms: ::std::option::Option::None,
-            recording_format_type: ::std::option::Option::None,
-            recording_start_time: ::std::option::Option::None,
             recording_storage_info: ::std::option::Option::None,
+            recording_start_time: ::std::option::Option::None,
+            recording_duration_ms: ::std::option::Option::None,
+            recording_content_type: ::std::option::Option::None,
+            recording_channel_type: ::std::option::Option::None,
+            recording_format_type: ::std::option::Option::None,
             session_end_reason: ::std::option::Option::None,
         }
     }
-    /// Sets `recording_channel_type`.
+    /// Sets `recording_storage_info`.
     #[must_use]
-    pub fn with_recording_channel_type(
+    pub fn with_recording_storage_info(
         mut self,
-        value: crate::events::AcsRecordingChannelType,
+        value: crate::events::AcsRecordingStorageInfoProperties,
     ) -> Self {
-        self.recording_channel_type = ::std::option::Option::Some(value);
+        self.recording_storage_info = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recording_start_time`.
+    #[must_use]
+    pub fn with_recording_start_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.recording_start_time = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recording_duration_ms`.
+    #[must_use]
+    pub fn with_recording_duration_ms(mut self, value: i64) -> Self {
+        self.recording_duration_ms = ::std::option::Option::Some(value);
         self
     }
     /// Sets `recording_content_type`.
@@ -6829,10 +6841,13 @@ impl AcsRecordingFileStatusUpdatedEventData {
         self.recording_content_type = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `recording_duration_ms`.
+    /// Sets `recording_channel_type`.
     #[must_use]
-    pub fn with_recording_duration_ms(mut self, value: i64) -> Self {
-        self.recording_duration_ms = ::std::option::Option::Some(value);
+    pub fn with_recording_channel_type(
+        mut self,
+        value: crate::events::AcsRecordingChannelType,
+    ) -> Self {
+        self.recording_channel_type = ::std::option::Option::Some(value);
         self
     }
     /// Sets `recording_format_type`.
@@ -6842,21 +6857,6 @@ impl AcsRecordingFileStatusUpdatedEventData {
         value: crate::events::AcsRecordingFormatType,
     ) -> Self {
         self.recording_format_type = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `recording_start_time`.
-    #[must_use]
-    pub fn with_recording_start_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.recording_start_time = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `recording_storage_info`.
-    #[must_use]
-    pub fn with_recording_storage_info(
-        mut self,
-        value: crate::events::AcsRecordingStorageInfoProperties,
-    ) -> Self {
-        self.recording_storage_info = ::std::option::Option::Some(value);
         self
     }
     /// Sets `session_end_reason`.
@@ -6922,13 +6922,6 @@ impl ::std::default::Default for AcsRecordingStorageInfoProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterChannelConfiguration {
-    /// Capacity Cost Per Job for Router Job
-    #[serde(
-        rename = "capacityCostPerJob",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub capacity_cost_per_job: ::std::option::Option<i32>,
     /// Channel ID for Router Job
     #[serde(
         rename = "channelId",
@@ -6936,6 +6929,13 @@ pub struct AcsRouterChannelConfiguration {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Capacity Cost Per Job for Router Job
+    #[serde(
+        rename = "capacityCostPerJob",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub capacity_cost_per_job: ::std::option::Option<i32>,
     /// Max Number of Jobs for Router Job
     #[serde(
         rename = "maxNumberOfJobs",
@@ -6947,8 +6947,8 @@ pub struct AcsRouterChannelConfiguration {
 impl ::std::fmt::Debug for AcsRouterChannelConfiguration {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterChannelConfiguration")
-            .field("capacity_cost_per_job", &self.capacity_cost_per_job)
             .field("channel_id", &self.channel_id)
+            .field("capacity_cost_per_job", &self.capacity_cost_per_job)
             .field("max_number_of_jobs", &self.max_number_of_jobs)
             .finish_non_exhaustive()
     }
@@ -6958,16 +6958,10 @@ impl AcsRouterChannelConfiguration {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            capacity_cost_per_job: ::std::option::Option::None,
             channel_id: ::std::option::Option::None,
+            capacity_cost_per_job: ::std::option::Option::None,
             max_number_of_jobs: ::std::option::Option::None,
         }
-    }
-    /// Sets `capacity_cost_per_job`.
-    #[must_use]
-    pub fn with_capacity_cost_per_job(mut self, value: i32) -> Self {
-        self.capacity_cost_per_job = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `channel_id`.
     #[must_use]
@@ -6976,6 +6970,12 @@ impl AcsRouterChannelConfiguration {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.channel_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `capacity_cost_per_job`.
+    #[must_use]
+    pub fn with_capacity_cost_per_job(mut self, value: i32) -> Self {
+        self.capacity_cost_per_job = ::std::option::Option::Some(value);
         self
     }
     /// Sets `max_number_of_jobs`.
@@ -7001,24 +7001,6 @@ pub struct AcsRouterCommunicationError {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub code: ::std::option::Option<::std::string::String>,
-    /// List of Router Communication Errors
-    #[serde(
-        rename = "details",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub details: ::std::option::Option<
-        ::std::vec::Vec<crate::events::AcsRouterCommunicationError>,
-    >,
-    /// Router Communication Inner Error
-    #[serde(
-        rename = "innererror",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub innererror: ::std::option::Option<
-        ::std::boxed::Box<crate::events::AcsRouterCommunicationError>,
-    >,
     /// Router Communication Error Message
     #[serde(
         rename = "message",
@@ -7033,12 +7015,30 @@ pub struct AcsRouterCommunicationError {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub target: ::std::option::Option<::std::string::String>,
+    /// Router Communication Inner Error
+    #[serde(
+        rename = "innererror",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub innererror: ::std::option::Option<
+        ::std::boxed::Box<crate::events::AcsRouterCommunicationError>,
+    >,
+    /// List of Router Communication Errors
+    #[serde(
+        rename = "details",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub details: ::std::option::Option<
+        ::std::vec::Vec<crate::events::AcsRouterCommunicationError>,
+    >,
 }
 impl ::std::fmt::Debug for AcsRouterCommunicationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterCommunicationError")
-            .field("details", &self.details)
             .field("innererror", &self.innererror)
+            .field("details", &self.details)
             .finish_non_exhaustive()
     }
 }
@@ -7048,10 +7048,10 @@ impl AcsRouterCommunicationError {
     pub fn new() -> Self {
         Self {
             code: ::std::option::Option::None,
-            details: ::std::option::Option::None,
-            innererror: ::std::option::Option::None,
             message: ::std::option::Option::None,
             target: ::std::option::Option::None,
+            innererror: ::std::option::Option::None,
+            details: ::std::option::Option::None,
         }
     }
     /// Sets `code`.
@@ -7061,24 +7061,6 @@ impl AcsRouterCommunicationError {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.code = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `details`.
-    #[must_use]
-    pub fn with_details(
-        mut self,
-        value: ::std::vec::Vec<crate::events::AcsRouterCommunicationError>,
-    ) -> Self {
-        self.details = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `innererror`.
-    #[must_use]
-    pub fn with_innererror(
-        mut self,
-        value: crate::events::AcsRouterCommunicationError,
-    ) -> Self {
-        self.innererror = ::std::option::Option::Some(::std::boxed::Box::new(value));
         self
     }
     /// Sets `message`.
@@ -7099,6 +7081,24 @@ impl AcsRouterCommunicationError {
         self.target = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `innererror`.
+    #[must_use]
+    pub fn with_innererror(
+        mut self,
+        value: crate::events::AcsRouterCommunicationError,
+    ) -> Self {
+        self.innererror = ::std::option::Option::Some(::std::boxed::Box::new(value));
+        self
+    }
+    /// Sets `details`.
+    #[must_use]
+    pub fn with_details(
+        mut self,
+        value: ::std::vec::Vec<crate::events::AcsRouterCommunicationError>,
+    ) -> Self {
+        self.details = ::std::option::Option::Some(value);
+        self
+    }
 }
 impl ::std::default::Default for AcsRouterCommunicationError {
     fn default() -> Self {
@@ -7109,20 +7109,6 @@ impl ::std::default::Default for AcsRouterCommunicationError {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -7130,12 +7116,26 @@ pub struct AcsRouterEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRouterEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .finish_non_exhaustive()
     }
 }
@@ -7144,18 +7144,18 @@ impl AcsRouterEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -7167,13 +7167,13 @@ impl AcsRouterEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -7186,20 +7186,6 @@ impl ::std::default::Default for AcsRouterEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobCancelledEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -7207,6 +7193,27 @@ pub struct AcsRouterJobCancelledEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -7216,13 +7223,6 @@ pub struct AcsRouterJobCancelledEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -7232,13 +7232,6 @@ pub struct AcsRouterJobCancelledEventData {
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job Disposition Code
-    #[serde(
-        rename = "dispositionCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub disposition_code: ::std::option::Option<::std::string::String>,
     /// Router Job Note
     #[serde(
         rename = "note",
@@ -7246,12 +7239,19 @@ pub struct AcsRouterJobCancelledEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub note: ::std::option::Option<::std::string::String>,
+    /// Router Job Disposition Code
+    #[serde(
+        rename = "dispositionCode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub disposition_code: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRouterJobCancelledEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobCancelledEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
             .finish_non_exhaustive()
     }
@@ -7261,23 +7261,23 @@ impl AcsRouterJobCancelledEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
-            disposition_code: ::std::option::Option::None,
             note: ::std::option::Option::None,
+            disposition_code: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -7289,22 +7289,13 @@ impl AcsRouterJobCancelledEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -7316,6 +7307,15 @@ impl AcsRouterJobCancelledEventData {
         self.queue_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `tags`.
     #[must_use]
     pub fn with_tags(
@@ -7325,15 +7325,6 @@ impl AcsRouterJobCancelledEventData {
         self.tags = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `disposition_code`.
-    #[must_use]
-    pub fn with_disposition_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.disposition_code = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Sets `note`.
     #[must_use]
     pub fn with_note(
@@ -7341,6 +7332,15 @@ impl AcsRouterJobCancelledEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.note = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `disposition_code`.
+    #[must_use]
+    pub fn with_disposition_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.disposition_code = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -7353,20 +7353,6 @@ impl ::std::default::Default for AcsRouterJobCancelledEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobClassificationFailedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -7374,6 +7360,27 @@ pub struct AcsRouterJobClassificationFailedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -7383,13 +7390,6 @@ pub struct AcsRouterJobClassificationFailedEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -7419,8 +7419,8 @@ pub struct AcsRouterJobClassificationFailedEventData {
 impl ::std::fmt::Debug for AcsRouterJobClassificationFailedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobClassificationFailedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
             .field("classification_policy_id", &self.classification_policy_id)
             .field("errors", &self.errors)
@@ -7432,23 +7432,23 @@ impl AcsRouterJobClassificationFailedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             classification_policy_id: ::std::option::Option::None,
             errors: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -7460,22 +7460,13 @@ impl AcsRouterJobClassificationFailedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -7485,6 +7476,15 @@ impl AcsRouterJobClassificationFailedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.queue_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
         self
     }
     /// Sets `tags`.
@@ -7524,20 +7524,6 @@ impl ::std::default::Default for AcsRouterJobClassificationFailedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobClassifiedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -7545,6 +7531,27 @@ pub struct AcsRouterJobClassifiedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -7554,13 +7561,6 @@ pub struct AcsRouterJobClassifiedEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -7570,15 +7570,13 @@ pub struct AcsRouterJobClassifiedEventData {
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job Attached Worker Selector
+    /// Router Job Queue Info
     #[serde(
-        rename = "attachedWorkerSelectors",
+        rename = "queueDetails",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub attached_worker_selectors: ::std::option::Option<
-        ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
-    >,
+    pub queue_details: ::std::option::Option<crate::events::AcsRouterQueueDetails>,
     /// Router Job Classification Policy Id
     #[serde(
         rename = "classificationPolicyId",
@@ -7593,24 +7591,26 @@ pub struct AcsRouterJobClassifiedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub priority: ::std::option::Option<i32>,
-    /// Router Job Queue Info
+    /// Router Job Attached Worker Selector
     #[serde(
-        rename = "queueDetails",
+        rename = "attachedWorkerSelectors",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
-    pub queue_details: ::std::option::Option<crate::events::AcsRouterQueueDetails>,
+    pub attached_worker_selectors: ::std::option::Option<
+        ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
+    >,
 }
 impl ::std::fmt::Debug for AcsRouterJobClassifiedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobClassifiedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
-            .field("attached_worker_selectors", &self.attached_worker_selectors)
+            .field("queue_details", &self.queue_details)
             .field("classification_policy_id", &self.classification_policy_id)
             .field("priority", &self.priority)
-            .field("queue_details", &self.queue_details)
+            .field("attached_worker_selectors", &self.attached_worker_selectors)
             .finish_non_exhaustive()
     }
 }
@@ -7619,25 +7619,25 @@ impl AcsRouterJobClassifiedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
-            attached_worker_selectors: ::std::option::Option::None,
+            queue_details: ::std::option::Option::None,
             classification_policy_id: ::std::option::Option::None,
             priority: ::std::option::Option::None,
-            queue_details: ::std::option::Option::None,
+            attached_worker_selectors: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -7649,22 +7649,13 @@ impl AcsRouterJobClassifiedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -7676,6 +7667,15 @@ impl AcsRouterJobClassifiedEventData {
         self.queue_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `tags`.
     #[must_use]
     pub fn with_tags(
@@ -7685,13 +7685,13 @@ impl AcsRouterJobClassifiedEventData {
         self.tags = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `attached_worker_selectors`.
+    /// Sets `queue_details`.
     #[must_use]
-    pub fn with_attached_worker_selectors(
+    pub fn with_queue_details(
         mut self,
-        value: ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
+        value: crate::events::AcsRouterQueueDetails,
     ) -> Self {
-        self.attached_worker_selectors = ::std::option::Option::Some(value);
+        self.queue_details = ::std::option::Option::Some(value);
         self
     }
     /// Sets `classification_policy_id`.
@@ -7709,13 +7709,13 @@ impl AcsRouterJobClassifiedEventData {
         self.priority = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `queue_details`.
+    /// Sets `attached_worker_selectors`.
     #[must_use]
-    pub fn with_queue_details(
+    pub fn with_attached_worker_selectors(
         mut self,
-        value: crate::events::AcsRouterQueueDetails,
+        value: ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
     ) -> Self {
-        self.queue_details = ::std::option::Option::Some(value);
+        self.attached_worker_selectors = ::std::option::Option::Some(value);
         self
     }
 }
@@ -7728,20 +7728,6 @@ impl ::std::default::Default for AcsRouterJobClassifiedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobClosedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -7749,6 +7735,27 @@ pub struct AcsRouterJobClosedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -7758,13 +7765,6 @@ pub struct AcsRouterJobClosedEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -7781,13 +7781,6 @@ pub struct AcsRouterJobClosedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub assignment_id: ::std::option::Option<::std::string::String>,
-    /// Router Job Closed Disposition Code
-    #[serde(
-        rename = "dispositionCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub disposition_code: ::std::option::Option<::std::string::String>,
     /// Router Job Closed Worker Id
     #[serde(
         rename = "workerId",
@@ -7795,12 +7788,19 @@ pub struct AcsRouterJobClosedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
+    /// Router Job Closed Disposition Code
+    #[serde(
+        rename = "dispositionCode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub disposition_code: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRouterJobClosedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobClosedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
             .field("assignment_id", &self.assignment_id)
             .field("worker_id", &self.worker_id)
@@ -7812,24 +7812,24 @@ impl AcsRouterJobClosedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             assignment_id: ::std::option::Option::None,
-            disposition_code: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
+            disposition_code: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -7841,22 +7841,13 @@ impl AcsRouterJobClosedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -7866,6 +7857,15 @@ impl AcsRouterJobClosedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.queue_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
         self
     }
     /// Sets `tags`.
@@ -7886,15 +7886,6 @@ impl AcsRouterJobClosedEventData {
         self.assignment_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `disposition_code`.
-    #[must_use]
-    pub fn with_disposition_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.disposition_code = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Sets `worker_id`.
     #[must_use]
     pub fn with_worker_id(
@@ -7902,6 +7893,15 @@ impl AcsRouterJobClosedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.worker_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `disposition_code`.
+    #[must_use]
+    pub fn with_disposition_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.disposition_code = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -7914,20 +7914,6 @@ impl ::std::default::Default for AcsRouterJobClosedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobCompletedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -7935,6 +7921,27 @@ pub struct AcsRouterJobCompletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -7944,13 +7951,6 @@ pub struct AcsRouterJobCompletedEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -7978,8 +7978,8 @@ pub struct AcsRouterJobCompletedEventData {
 impl ::std::fmt::Debug for AcsRouterJobCompletedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobCompletedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
             .field("assignment_id", &self.assignment_id)
             .field("worker_id", &self.worker_id)
@@ -7991,23 +7991,23 @@ impl AcsRouterJobCompletedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             assignment_id: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -8019,22 +8019,13 @@ impl AcsRouterJobCompletedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -8044,6 +8035,15 @@ impl AcsRouterJobCompletedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.queue_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
         self
     }
     /// Sets `tags`.
@@ -8083,20 +8083,6 @@ impl ::std::default::Default for AcsRouterJobCompletedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobDeletedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -8104,6 +8090,27 @@ pub struct AcsRouterJobDeletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -8113,13 +8120,6 @@ pub struct AcsRouterJobDeletedEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -8133,8 +8133,8 @@ pub struct AcsRouterJobDeletedEventData {
 impl ::std::fmt::Debug for AcsRouterJobDeletedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobDeletedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
             .finish_non_exhaustive()
     }
@@ -8144,21 +8144,21 @@ impl AcsRouterJobDeletedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -8170,22 +8170,13 @@ impl AcsRouterJobDeletedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -8195,6 +8186,15 @@ impl AcsRouterJobDeletedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.queue_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
         self
     }
     /// Sets `tags`.
@@ -8216,20 +8216,6 @@ impl ::std::default::Default for AcsRouterJobDeletedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -8237,6 +8223,27 @@ pub struct AcsRouterJobEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -8246,13 +8253,6 @@ pub struct AcsRouterJobEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -8266,8 +8266,8 @@ pub struct AcsRouterJobEventData {
 impl ::std::fmt::Debug for AcsRouterJobEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
             .finish_non_exhaustive()
     }
@@ -8277,21 +8277,21 @@ impl AcsRouterJobEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -8303,22 +8303,13 @@ impl AcsRouterJobEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -8328,6 +8319,15 @@ impl AcsRouterJobEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.queue_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
         self
     }
     /// Sets `tags`.
@@ -8349,20 +8349,6 @@ impl ::std::default::Default for AcsRouterJobEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobExceptionTriggeredEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -8370,6 +8356,27 @@ pub struct AcsRouterJobExceptionTriggeredEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -8379,13 +8386,6 @@ pub struct AcsRouterJobExceptionTriggeredEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -8395,13 +8395,6 @@ pub struct AcsRouterJobExceptionTriggeredEventData {
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job Exception Triggered Rule Id
-    #[serde(
-        rename = "exceptionRuleId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub exception_rule_id: ::std::option::Option<::std::string::String>,
     /// Router Job Exception Triggered Rule Key
     #[serde(
         rename = "ruleKey",
@@ -8409,12 +8402,19 @@ pub struct AcsRouterJobExceptionTriggeredEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub rule_key: ::std::option::Option<::std::string::String>,
+    /// Router Job Exception Triggered Rule Id
+    #[serde(
+        rename = "exceptionRuleId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub exception_rule_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRouterJobExceptionTriggeredEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobExceptionTriggeredEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
             .field("exception_rule_id", &self.exception_rule_id)
             .finish_non_exhaustive()
@@ -8425,23 +8425,23 @@ impl AcsRouterJobExceptionTriggeredEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
-            exception_rule_id: ::std::option::Option::None,
             rule_key: ::std::option::Option::None,
+            exception_rule_id: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -8453,22 +8453,13 @@ impl AcsRouterJobExceptionTriggeredEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -8480,6 +8471,15 @@ impl AcsRouterJobExceptionTriggeredEventData {
         self.queue_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `tags`.
     #[must_use]
     pub fn with_tags(
@@ -8489,15 +8489,6 @@ impl AcsRouterJobExceptionTriggeredEventData {
         self.tags = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `exception_rule_id`.
-    #[must_use]
-    pub fn with_exception_rule_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.exception_rule_id = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Sets `rule_key`.
     #[must_use]
     pub fn with_rule_key(
@@ -8505,6 +8496,15 @@ impl AcsRouterJobExceptionTriggeredEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.rule_key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `exception_rule_id`.
+    #[must_use]
+    pub fn with_exception_rule_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.exception_rule_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -8517,20 +8517,6 @@ impl ::std::default::Default for AcsRouterJobExceptionTriggeredEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobQueuedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -8538,6 +8524,27 @@ pub struct AcsRouterJobQueuedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -8547,13 +8554,6 @@ pub struct AcsRouterJobQueuedEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -8563,6 +8563,13 @@ pub struct AcsRouterJobQueuedEventData {
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Router Job Priority
+    #[serde(
+        rename = "priority",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub priority: ::std::option::Option<i32>,
     /// Router Job Queued Attached Worker Selector
     #[serde(
         rename = "attachedWorkerSelectors",
@@ -8572,13 +8579,6 @@ pub struct AcsRouterJobQueuedEventData {
     pub attached_worker_selectors: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
     >,
-    /// Router Job Priority
-    #[serde(
-        rename = "priority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub priority: ::std::option::Option<i32>,
     /// Router Job Queued Requested Worker Selector
     #[serde(
         rename = "requestedWorkerSelectors",
@@ -8592,11 +8592,11 @@ pub struct AcsRouterJobQueuedEventData {
 impl ::std::fmt::Debug for AcsRouterJobQueuedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobQueuedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
-            .field("attached_worker_selectors", &self.attached_worker_selectors)
             .field("priority", &self.priority)
+            .field("attached_worker_selectors", &self.attached_worker_selectors)
             .field("requested_worker_selectors", &self.requested_worker_selectors)
             .finish_non_exhaustive()
     }
@@ -8606,24 +8606,24 @@ impl AcsRouterJobQueuedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
-            attached_worker_selectors: ::std::option::Option::None,
             priority: ::std::option::Option::None,
+            attached_worker_selectors: ::std::option::Option::None,
             requested_worker_selectors: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -8635,22 +8635,13 @@ impl AcsRouterJobQueuedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -8662,6 +8653,15 @@ impl AcsRouterJobQueuedEventData {
         self.queue_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `tags`.
     #[must_use]
     pub fn with_tags(
@@ -8671,6 +8671,12 @@ impl AcsRouterJobQueuedEventData {
         self.tags = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn with_priority(mut self, value: i32) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `attached_worker_selectors`.
     #[must_use]
     pub fn with_attached_worker_selectors(
@@ -8678,12 +8684,6 @@ impl AcsRouterJobQueuedEventData {
         value: ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
     ) -> Self {
         self.attached_worker_selectors = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `priority`.
-    #[must_use]
-    pub fn with_priority(mut self, value: i32) -> Self {
-        self.priority = ::std::option::Option::Some(value);
         self
     }
     /// Sets `requested_worker_selectors`.
@@ -8705,20 +8705,6 @@ impl ::std::default::Default for AcsRouterJobQueuedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobReceivedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -8726,6 +8712,27 @@ pub struct AcsRouterJobReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -8735,13 +8742,6 @@ pub struct AcsRouterJobReceivedEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -8751,13 +8751,6 @@ pub struct AcsRouterJobReceivedEventData {
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job Classification Policy Id
-    #[serde(
-        rename = "classificationPolicyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub classification_policy_id: ::std::option::Option<::std::string::String>,
     /// Router Job Received Job Status
     #[serde(
         rename = "jobStatus",
@@ -8765,6 +8758,13 @@ pub struct AcsRouterJobReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_status: ::std::option::Option<crate::events::AcsRouterJobStatus>,
+    /// Router Job Classification Policy Id
+    #[serde(
+        rename = "classificationPolicyId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub classification_policy_id: ::std::option::Option<::std::string::String>,
     /// Router Job Priority
     #[serde(
         rename = "priority",
@@ -8800,11 +8800,11 @@ pub struct AcsRouterJobReceivedEventData {
 impl ::std::fmt::Debug for AcsRouterJobReceivedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobReceivedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
-            .field("classification_policy_id", &self.classification_policy_id)
             .field("job_status", &self.job_status)
+            .field("classification_policy_id", &self.classification_policy_id)
             .field("priority", &self.priority)
             .field("requested_worker_selectors", &self.requested_worker_selectors)
             .field("scheduled_on", &self.scheduled_on)
@@ -8817,27 +8817,27 @@ impl AcsRouterJobReceivedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
-            classification_policy_id: ::std::option::Option::None,
             job_status: ::std::option::Option::None,
+            classification_policy_id: ::std::option::Option::None,
             priority: ::std::option::Option::None,
             requested_worker_selectors: ::std::option::Option::None,
             scheduled_on: ::std::option::Option::None,
             unavailable_for_matching: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -8849,22 +8849,13 @@ impl AcsRouterJobReceivedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -8876,6 +8867,15 @@ impl AcsRouterJobReceivedEventData {
         self.queue_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `tags`.
     #[must_use]
     pub fn with_tags(
@@ -8885,6 +8885,12 @@ impl AcsRouterJobReceivedEventData {
         self.tags = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `job_status`.
+    #[must_use]
+    pub fn with_job_status(mut self, value: crate::events::AcsRouterJobStatus) -> Self {
+        self.job_status = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `classification_policy_id`.
     #[must_use]
     pub fn with_classification_policy_id(
@@ -8892,12 +8898,6 @@ impl AcsRouterJobReceivedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.classification_policy_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `job_status`.
-    #[must_use]
-    pub fn with_job_status(mut self, value: crate::events::AcsRouterJobStatus) -> Self {
-        self.job_status = ::std::option::Option::Some(value);
         self
     }
     /// Sets `priority`.
@@ -8937,20 +8937,6 @@ impl ::std::default::Default for AcsRouterJobReceivedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobSchedulingFailedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -8958,6 +8944,27 @@ pub struct AcsRouterJobSchedulingFailedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -8967,13 +8974,6 @@ pub struct AcsRouterJobSchedulingFailedEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -8983,6 +8983,13 @@ pub struct AcsRouterJobSchedulingFailedEventData {
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Router Job Priority
+    #[serde(
+        rename = "priority",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub priority: ::std::option::Option<i32>,
     /// Router Job Scheduling Failed Attached Worker Selector Expired
     #[serde(
         rename = "expiredAttachedWorkerSelectors",
@@ -9001,20 +9008,6 @@ pub struct AcsRouterJobSchedulingFailedEventData {
     pub expired_requested_worker_selectors: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
     >,
-    /// Router Job Scheduling Failed Reason
-    #[serde(
-        rename = "failureReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub failure_reason: ::std::option::Option<::std::string::String>,
-    /// Router Job Priority
-    #[serde(
-        rename = "priority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub priority: ::std::option::Option<i32>,
     /// Router Job Scheduling Failed Scheduled Time in UTC
     #[serde(
         rename = "scheduledOn",
@@ -9023,13 +9016,21 @@ pub struct AcsRouterJobSchedulingFailedEventData {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub scheduled_on: ::std::option::Option<::time::OffsetDateTime>,
+    /// Router Job Scheduling Failed Reason
+    #[serde(
+        rename = "failureReason",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub failure_reason: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRouterJobSchedulingFailedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobSchedulingFailedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
+            .field("priority", &self.priority)
             .field(
                 "expired_attached_worker_selectors",
                 &self.expired_attached_worker_selectors,
@@ -9038,7 +9039,6 @@ impl ::std::fmt::Debug for AcsRouterJobSchedulingFailedEventData {
                 "expired_requested_worker_selectors",
                 &self.expired_requested_worker_selectors,
             )
-            .field("priority", &self.priority)
             .field("scheduled_on", &self.scheduled_on)
             .finish_non_exhaustive()
     }
@@ -9048,26 +9048,26 @@ impl AcsRouterJobSchedulingFailedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
             expired_attached_worker_selectors: ::std::option::Option::None,
             expired_requested_worker_selectors: ::std::option::Option::None,
-            failure_reason: ::std::option::Option::None,
-            priority: ::std::option::Option::None,
             scheduled_on: ::std::option::Option::None,
+            failure_reason: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -9079,22 +9079,13 @@ impl AcsRouterJobSchedulingFailedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -9106,6 +9097,15 @@ impl AcsRouterJobSchedulingFailedEventData {
         self.queue_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `tags`.
     #[must_use]
     pub fn with_tags(
@@ -9113,6 +9113,12 @@ impl AcsRouterJobSchedulingFailedEventData {
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
         self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn with_priority(mut self, value: i32) -> Self {
+        self.priority = ::std::option::Option::Some(value);
         self
     }
     /// Sets `expired_attached_worker_selectors`.
@@ -9133,6 +9139,12 @@ impl AcsRouterJobSchedulingFailedEventData {
         self.expired_requested_worker_selectors = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `scheduled_on`.
+    #[must_use]
+    pub fn with_scheduled_on(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.scheduled_on = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `failure_reason`.
     #[must_use]
     pub fn with_failure_reason(
@@ -9140,18 +9152,6 @@ impl AcsRouterJobSchedulingFailedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.failure_reason = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `priority`.
-    #[must_use]
-    pub fn with_priority(mut self, value: i32) -> Self {
-        self.priority = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `scheduled_on`.
-    #[must_use]
-    pub fn with_scheduled_on(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.scheduled_on = ::std::option::Option::Some(value);
         self
     }
 }
@@ -9164,20 +9164,6 @@ impl ::std::default::Default for AcsRouterJobSchedulingFailedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobUnassignedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -9185,6 +9171,27 @@ pub struct AcsRouterJobUnassignedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -9194,13 +9201,6 @@ pub struct AcsRouterJobUnassignedEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -9228,8 +9228,8 @@ pub struct AcsRouterJobUnassignedEventData {
 impl ::std::fmt::Debug for AcsRouterJobUnassignedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobUnassignedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
             .field("assignment_id", &self.assignment_id)
             .field("worker_id", &self.worker_id)
@@ -9241,23 +9241,23 @@ impl AcsRouterJobUnassignedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             assignment_id: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -9269,22 +9269,13 @@ impl AcsRouterJobUnassignedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -9294,6 +9285,15 @@ impl AcsRouterJobUnassignedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.queue_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
         self
     }
     /// Sets `tags`.
@@ -9333,20 +9333,6 @@ impl ::std::default::Default for AcsRouterJobUnassignedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobWaitingForActivationEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -9354,6 +9340,27 @@ pub struct AcsRouterJobWaitingForActivationEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -9363,13 +9370,6 @@ pub struct AcsRouterJobWaitingForActivationEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -9379,6 +9379,13 @@ pub struct AcsRouterJobWaitingForActivationEventData {
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Router Job Waiting For Activation Priority
+    #[serde(
+        rename = "priority",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub priority: ::std::option::Option<i32>,
     /// Router Job Waiting For Activation Worker Selector Expired
     #[serde(
         rename = "expiredAttachedWorkerSelectors",
@@ -9397,13 +9404,6 @@ pub struct AcsRouterJobWaitingForActivationEventData {
     pub expired_requested_worker_selectors: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
     >,
-    /// Router Job Waiting For Activation Priority
-    #[serde(
-        rename = "priority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub priority: ::std::option::Option<i32>,
     /// Router Job Waiting For Activation Scheduled Time in UTC
     #[serde(
         rename = "scheduledOn",
@@ -9423,9 +9423,10 @@ pub struct AcsRouterJobWaitingForActivationEventData {
 impl ::std::fmt::Debug for AcsRouterJobWaitingForActivationEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobWaitingForActivationEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
+            .field("priority", &self.priority)
             .field(
                 "expired_attached_worker_selectors",
                 &self.expired_attached_worker_selectors,
@@ -9434,7 +9435,6 @@ impl ::std::fmt::Debug for AcsRouterJobWaitingForActivationEventData {
                 "expired_requested_worker_selectors",
                 &self.expired_requested_worker_selectors,
             )
-            .field("priority", &self.priority)
             .field("scheduled_on", &self.scheduled_on)
             .field("unavailable_for_matching", &self.unavailable_for_matching)
             .finish_non_exhaustive()
@@ -9445,26 +9445,26 @@ impl AcsRouterJobWaitingForActivationEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
             expired_attached_worker_selectors: ::std::option::Option::None,
             expired_requested_worker_selectors: ::std::option::Option::None,
-            priority: ::std::option::Option::None,
             scheduled_on: ::std::option::Option::None,
             unavailable_for_matching: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -9476,22 +9476,13 @@ impl AcsRouterJobWaitingForActivationEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -9503,6 +9494,15 @@ impl AcsRouterJobWaitingForActivationEventData {
         self.queue_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `tags`.
     #[must_use]
     pub fn with_tags(
@@ -9510,6 +9510,12 @@ impl AcsRouterJobWaitingForActivationEventData {
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
         self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn with_priority(mut self, value: i32) -> Self {
+        self.priority = ::std::option::Option::Some(value);
         self
     }
     /// Sets `expired_attached_worker_selectors`.
@@ -9528,12 +9534,6 @@ impl AcsRouterJobWaitingForActivationEventData {
         value: ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
     ) -> Self {
         self.expired_requested_worker_selectors = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `priority`.
-    #[must_use]
-    pub fn with_priority(mut self, value: i32) -> Self {
-        self.priority = ::std::option::Option::Some(value);
         self
     }
     /// Sets `scheduled_on`.
@@ -9558,20 +9558,6 @@ impl ::std::default::Default for AcsRouterJobWaitingForActivationEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterJobWorkerSelectorsExpiredEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -9579,6 +9565,27 @@ pub struct AcsRouterJobWorkerSelectorsExpiredEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
+    /// Router Job events Queue Id
+    #[serde(
+        rename = "queueId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Job events Labels
     #[serde(
         rename = "labels",
@@ -9588,13 +9595,6 @@ pub struct AcsRouterJobWorkerSelectorsExpiredEventData {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Job events Queue Id
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_id: ::std::option::Option<::std::string::String>,
     /// Router Jobs events Tags
     #[serde(
         rename = "tags",
@@ -9603,15 +9603,6 @@ pub struct AcsRouterJobWorkerSelectorsExpiredEventData {
     )]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// Router Job Worker Selectors Expired Attached Worker Selectors
-    #[serde(
-        rename = "expiredAttachedWorkerSelectors",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub expired_attached_worker_selectors: ::std::option::Option<
-        ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
     >,
     /// Router Job Worker Selectors Expired Requested Worker Selectors
     #[serde(
@@ -9622,20 +9613,29 @@ pub struct AcsRouterJobWorkerSelectorsExpiredEventData {
     pub expired_requested_worker_selectors: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
     >,
+    /// Router Job Worker Selectors Expired Attached Worker Selectors
+    #[serde(
+        rename = "expiredAttachedWorkerSelectors",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub expired_attached_worker_selectors: ::std::option::Option<
+        ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
+    >,
 }
 impl ::std::fmt::Debug for AcsRouterJobWorkerSelectorsExpiredEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterJobWorkerSelectorsExpiredEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("queue_id", &self.queue_id)
-            .field(
-                "expired_attached_worker_selectors",
-                &self.expired_attached_worker_selectors,
-            )
             .field(
                 "expired_requested_worker_selectors",
                 &self.expired_requested_worker_selectors,
+            )
+            .field(
+                "expired_attached_worker_selectors",
+                &self.expired_attached_worker_selectors,
             )
             .finish_non_exhaustive()
     }
@@ -9645,23 +9645,23 @@ impl AcsRouterJobWorkerSelectorsExpiredEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
             tags: ::std::option::Option::None,
-            expired_attached_worker_selectors: ::std::option::Option::None,
             expired_requested_worker_selectors: ::std::option::Option::None,
+            expired_attached_worker_selectors: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -9673,22 +9673,13 @@ impl AcsRouterJobWorkerSelectorsExpiredEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_id`.
@@ -9700,6 +9691,15 @@ impl AcsRouterJobWorkerSelectorsExpiredEventData {
         self.queue_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `tags`.
     #[must_use]
     pub fn with_tags(
@@ -9709,15 +9709,6 @@ impl AcsRouterJobWorkerSelectorsExpiredEventData {
         self.tags = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `expired_attached_worker_selectors`.
-    #[must_use]
-    pub fn with_expired_attached_worker_selectors(
-        mut self,
-        value: ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
-    ) -> Self {
-        self.expired_attached_worker_selectors = ::std::option::Option::Some(value);
-        self
-    }
     /// Sets `expired_requested_worker_selectors`.
     #[must_use]
     pub fn with_expired_requested_worker_selectors(
@@ -9725,6 +9716,15 @@ impl AcsRouterJobWorkerSelectorsExpiredEventData {
         value: ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
     ) -> Self {
         self.expired_requested_worker_selectors = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expired_attached_worker_selectors`.
+    #[must_use]
+    pub fn with_expired_attached_worker_selectors(
+        mut self,
+        value: ::std::vec::Vec<crate::events::AcsRouterWorkerSelector>,
+    ) -> Self {
+        self.expired_attached_worker_selectors = ::std::option::Option::Some(value);
         self
     }
 }
@@ -9744,6 +9744,13 @@ pub struct AcsRouterQueueDetails {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Router Queue Name
+    #[serde(
+        rename = "name",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
     /// Router Queue Labels
     #[serde(
         rename = "labels",
@@ -9753,13 +9760,6 @@ pub struct AcsRouterQueueDetails {
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Queue Name
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRouterQueueDetails {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -9774,8 +9774,8 @@ impl AcsRouterQueueDetails {
     pub fn new() -> Self {
         Self {
             id: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
             name: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
         }
     }
     /// Sets `id`.
@@ -9787,15 +9787,6 @@ impl AcsRouterQueueDetails {
         self.id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
-        self
-    }
     /// Sets `name`.
     #[must_use]
     pub fn with_name(
@@ -9803,6 +9794,15 @@ impl AcsRouterQueueDetails {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
         self
     }
 }
@@ -9815,20 +9815,6 @@ impl ::std::default::Default for AcsRouterQueueDetails {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerDeletedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -9836,6 +9822,20 @@ pub struct AcsRouterWorkerDeletedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
     /// Router Worker events Worker Id
     #[serde(
         rename = "workerId",
@@ -9847,8 +9847,8 @@ pub struct AcsRouterWorkerDeletedEventData {
 impl ::std::fmt::Debug for AcsRouterWorkerDeletedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterWorkerDeletedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("worker_id", &self.worker_id)
             .finish_non_exhaustive()
     }
@@ -9858,19 +9858,19 @@ impl AcsRouterWorkerDeletedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -9882,13 +9882,13 @@ impl AcsRouterWorkerDeletedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `worker_id`.
@@ -9952,20 +9952,6 @@ impl ::std::default::Default for AcsRouterWorkerDeregisteredEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -9973,6 +9959,20 @@ pub struct AcsRouterWorkerEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
     /// Router Worker events Worker Id
     #[serde(
         rename = "workerId",
@@ -9984,8 +9984,8 @@ pub struct AcsRouterWorkerEventData {
 impl ::std::fmt::Debug for AcsRouterWorkerEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterWorkerEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("worker_id", &self.worker_id)
             .finish_non_exhaustive()
     }
@@ -9995,19 +9995,19 @@ impl AcsRouterWorkerEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -10019,13 +10019,13 @@ impl AcsRouterWorkerEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `worker_id`.
@@ -10047,20 +10047,6 @@ impl ::std::default::Default for AcsRouterWorkerEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerOfferAcceptedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -10068,6 +10054,20 @@ pub struct AcsRouterWorkerOfferAcceptedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
     /// Router Worker events Worker Id
     #[serde(
         rename = "workerId",
@@ -10075,45 +10075,6 @@ pub struct AcsRouterWorkerOfferAcceptedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
-    /// Router Worker Offer Accepted Assignment Id
-    #[serde(
-        rename = "assignmentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub assignment_id: ::std::option::Option<::std::string::String>,
-    /// Router Worker Offer Accepted Job Labels
-    #[serde(
-        rename = "jobLabels",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub job_labels: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// Router Worker Offer Accepted Job Priority
-    #[serde(
-        rename = "jobPriority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub job_priority: ::std::option::Option<i32>,
-    /// Router Worker Offer Accepted Job Tags
-    #[serde(
-        rename = "jobTags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub job_tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// Router Worker Offer Accepted Offer Id
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub offer_id: ::std::option::Option<::std::string::String>,
     /// Router Worker Offer Accepted Queue Id
     #[serde(
         rename = "queueId",
@@ -10121,6 +10082,27 @@ pub struct AcsRouterWorkerOfferAcceptedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub queue_id: ::std::option::Option<::std::string::String>,
+    /// Router Worker Offer Accepted Offer Id
+    #[serde(
+        rename = "offerId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub offer_id: ::std::option::Option<::std::string::String>,
+    /// Router Worker Offer Accepted Assignment Id
+    #[serde(
+        rename = "assignmentId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub assignment_id: ::std::option::Option<::std::string::String>,
+    /// Router Worker Offer Accepted Job Priority
+    #[serde(
+        rename = "jobPriority",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub job_priority: ::std::option::Option<i32>,
     /// Router Worker Offer Accepted Worker Labels
     #[serde(
         rename = "workerLabels",
@@ -10139,17 +10121,35 @@ pub struct AcsRouterWorkerOfferAcceptedEventData {
     pub worker_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Router Worker Offer Accepted Job Labels
+    #[serde(
+        rename = "jobLabels",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub job_labels: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// Router Worker Offer Accepted Job Tags
+    #[serde(
+        rename = "jobTags",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub job_tags: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
 }
 impl ::std::fmt::Debug for AcsRouterWorkerOfferAcceptedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterWorkerOfferAcceptedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("worker_id", &self.worker_id)
+            .field("queue_id", &self.queue_id)
+            .field("offer_id", &self.offer_id)
             .field("assignment_id", &self.assignment_id)
             .field("job_priority", &self.job_priority)
-            .field("offer_id", &self.offer_id)
-            .field("queue_id", &self.queue_id)
             .finish_non_exhaustive()
     }
 }
@@ -10158,27 +10158,27 @@ impl AcsRouterWorkerOfferAcceptedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
-            assignment_id: ::std::option::Option::None,
-            job_labels: ::std::option::Option::None,
-            job_priority: ::std::option::Option::None,
-            job_tags: ::std::option::Option::None,
-            offer_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            offer_id: ::std::option::Option::None,
+            assignment_id: ::std::option::Option::None,
+            job_priority: ::std::option::Option::None,
             worker_labels: ::std::option::Option::None,
             worker_tags: ::std::option::Option::None,
+            job_labels: ::std::option::Option::None,
+            job_tags: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -10190,13 +10190,13 @@ impl AcsRouterWorkerOfferAcceptedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `worker_id`.
@@ -10208,37 +10208,13 @@ impl AcsRouterWorkerOfferAcceptedEventData {
         self.worker_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `assignment_id`.
+    /// Sets `queue_id`.
     #[must_use]
-    pub fn with_assignment_id(
+    pub fn with_queue_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.assignment_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `job_labels`.
-    #[must_use]
-    pub fn with_job_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.job_labels = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `job_priority`.
-    #[must_use]
-    pub fn with_job_priority(mut self, value: i32) -> Self {
-        self.job_priority = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `job_tags`.
-    #[must_use]
-    pub fn with_job_tags(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.job_tags = ::std::option::Option::Some(value);
+        self.queue_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `offer_id`.
@@ -10250,13 +10226,19 @@ impl AcsRouterWorkerOfferAcceptedEventData {
         self.offer_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `queue_id`.
+    /// Sets `assignment_id`.
     #[must_use]
-    pub fn with_queue_id(
+    pub fn with_assignment_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.queue_id = ::std::option::Option::Some(value.into());
+        self.assignment_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `job_priority`.
+    #[must_use]
+    pub fn with_job_priority(mut self, value: i32) -> Self {
+        self.job_priority = ::std::option::Option::Some(value);
         self
     }
     /// Sets `worker_labels`.
@@ -10275,6 +10257,24 @@ impl AcsRouterWorkerOfferAcceptedEventData {
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
         self.worker_tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `job_labels`.
+    #[must_use]
+    pub fn with_job_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.job_labels = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `job_tags`.
+    #[must_use]
+    pub fn with_job_tags(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.job_tags = ::std::option::Option::Some(value);
         self
     }
 }
@@ -10287,20 +10287,6 @@ impl ::std::default::Default for AcsRouterWorkerOfferAcceptedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerOfferDeclinedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -10308,6 +10294,20 @@ pub struct AcsRouterWorkerOfferDeclinedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
     /// Router Worker events Worker Id
     #[serde(
         rename = "workerId",
@@ -10315,13 +10315,6 @@ pub struct AcsRouterWorkerOfferDeclinedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
-    /// Router Worker Offer Declined Offer Id
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub offer_id: ::std::option::Option<::std::string::String>,
     /// Router Worker Offer Declined Queue Id
     #[serde(
         rename = "queueId",
@@ -10329,15 +10322,22 @@ pub struct AcsRouterWorkerOfferDeclinedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub queue_id: ::std::option::Option<::std::string::String>,
+    /// Router Worker Offer Declined Offer Id
+    #[serde(
+        rename = "offerId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub offer_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRouterWorkerOfferDeclinedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterWorkerOfferDeclinedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("worker_id", &self.worker_id)
-            .field("offer_id", &self.offer_id)
             .field("queue_id", &self.queue_id)
+            .field("offer_id", &self.offer_id)
             .finish_non_exhaustive()
     }
 }
@@ -10346,21 +10346,21 @@ impl AcsRouterWorkerOfferDeclinedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
-            offer_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            offer_id: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -10372,13 +10372,13 @@ impl AcsRouterWorkerOfferDeclinedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `worker_id`.
@@ -10390,15 +10390,6 @@ impl AcsRouterWorkerOfferDeclinedEventData {
         self.worker_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `offer_id`.
-    #[must_use]
-    pub fn with_offer_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.offer_id = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Sets `queue_id`.
     #[must_use]
     pub fn with_queue_id(
@@ -10406,6 +10397,15 @@ impl AcsRouterWorkerOfferDeclinedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.queue_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `offer_id`.
+    #[must_use]
+    pub fn with_offer_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.offer_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -10418,20 +10418,6 @@ impl ::std::default::Default for AcsRouterWorkerOfferDeclinedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerOfferExpiredEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -10439,6 +10425,20 @@ pub struct AcsRouterWorkerOfferExpiredEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
     /// Router Worker events Worker Id
     #[serde(
         rename = "workerId",
@@ -10446,13 +10446,6 @@ pub struct AcsRouterWorkerOfferExpiredEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
-    /// Router Worker Offer Expired Offer Id
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub offer_id: ::std::option::Option<::std::string::String>,
     /// Router Worker Offer Expired Queue Id
     #[serde(
         rename = "queueId",
@@ -10460,15 +10453,22 @@ pub struct AcsRouterWorkerOfferExpiredEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub queue_id: ::std::option::Option<::std::string::String>,
+    /// Router Worker Offer Expired Offer Id
+    #[serde(
+        rename = "offerId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub offer_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRouterWorkerOfferExpiredEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterWorkerOfferExpiredEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("worker_id", &self.worker_id)
-            .field("offer_id", &self.offer_id)
             .field("queue_id", &self.queue_id)
+            .field("offer_id", &self.offer_id)
             .finish_non_exhaustive()
     }
 }
@@ -10477,21 +10477,21 @@ impl AcsRouterWorkerOfferExpiredEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
-            offer_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            offer_id: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -10503,13 +10503,13 @@ impl AcsRouterWorkerOfferExpiredEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `worker_id`.
@@ -10521,15 +10521,6 @@ impl AcsRouterWorkerOfferExpiredEventData {
         self.worker_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `offer_id`.
-    #[must_use]
-    pub fn with_offer_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.offer_id = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Sets `queue_id`.
     #[must_use]
     pub fn with_queue_id(
@@ -10537,6 +10528,15 @@ impl AcsRouterWorkerOfferExpiredEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.queue_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `offer_id`.
+    #[must_use]
+    pub fn with_offer_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.offer_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -10549,20 +10549,6 @@ impl ::std::default::Default for AcsRouterWorkerOfferExpiredEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerOfferIssuedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -10570,6 +10556,20 @@ pub struct AcsRouterWorkerOfferIssuedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
     /// Router Worker events Worker Id
     #[serde(
         rename = "workerId",
@@ -10577,54 +10577,6 @@ pub struct AcsRouterWorkerOfferIssuedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
-    /// Router Worker Offer Issued Expiration Time in UTC
-    #[serde(
-        rename = "expiresOn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub expires_on: ::std::option::Option<::time::OffsetDateTime>,
-    /// Router Worker Offer Issued Job Labels
-    #[serde(
-        rename = "jobLabels",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub job_labels: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// Router Worker Offer Issued Job Priority
-    #[serde(
-        rename = "jobPriority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub job_priority: ::std::option::Option<i32>,
-    /// Router Worker Offer Issued Job Tags
-    #[serde(
-        rename = "jobTags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub job_tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// Router Worker Offer Issued Offer Id
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub offer_id: ::std::option::Option<::std::string::String>,
-    /// Router Worker Offer Issued Time in UTC
-    #[serde(
-        rename = "offeredOn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub offered_on: ::std::option::Option<::time::OffsetDateTime>,
     /// Router Worker Offer Issued Queue Id
     #[serde(
         rename = "queueId",
@@ -10632,6 +10584,20 @@ pub struct AcsRouterWorkerOfferIssuedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub queue_id: ::std::option::Option<::std::string::String>,
+    /// Router Worker Offer Issued Offer Id
+    #[serde(
+        rename = "offerId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub offer_id: ::std::option::Option<::std::string::String>,
+    /// Router Worker Offer Issued Job Priority
+    #[serde(
+        rename = "jobPriority",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub job_priority: ::std::option::Option<i32>,
     /// Router Worker Offer Issued Worker Labels
     #[serde(
         rename = "workerLabels",
@@ -10641,6 +10607,22 @@ pub struct AcsRouterWorkerOfferIssuedEventData {
     pub worker_labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Router Worker Offer Issued Time in UTC
+    #[serde(
+        rename = "offeredOn",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub offered_on: ::std::option::Option<::time::OffsetDateTime>,
+    /// Router Worker Offer Issued Expiration Time in UTC
+    #[serde(
+        rename = "expiresOn",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub expires_on: ::std::option::Option<::time::OffsetDateTime>,
     /// Router Worker Offer Issued Worker Tags
     #[serde(
         rename = "workerTags",
@@ -10650,18 +10632,36 @@ pub struct AcsRouterWorkerOfferIssuedEventData {
     pub worker_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Router Worker Offer Issued Job Labels
+    #[serde(
+        rename = "jobLabels",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub job_labels: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// Router Worker Offer Issued Job Tags
+    #[serde(
+        rename = "jobTags",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub job_tags: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
 }
 impl ::std::fmt::Debug for AcsRouterWorkerOfferIssuedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterWorkerOfferIssuedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("worker_id", &self.worker_id)
-            .field("expires_on", &self.expires_on)
-            .field("job_priority", &self.job_priority)
-            .field("offer_id", &self.offer_id)
-            .field("offered_on", &self.offered_on)
             .field("queue_id", &self.queue_id)
+            .field("offer_id", &self.offer_id)
+            .field("job_priority", &self.job_priority)
+            .field("offered_on", &self.offered_on)
+            .field("expires_on", &self.expires_on)
             .finish_non_exhaustive()
     }
 }
@@ -10670,28 +10670,28 @@ impl AcsRouterWorkerOfferIssuedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
-            expires_on: ::std::option::Option::None,
-            job_labels: ::std::option::Option::None,
-            job_priority: ::std::option::Option::None,
-            job_tags: ::std::option::Option::None,
-            offer_id: ::std::option::Option::None,
-            offered_on: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            offer_id: ::std::option::Option::None,
+            job_priority: ::std::option::Option::None,
             worker_labels: ::std::option::Option::None,
+            offered_on: ::std::option::Option::None,
+            expires_on: ::std::option::Option::None,
             worker_tags: ::std::option::Option::None,
+            job_labels: ::std::option::Option::None,
+            job_tags: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -10703,13 +10703,13 @@ impl AcsRouterWorkerOfferIssuedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `worker_id`.
@@ -10721,34 +10721,13 @@ impl AcsRouterWorkerOfferIssuedEventData {
         self.worker_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `expires_on`.
+    /// Sets `queue_id`.
     #[must_use]
-    pub fn with_expires_on(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.expires_on = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `job_labels`.
-    #[must_use]
-    pub fn with_job_labels(
+    pub fn with_queue_id(
         mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_labels = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `job_priority`.
-    #[must_use]
-    pub fn with_job_priority(mut self, value: i32) -> Self {
-        self.job_priority = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `job_tags`.
-    #[must_use]
-    pub fn with_job_tags(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.job_tags = ::std::option::Option::Some(value);
+        self.queue_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `offer_id`.
@@ -10760,19 +10739,10 @@ impl AcsRouterWorkerOfferIssuedEventData {
         self.offer_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `offered_on`.
+    /// Sets `job_priority`.
     #[must_use]
-    pub fn with_offered_on(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.offered_on = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `queue_id`.
-    #[must_use]
-    pub fn with_queue_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.queue_id = ::std::option::Option::Some(value.into());
+    pub fn with_job_priority(mut self, value: i32) -> Self {
+        self.job_priority = ::std::option::Option::Some(value);
         self
     }
     /// Sets `worker_labels`.
@@ -10784,6 +10754,18 @@ impl AcsRouterWorkerOfferIssuedEventData {
         self.worker_labels = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `offered_on`.
+    #[must_use]
+    pub fn with_offered_on(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.offered_on = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expires_on`.
+    #[must_use]
+    pub fn with_expires_on(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.expires_on = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `worker_tags`.
     #[must_use]
     pub fn with_worker_tags(
@@ -10791,6 +10773,24 @@ impl AcsRouterWorkerOfferIssuedEventData {
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
         self.worker_tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `job_labels`.
+    #[must_use]
+    pub fn with_job_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.job_labels = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `job_tags`.
+    #[must_use]
+    pub fn with_job_tags(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.job_tags = ::std::option::Option::Some(value);
         self
     }
 }
@@ -10803,20 +10803,6 @@ impl ::std::default::Default for AcsRouterWorkerOfferIssuedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerOfferRevokedEventData {
-    /// Router Event Channel ID
-    #[serde(
-        rename = "channelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_id: ::std::option::Option<::std::string::String>,
-    /// Router Event Channel Reference
-    #[serde(
-        rename = "channelReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub channel_reference: ::std::option::Option<::std::string::String>,
     /// Router Event Job ID
     #[serde(
         rename = "jobId",
@@ -10824,6 +10810,20 @@ pub struct AcsRouterWorkerOfferRevokedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel Reference
+    #[serde(
+        rename = "channelReference",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_reference: ::std::option::Option<::std::string::String>,
+    /// Router Event Channel ID
+    #[serde(
+        rename = "channelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub channel_id: ::std::option::Option<::std::string::String>,
     /// Router Worker events Worker Id
     #[serde(
         rename = "workerId",
@@ -10831,13 +10831,6 @@ pub struct AcsRouterWorkerOfferRevokedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub worker_id: ::std::option::Option<::std::string::String>,
-    /// Router Worker Offer Revoked Offer Id
-    #[serde(
-        rename = "offerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub offer_id: ::std::option::Option<::std::string::String>,
     /// Router Worker Offer Revoked Queue Id
     #[serde(
         rename = "queueId",
@@ -10845,15 +10838,22 @@ pub struct AcsRouterWorkerOfferRevokedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub queue_id: ::std::option::Option<::std::string::String>,
+    /// Router Worker Offer Revoked Offer Id
+    #[serde(
+        rename = "offerId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub offer_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRouterWorkerOfferRevokedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterWorkerOfferRevokedEventData")
-            .field("channel_id", &self.channel_id)
             .field("job_id", &self.job_id)
+            .field("channel_id", &self.channel_id)
             .field("worker_id", &self.worker_id)
-            .field("offer_id", &self.offer_id)
             .field("queue_id", &self.queue_id)
+            .field("offer_id", &self.offer_id)
             .finish_non_exhaustive()
     }
 }
@@ -10862,21 +10862,21 @@ impl AcsRouterWorkerOfferRevokedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_id: ::std::option::Option::None,
-            channel_reference: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
+            channel_reference: ::std::option::Option::None,
+            channel_id: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
-            offer_id: ::std::option::Option::None,
             queue_id: ::std::option::Option::None,
+            offer_id: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_id`.
+    /// Sets `job_id`.
     #[must_use]
-    pub fn with_channel_id(
+    pub fn with_job_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_id = ::std::option::Option::Some(value.into());
+        self.job_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `channel_reference`.
@@ -10888,13 +10888,13 @@ impl AcsRouterWorkerOfferRevokedEventData {
         self.channel_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `channel_id`.
     #[must_use]
-    pub fn with_job_id(
+    pub fn with_channel_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
+        self.channel_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `worker_id`.
@@ -10906,15 +10906,6 @@ impl AcsRouterWorkerOfferRevokedEventData {
         self.worker_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `offer_id`.
-    #[must_use]
-    pub fn with_offer_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.offer_id = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Sets `queue_id`.
     #[must_use]
     pub fn with_queue_id(
@@ -10922,6 +10913,15 @@ impl AcsRouterWorkerOfferRevokedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.queue_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `offer_id`.
+    #[must_use]
+    pub fn with_offer_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.offer_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -10934,6 +10934,22 @@ impl ::std::default::Default for AcsRouterWorkerOfferRevokedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerRegisteredEventData {
+    /// Router Worker Registered Worker Id
+    #[serde(
+        rename = "workerId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub worker_id: ::std::option::Option<::std::string::String>,
+    /// Router Worker Registered Queue Info
+    #[serde(
+        rename = "queueAssignments",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_assignments: ::std::option::Option<
+        ::std::vec::Vec<crate::events::AcsRouterQueueDetails>,
+    >,
     /// Router Worker Registered Channel Configuration
     #[serde(
         rename = "channelConfigurations",
@@ -10943,6 +10959,13 @@ pub struct AcsRouterWorkerRegisteredEventData {
     pub channel_configurations: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsRouterChannelConfiguration>,
     >,
+    /// Router Worker Register Total Capacity
+    #[serde(
+        rename = "totalCapacity",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub total_capacity: ::std::option::Option<i32>,
     /// Router Worker Registered Labels
     #[serde(
         rename = "labels",
@@ -10951,15 +10974,6 @@ pub struct AcsRouterWorkerRegisteredEventData {
     )]
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// Router Worker Registered Queue Info
-    #[serde(
-        rename = "queueAssignments",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_assignments: ::std::option::Option<
-        ::std::vec::Vec<crate::events::AcsRouterQueueDetails>,
     >,
     /// Router Worker Registered Tags
     #[serde(
@@ -10970,28 +10984,14 @@ pub struct AcsRouterWorkerRegisteredEventData {
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Worker Register Total Capacity
-    #[serde(
-        rename = "totalCapacity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub total_capacity: ::std::option::Option<i32>,
-    /// Router Worker Registered Worker Id
-    #[serde(
-        rename = "workerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub worker_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRouterWorkerRegisteredEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterWorkerRegisteredEventData")
-            .field("channel_configurations", &self.channel_configurations)
-            .field("queue_assignments", &self.queue_assignments)
-            .field("total_capacity", &self.total_capacity)
             .field("worker_id", &self.worker_id)
+            .field("queue_assignments", &self.queue_assignments)
+            .field("channel_configurations", &self.channel_configurations)
+            .field("total_capacity", &self.total_capacity)
             .finish_non_exhaustive()
     }
 }
@@ -11000,30 +11000,21 @@ impl AcsRouterWorkerRegisteredEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_configurations: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
-            queue_assignments: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            total_capacity: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
+            queue_assignments: ::std::option::Option::None,
+            channel_configurations: ::std::option::Option::None,
+            total_capacity: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_configurations`.
+    /// Sets `worker_id`.
     #[must_use]
-    pub fn with_channel_configurations(
+    pub fn with_worker_id(
         mut self,
-        value: ::std::vec::Vec<crate::events::AcsRouterChannelConfiguration>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_configurations = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.worker_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_assignments`.
@@ -11035,13 +11026,13 @@ impl AcsRouterWorkerRegisteredEventData {
         self.queue_assignments = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `tags`.
+    /// Sets `channel_configurations`.
     #[must_use]
-    pub fn with_tags(
+    pub fn with_channel_configurations(
         mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        value: ::std::vec::Vec<crate::events::AcsRouterChannelConfiguration>,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value);
+        self.channel_configurations = ::std::option::Option::Some(value);
         self
     }
     /// Sets `total_capacity`.
@@ -11050,13 +11041,22 @@ impl AcsRouterWorkerRegisteredEventData {
         self.total_capacity = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `worker_id`.
+    /// Sets `labels`.
     #[must_use]
-    pub fn with_worker_id(
+    pub fn with_labels(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
-        self.worker_id = ::std::option::Option::Some(value.into());
+        self.labels = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn with_tags(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.tags = ::std::option::Option::Some(value);
         self
     }
 }
@@ -11069,14 +11069,6 @@ impl ::std::default::Default for AcsRouterWorkerRegisteredEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerSelector {
-    /// Router Job Worker Selector Expiration Time
-    #[serde(
-        rename = "expirationTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "crate::runtime::datetime::rfc3339::option",
-    )]
-    pub expiration_time: ::std::option::Option<::time::OffsetDateTime>,
     /// Router Job Worker Selector Key
     #[serde(
         rename = "key",
@@ -11091,20 +11083,6 @@ pub struct AcsRouterWorkerSelector {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub label_operator: ::std::option::Option<crate::events::AcsRouterLabelOperator>,
-    /// Router Job Worker Selector State
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub state: ::std::option::Option<crate::events::AcsRouterWorkerSelectorState>,
-    /// Router Job Worker Selector Time to Live in Seconds
-    #[serde(
-        rename = "ttlSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub ttl_seconds: ::std::option::Option<f64>,
     /// Router Job Worker Selector Value
     #[serde(
         rename = "value",
@@ -11112,14 +11090,36 @@ pub struct AcsRouterWorkerSelector {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub value: ::std::option::Option<::serde_json::Value>,
+    /// Router Job Worker Selector Time to Live in Seconds
+    #[serde(
+        rename = "ttlSeconds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub ttl_seconds: ::std::option::Option<f64>,
+    /// Router Job Worker Selector State
+    #[serde(
+        rename = "state",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub state: ::std::option::Option<crate::events::AcsRouterWorkerSelectorState>,
+    /// Router Job Worker Selector Expiration Time
+    #[serde(
+        rename = "expirationTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::datetime::rfc3339::option",
+    )]
+    pub expiration_time: ::std::option::Option<::time::OffsetDateTime>,
 }
 impl ::std::fmt::Debug for AcsRouterWorkerSelector {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterWorkerSelector")
-            .field("expiration_time", &self.expiration_time)
             .field("label_operator", &self.label_operator)
-            .field("state", &self.state)
             .field("ttl_seconds", &self.ttl_seconds)
+            .field("state", &self.state)
+            .field("expiration_time", &self.expiration_time)
             .finish_non_exhaustive()
     }
 }
@@ -11128,19 +11128,13 @@ impl AcsRouterWorkerSelector {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            expiration_time: ::std::option::Option::None,
             key: ::std::option::Option::None,
             label_operator: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            ttl_seconds: ::std::option::Option::None,
             value: ::std::option::Option::None,
+            ttl_seconds: ::std::option::Option::None,
+            state: ::std::option::Option::None,
+            expiration_time: ::std::option::Option::None,
         }
-    }
-    /// Sets `expiration_time`.
-    #[must_use]
-    pub fn with_expiration_time(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.expiration_time = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `key`.
     #[must_use]
@@ -11160,6 +11154,18 @@ impl AcsRouterWorkerSelector {
         self.label_operator = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `value`.
+    #[must_use]
+    pub fn with_value(mut self, value: ::serde_json::Value) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ttl_seconds`.
+    #[must_use]
+    pub fn with_ttl_seconds(mut self, value: f64) -> Self {
+        self.ttl_seconds = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `state`.
     #[must_use]
     pub fn with_state(
@@ -11169,16 +11175,10 @@ impl AcsRouterWorkerSelector {
         self.state = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `ttl_seconds`.
+    /// Sets `expiration_time`.
     #[must_use]
-    pub fn with_ttl_seconds(mut self, value: f64) -> Self {
-        self.ttl_seconds = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `value`.
-    #[must_use]
-    pub fn with_value(mut self, value: ::serde_json::Value) -> Self {
-        self.value = ::std::option::Option::Some(value);
+    pub fn with_expiration_time(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.expiration_time = ::std::option::Option::Some(value);
         self
     }
 }
@@ -11191,6 +11191,22 @@ impl ::std::default::Default for AcsRouterWorkerSelector {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsRouterWorkerUpdatedEventData {
+    /// Router Worker Updated Worker Id
+    #[serde(
+        rename = "workerId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub worker_id: ::std::option::Option<::std::string::String>,
+    /// Router Worker Updated Queue Info
+    #[serde(
+        rename = "queueAssignments",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub queue_assignments: ::std::option::Option<
+        ::std::vec::Vec<crate::events::AcsRouterQueueDetails>,
+    >,
     /// Router Worker Updated Channel Configuration
     #[serde(
         rename = "channelConfigurations",
@@ -11200,6 +11216,13 @@ pub struct AcsRouterWorkerUpdatedEventData {
     pub channel_configurations: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsRouterChannelConfiguration>,
     >,
+    /// Router Worker Updated Total Capacity
+    #[serde(
+        rename = "totalCapacity",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub total_capacity: ::std::option::Option<i32>,
     /// Router Worker Updated Labels
     #[serde(
         rename = "labels",
@@ -11208,15 +11231,6 @@ pub struct AcsRouterWorkerUpdatedEventData {
     )]
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// Router Worker Updated Queue Info
-    #[serde(
-        rename = "queueAssignments",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub queue_assignments: ::std::option::Option<
-        ::std::vec::Vec<crate::events::AcsRouterQueueDetails>,
     >,
     /// Router Worker Updated Tags
     #[serde(
@@ -11227,13 +11241,6 @@ pub struct AcsRouterWorkerUpdatedEventData {
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// Router Worker Updated Total Capacity
-    #[serde(
-        rename = "totalCapacity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub total_capacity: ::std::option::Option<i32>,
     /// Router Worker Properties Updated
     #[serde(
         rename = "updatedWorkerProperties",
@@ -11243,22 +11250,15 @@ pub struct AcsRouterWorkerUpdatedEventData {
     pub updated_worker_properties: ::std::option::Option<
         ::std::vec::Vec<crate::events::AcsRouterUpdatedWorkerProperty>,
     >,
-    /// Router Worker Updated Worker Id
-    #[serde(
-        rename = "workerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub worker_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for AcsRouterWorkerUpdatedEventData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsRouterWorkerUpdatedEventData")
-            .field("channel_configurations", &self.channel_configurations)
+            .field("worker_id", &self.worker_id)
             .field("queue_assignments", &self.queue_assignments)
+            .field("channel_configurations", &self.channel_configurations)
             .field("total_capacity", &self.total_capacity)
             .field("updated_worker_properties", &self.updated_worker_properties)
-            .field("worker_id", &self.worker_id)
             .finish_non_exhaustive()
     }
 }
@@ -11267,31 +11267,22 @@ impl AcsRouterWorkerUpdatedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            channel_configurations: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
-            queue_assignments: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            total_capacity: ::std::option::Option::None,
-            updated_worker_properties: ::std::option::Option::None,
             worker_id: ::std::option::Option::None,
+            queue_assignments: ::std::option::Option::None,
+            channel_configurations: ::std::option::Option::None,
+            total_capacity: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            updated_worker_properties: ::std::option::Option::None,
         }
     }
-    /// Sets `channel_configurations`.
+    /// Sets `worker_id`.
     #[must_use]
-    pub fn with_channel_configurations(
+    pub fn with_worker_id(
         mut self,
-        value: ::std::vec::Vec<crate::events::AcsRouterChannelConfiguration>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.channel_configurations = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `labels`.
-    #[must_use]
-    pub fn with_labels(
-        mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.worker_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `queue_assignments`.
@@ -11303,6 +11294,30 @@ impl AcsRouterWorkerUpdatedEventData {
         self.queue_assignments = ::std::option::Option::Some(value);
         self
     }
+    /// Sets `channel_configurations`.
+    #[must_use]
+    pub fn with_channel_configurations(
+        mut self,
+        value: ::std::vec::Vec<crate::events::AcsRouterChannelConfiguration>,
+    ) -> Self {
+        self.channel_configurations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `total_capacity`.
+    #[must_use]
+    pub fn with_total_capacity(mut self, value: i32) -> Self {
+        self.total_capacity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `labels`.
+    #[must_use]
+    pub fn with_labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.labels = ::std::option::Option::Some(value);
+        self
+    }
     /// Sets `tags`.
     #[must_use]
     pub fn with_tags(
@@ -11312,12 +11327,6 @@ impl AcsRouterWorkerUpdatedEventData {
         self.tags = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `total_capacity`.
-    #[must_use]
-    pub fn with_total_capacity(mut self, value: i32) -> Self {
-        self.total_capacity = ::std::option::Option::Some(value);
-        self
-    }
     /// Sets `updated_worker_properties`.
     #[must_use]
     pub fn with_updated_worker_properties(
@@ -11325,15 +11334,6 @@ impl AcsRouterWorkerUpdatedEventData {
         value: ::std::vec::Vec<crate::events::AcsRouterUpdatedWorkerProperty>,
     ) -> Self {
         self.updated_worker_properties = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `worker_id`.
-    #[must_use]
-    pub fn with_worker_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.worker_id = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -11346,20 +11346,6 @@ impl ::std::default::Default for AcsRouterWorkerUpdatedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsSmsDeliveryAttemptProperties {
-    /// Number of segments whose delivery failed
-    #[serde(
-        rename = "segmentsFailed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub segments_failed: ::std::option::Option<i32>,
-    /// Number of segments that were successfully delivered
-    #[serde(
-        rename = "segmentsSucceeded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub segments_succeeded: ::std::option::Option<i32>,
     /// TimeStamp when delivery was attempted
     #[serde(
         rename = "timestamp",
@@ -11368,13 +11354,27 @@ pub struct AcsSmsDeliveryAttemptProperties {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub timestamp: ::std::option::Option<::time::OffsetDateTime>,
+    /// Number of segments that were successfully delivered
+    #[serde(
+        rename = "segmentsSucceeded",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub segments_succeeded: ::std::option::Option<i32>,
+    /// Number of segments whose delivery failed
+    #[serde(
+        rename = "segmentsFailed",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub segments_failed: ::std::option::Option<i32>,
 }
 impl ::std::fmt::Debug for AcsSmsDeliveryAttemptProperties {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AcsSmsDeliveryAttemptProperties")
-            .field("segments_failed", &self.segments_failed)
-            .field("segments_succeeded", &self.segments_succeeded)
             .field("timestamp", &self.timestamp)
+            .field("segments_succeeded", &self.segments_succeeded)
+            .field("segments_failed", &self.segments_failed)
             .finish_non_exhaustive()
     }
 }
@@ -11383,15 +11383,15 @@ impl AcsSmsDeliveryAttemptProperties {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            segments_failed: ::std::option::Option::None,
-            segments_succeeded: ::std::option::Option::None,
             timestamp: ::std::option::Option::None,
+            segments_succeeded: ::std::option::Option::None,
+            segments_failed: ::std::option::Option::None,
         }
     }
-    /// Sets `segments_failed`.
+    /// Sets `timestamp`.
     #[must_use]
-    pub fn with_segments_failed(mut self, value: i32) -> Self {
-        self.segments_failed = ::std::option::Option::Some(value);
+    pub fn with_timestamp(mut self, value: ::time::OffsetDateTime) -> Self {
+        self.timestamp = ::std::option::Option::Some(value);
         self
     }
     /// Sets `segments_succeeded`.
@@ -11400,10 +11400,10 @@ impl AcsSmsDeliveryAttemptProperties {
         self.segments_succeeded = ::std::option::Option::Some(value);
         self
     }
-    /// Sets `timestamp`.
+    /// Sets `segments_failed`.
     #[must_use]
-    pub fn with_timestamp(mut self, value: ::time::OffsetDateTime) -> Self {
-        self.timestamp = ::std::option::Option::Some(value);
+    pub fn with_segments_failed(mut self, value: i32) -> Self {
+        self.segments_failed = ::std::option::Option::Some(value);
         self
     }
 }
@@ -11416,13 +11416,6 @@ impl ::std::default::Default for AcsSmsDeliveryAttemptProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsSmsDeliveryReportReceivedEventData {
-    /// The identity of SMS message sender
-    #[serde(
-        rename = "from",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub from: ::std::option::Option<::std::string::String>,
     /// The identity of the SMS message
     #[serde(
         rename = "messageId",
@@ -11430,6 +11423,13 @@ pub struct AcsSmsDeliveryReportReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub message_id: ::std::option::Option<::std::string::String>,
+    /// The identity of SMS message sender
+    #[serde(
+        rename = "from",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub from: ::std::option::Option<::std::string::String>,
     /// The identity of SMS message receiver
     #[serde(
         rename = "to",
@@ -11437,15 +11437,6 @@ pub struct AcsSmsDeliveryReportReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub to: ::std::option::Option<::std::string::String>,
-    /// List of details of delivery attempts made
-    #[serde(
-        rename = "deliveryAttempts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub delivery_attempts: ::std::option::Option<
-        ::std::vec::Vec<crate::events::AcsSmsDeliveryAttemptProperties>,
-    >,
     /// Status of Delivery
     #[serde(
         rename = "deliveryStatus",
@@ -11460,6 +11451,15 @@ pub struct AcsSmsDeliveryReportReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub delivery_status_details: ::std::option::Option<::std::string::String>,
+    /// List of details of delivery attempts made
+    #[serde(
+        rename = "deliveryAttempts",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub delivery_attempts: ::std::option::Option<
+        ::std::vec::Vec<crate::events::AcsSmsDeliveryAttemptProperties>,
+    >,
     /// The time at which the SMS delivery report was received
     #[serde(
         rename = "receivedTimestamp",
@@ -11490,24 +11490,15 @@ impl AcsSmsDeliveryReportReceivedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            from: ::std::option::Option::None,
             message_id: ::std::option::Option::None,
+            from: ::std::option::Option::None,
             to: ::std::option::Option::None,
-            delivery_attempts: ::std::option::Option::None,
             delivery_status: ::std::option::Option::None,
             delivery_status_details: ::std::option::Option::None,
+            delivery_attempts: ::std::option::Option::None,
             received_timestamp: ::std::option::Option::None,
             tag: ::std::option::Option::None,
         }
-    }
-    /// Sets `from`.
-    #[must_use]
-    pub fn with_from(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.from = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `message_id`.
     #[must_use]
@@ -11518,6 +11509,15 @@ impl AcsSmsDeliveryReportReceivedEventData {
         self.message_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `from`.
+    #[must_use]
+    pub fn with_from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Sets `to`.
     #[must_use]
     pub fn with_to(
@@ -11525,15 +11525,6 @@ impl AcsSmsDeliveryReportReceivedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.to = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `delivery_attempts`.
-    #[must_use]
-    pub fn with_delivery_attempts(
-        mut self,
-        value: ::std::vec::Vec<crate::events::AcsSmsDeliveryAttemptProperties>,
-    ) -> Self {
-        self.delivery_attempts = ::std::option::Option::Some(value);
         self
     }
     /// Sets `delivery_status`.
@@ -11552,6 +11543,15 @@ impl AcsSmsDeliveryReportReceivedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.delivery_status_details = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `delivery_attempts`.
+    #[must_use]
+    pub fn with_delivery_attempts(
+        mut self,
+        value: ::std::vec::Vec<crate::events::AcsSmsDeliveryAttemptProperties>,
+    ) -> Self {
+        self.delivery_attempts = ::std::option::Option::Some(value);
         self
     }
     /// Sets `received_timestamp`.
@@ -11579,13 +11579,6 @@ impl ::std::default::Default for AcsSmsDeliveryReportReceivedEventData {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsSmsEventBaseProperties {
-    /// The identity of SMS message sender
-    #[serde(
-        rename = "from",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub from: ::std::option::Option<::std::string::String>,
     /// The identity of the SMS message
     #[serde(
         rename = "messageId",
@@ -11593,6 +11586,13 @@ pub struct AcsSmsEventBaseProperties {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub message_id: ::std::option::Option<::std::string::String>,
+    /// The identity of SMS message sender
+    #[serde(
+        rename = "from",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub from: ::std::option::Option<::std::string::String>,
     /// The identity of SMS message receiver
     #[serde(
         rename = "to",
@@ -11613,19 +11613,10 @@ impl AcsSmsEventBaseProperties {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            from: ::std::option::Option::None,
             message_id: ::std::option::Option::None,
+            from: ::std::option::Option::None,
             to: ::std::option::Option::None,
         }
-    }
-    /// Sets `from`.
-    #[must_use]
-    pub fn with_from(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.from = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `message_id`.
     #[must_use]
@@ -11634,6 +11625,15 @@ impl AcsSmsEventBaseProperties {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.message_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `from`.
+    #[must_use]
+    pub fn with_from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `to`.
@@ -11655,13 +11655,6 @@ impl ::std::default::Default for AcsSmsEventBaseProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcsSmsReceivedEventData {
-    /// The identity of SMS message sender
-    #[serde(
-        rename = "from",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub from: ::std::option::Option<::std::string::String>,
     /// The identity of the SMS message
     #[serde(
         rename = "messageId",
@@ -11669,6 +11662,13 @@ pub struct AcsSmsReceivedEventData {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub message_id: ::std::option::Option<::std::string::String>,
+    /// The identity of SMS message sender
+    #[serde(
+        rename = "from",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub from: ::std::option::Option<::std::string::String>,
     /// The identity of SMS message receiver
     #[serde(
         rename = "to",
@@ -11713,22 +11713,13 @@ impl AcsSmsReceivedEventData {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            from: ::std::option::Option::None,
             message_id: ::std::option::Option::None,
+            from: ::std::option::Option::None,
             to: ::std::option::Option::None,
             message: ::std::option::Option::None,
             received_timestamp: ::std::option::Option::None,
             segment_count: ::std::option::Option::None,
         }
-    }
-    /// Sets `from`.
-    #[must_use]
-    pub fn with_from(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.from = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `message_id`.
     #[must_use]
@@ -11737,6 +11728,15 @@ impl AcsSmsReceivedEventData {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.message_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `from`.
+    #[must_use]
+    pub fn with_from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `to`.

@@ -333,12 +333,12 @@ impl CommunicationIdentity {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommunicationIdentityAccessToken {
-    /// The expiry time of the token.
-    #[serde(rename = "expiresOn", with = "crate::runtime::datetime::rfc3339")]
-    pub expires_on: ::time::OffsetDateTime,
     /// The access token issued for the identity.
     #[serde(rename = "token")]
     pub token: ::std::string::String,
+    /// The expiry time of the token.
+    #[serde(rename = "expiresOn", with = "crate::runtime::datetime::rfc3339")]
+    pub expires_on: ::time::OffsetDateTime,
 }
 impl ::std::fmt::Debug for CommunicationIdentityAccessToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -348,15 +348,15 @@ impl ::std::fmt::Debug for CommunicationIdentityAccessToken {
     }
 }
 impl CommunicationIdentityAccessToken {
-    /// Creates a `CommunicationIdentityAccessToken` from its required fields (`expires_on`, `token`); optional fields start unset.
+    /// Creates a `CommunicationIdentityAccessToken` from its required fields (`token`, `expires_on`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        expires_on: ::time::OffsetDateTime,
         token: impl ::std::convert::Into<::std::string::String>,
+        expires_on: ::time::OffsetDateTime,
     ) -> Self {
         Self {
-            expires_on,
             token: token.into(),
+            expires_on,
         }
     }
 }
@@ -364,6 +364,9 @@ impl CommunicationIdentityAccessToken {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommunicationIdentityAccessTokenRequest {
+    /// List of scopes attached to the token.
+    #[serde(rename = "scopes")]
+    pub scopes: ::std::vec::Vec<crate::identity::CommunicationIdentityTokenScope>,
     /// Optional custom validity period of the token within \[60,1440\] minutes range. If not provided, the default value of 1440 minutes (24 hours) will be used.
     #[serde(
         rename = "expiresInMinutes",
@@ -371,15 +374,12 @@ pub struct CommunicationIdentityAccessTokenRequest {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub expires_in_minutes: ::std::option::Option<i32>,
-    /// List of scopes attached to the token.
-    #[serde(rename = "scopes")]
-    pub scopes: ::std::vec::Vec<crate::identity::CommunicationIdentityTokenScope>,
 }
 impl ::std::fmt::Debug for CommunicationIdentityAccessTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CommunicationIdentityAccessTokenRequest")
-            .field("expires_in_minutes", &self.expires_in_minutes)
             .field("scopes", &self.scopes)
+            .field("expires_in_minutes", &self.expires_in_minutes)
             .finish_non_exhaustive()
     }
 }
@@ -390,8 +390,8 @@ impl CommunicationIdentityAccessTokenRequest {
         scopes: ::std::vec::Vec<crate::identity::CommunicationIdentityTokenScope>,
     ) -> Self {
         Self {
-            expires_in_minutes: ::std::option::Option::None,
             scopes,
+            expires_in_minutes: ::std::option::Option::None,
         }
     }
     /// Sets `expires_in_minutes`.
@@ -405,6 +405,9 @@ impl CommunicationIdentityAccessTokenRequest {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommunicationIdentityAccessTokenResult {
+    /// A communication identity.
+    #[serde(rename = "identity")]
+    pub identity: crate::identity::CommunicationIdentity,
     /// An access token.
     #[serde(
         rename = "accessToken",
@@ -414,15 +417,12 @@ pub struct CommunicationIdentityAccessTokenResult {
     pub access_token: ::std::option::Option<
         crate::identity::CommunicationIdentityAccessToken,
     >,
-    /// A communication identity.
-    #[serde(rename = "identity")]
-    pub identity: crate::identity::CommunicationIdentity,
 }
 impl ::std::fmt::Debug for CommunicationIdentityAccessTokenResult {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CommunicationIdentityAccessTokenResult")
-            .field("access_token", &self.access_token)
             .field("identity", &self.identity)
+            .field("access_token", &self.access_token)
             .finish_non_exhaustive()
     }
 }
@@ -431,8 +431,8 @@ impl CommunicationIdentityAccessTokenResult {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(identity: crate::identity::CommunicationIdentity) -> Self {
         Self {
-            access_token: ::std::option::Option::None,
             identity,
+            access_token: ::std::option::Option::None,
         }
     }
     /// Sets `access_token`.
@@ -508,12 +508,12 @@ impl ::std::default::Default for CommunicationIdentityCreateRequest {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TeamsUserExchangeTokenRequest {
-    /// Client ID of an Azure AD application to be verified against the appid claim in the Azure AD access token.
-    #[serde(rename = "appId")]
-    pub app_id: ::std::string::String,
     /// Azure AD access token of a Teams User to acquire a new Communication Identity access token.
     #[serde(rename = "token")]
     pub token: ::std::string::String,
+    /// Client ID of an Azure AD application to be verified against the appid claim in the Azure AD access token.
+    #[serde(rename = "appId")]
+    pub app_id: ::std::string::String,
     /// Object ID of an Azure AD user (Teams User) to be verified against the oid claim in the Azure AD access token.
     #[serde(rename = "userId")]
     pub user_id: ::std::string::String,
@@ -527,16 +527,16 @@ impl ::std::fmt::Debug for TeamsUserExchangeTokenRequest {
     }
 }
 impl TeamsUserExchangeTokenRequest {
-    /// Creates a `TeamsUserExchangeTokenRequest` from its required fields (`app_id`, `token`, `user_id`); optional fields start unset.
+    /// Creates a `TeamsUserExchangeTokenRequest` from its required fields (`token`, `app_id`, `user_id`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        app_id: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
+        app_id: impl ::std::convert::Into<::std::string::String>,
         user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            app_id: app_id.into(),
             token: token.into(),
+            app_id: app_id.into(),
             user_id: user_id.into(),
         }
     }

@@ -434,26 +434,6 @@ impl CreateRoomHeaders for ::azure_core::http::Response<crate::rooms::RoomModel>
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateRoomRequest {
-    /// (Optional) Participants to be invited to the room, keyed by the raw id of their communication identifier.
-    #[serde(
-        rename = "participants",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub participants: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            crate::rooms::ParticipantProperties,
-        >,
-    >,
-    /// Set this flag to true if, at the time of the call, dial out to a PSTN number is enabled in a particular room. By default, this flag is set to false.
-    #[serde(
-        rename = "pstnDialOutEnabled",
-        alias = "enablePstnDialout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub pstn_dial_out_enabled: ::std::option::Option<bool>,
     /// The timestamp from when the room is open for joining. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`. The default value is the current date time.
     #[serde(
         rename = "validFrom",
@@ -470,14 +450,34 @@ pub struct CreateRoomRequest {
         with = "crate::runtime::datetime::rfc3339::option",
     )]
     pub valid_until: ::std::option::Option<::time::OffsetDateTime>,
+    /// Set this flag to true if, at the time of the call, dial out to a PSTN number is enabled in a particular room. By default, this flag is set to false.
+    #[serde(
+        rename = "pstnDialOutEnabled",
+        alias = "enablePstnDialout",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub pstn_dial_out_enabled: ::std::option::Option<bool>,
+    /// (Optional) Participants to be invited to the room, keyed by the raw id of their communication identifier.
+    #[serde(
+        rename = "participants",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub participants: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::rooms::ParticipantProperties,
+        >,
+    >,
 }
 impl ::std::fmt::Debug for CreateRoomRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateRoomRequest")
-            .field("participants", &self.participants)
-            .field("pstn_dial_out_enabled", &self.pstn_dial_out_enabled)
             .field("valid_from", &self.valid_from)
             .field("valid_until", &self.valid_until)
+            .field("pstn_dial_out_enabled", &self.pstn_dial_out_enabled)
+            .field("participants", &self.participants)
             .finish_non_exhaustive()
     }
 }
@@ -486,29 +486,11 @@ impl CreateRoomRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            participants: ::std::option::Option::None,
-            pstn_dial_out_enabled: ::std::option::Option::None,
             valid_from: ::std::option::Option::None,
             valid_until: ::std::option::Option::None,
+            pstn_dial_out_enabled: ::std::option::Option::None,
+            participants: ::std::option::Option::None,
         }
-    }
-    /// Sets `participants`.
-    #[must_use]
-    pub fn with_participants(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            ::std::string::String,
-            crate::rooms::ParticipantProperties,
-        >,
-    ) -> Self {
-        self.participants = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `pstn_dial_out_enabled`.
-    #[must_use]
-    pub fn with_pstn_dial_out_enabled(mut self, value: bool) -> Self {
-        self.pstn_dial_out_enabled = ::std::option::Option::Some(value);
-        self
     }
     /// Sets `valid_from`.
     #[must_use]
@@ -520,6 +502,24 @@ impl CreateRoomRequest {
     #[must_use]
     pub fn with_valid_until(mut self, value: ::time::OffsetDateTime) -> Self {
         self.valid_until = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pstn_dial_out_enabled`.
+    #[must_use]
+    pub fn with_pstn_dial_out_enabled(mut self, value: bool) -> Self {
+        self.pstn_dial_out_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `participants`.
+    #[must_use]
+    pub fn with_participants(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::rooms::ParticipantProperties,
+        >,
+    ) -> Self {
+        self.participants = ::std::option::Option::Some(value);
         self
     }
 }
@@ -569,6 +569,9 @@ impl ::std::default::Default for ParticipantProperties {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParticipantsCollection {
+    /// A collection of participants.
+    #[serde(rename = "value")]
+    pub value: ::std::vec::Vec<crate::rooms::RoomParticipant>,
     /// If there are more participants that can be retrieved, the next link will be populated.
     #[serde(
         rename = "nextLink",
@@ -576,9 +579,6 @@ pub struct ParticipantsCollection {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub next_link: ::std::option::Option<::std::string::String>,
-    /// A collection of participants.
-    #[serde(rename = "value")]
-    pub value: ::std::vec::Vec<crate::rooms::RoomParticipant>,
 }
 impl ::std::fmt::Debug for ParticipantsCollection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -592,8 +592,8 @@ impl ParticipantsCollection {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(value: ::std::vec::Vec<crate::rooms::RoomParticipant>) -> Self {
         Self {
-            next_link: ::std::option::Option::None,
             value,
+            next_link: ::std::option::Option::None,
         }
     }
     /// Sets `next_link`.
@@ -610,12 +610,18 @@ impl ParticipantsCollection {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RoomModel {
-    /// The timestamp when the room was created at the server. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(rename = "createdAt", with = "crate::runtime::datetime::rfc3339")]
-    pub created_at: ::time::OffsetDateTime,
     /// Unique identifier of a room. This id is server generated.
     #[serde(rename = "id")]
     pub id: ::std::string::String,
+    /// The timestamp when the room was created at the server. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
+    #[serde(rename = "createdAt", with = "crate::runtime::datetime::rfc3339")]
+    pub created_at: ::time::OffsetDateTime,
+    /// The timestamp from when the room is open for joining. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
+    #[serde(rename = "validFrom", with = "crate::runtime::datetime::rfc3339")]
+    pub valid_from: ::time::OffsetDateTime,
+    /// The timestamp from when the room can no longer be joined. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
+    #[serde(rename = "validUntil", with = "crate::runtime::datetime::rfc3339")]
+    pub valid_until: ::time::OffsetDateTime,
     /// Set this flag to true if, at the time of the call, dial out to a PSTN number is enabled in a particular room. By default, this flag is set to false.
     #[serde(
         rename = "pstnDialOutEnabled",
@@ -624,39 +630,33 @@ pub struct RoomModel {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub pstn_dial_out_enabled: ::std::option::Option<bool>,
-    /// The timestamp from when the room is open for joining. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(rename = "validFrom", with = "crate::runtime::datetime::rfc3339")]
-    pub valid_from: ::time::OffsetDateTime,
-    /// The timestamp from when the room can no longer be joined. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
-    #[serde(rename = "validUntil", with = "crate::runtime::datetime::rfc3339")]
-    pub valid_until: ::time::OffsetDateTime,
 }
 impl ::std::fmt::Debug for RoomModel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RoomModel")
-            .field("created_at", &self.created_at)
             .field("id", &self.id)
-            .field("pstn_dial_out_enabled", &self.pstn_dial_out_enabled)
+            .field("created_at", &self.created_at)
             .field("valid_from", &self.valid_from)
             .field("valid_until", &self.valid_until)
+            .field("pstn_dial_out_enabled", &self.pstn_dial_out_enabled)
             .finish_non_exhaustive()
     }
 }
 impl RoomModel {
-    /// Creates a `RoomModel` from its required fields (`created_at`, `id`, `valid_from`, `valid_until`); optional fields start unset.
+    /// Creates a `RoomModel` from its required fields (`id`, `created_at`, `valid_from`, `valid_until`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        created_at: ::time::OffsetDateTime,
         id: impl ::std::convert::Into<::std::string::String>,
+        created_at: ::time::OffsetDateTime,
         valid_from: ::time::OffsetDateTime,
         valid_until: ::time::OffsetDateTime,
     ) -> Self {
         Self {
-            created_at,
             id: id.into(),
-            pstn_dial_out_enabled: ::std::option::Option::None,
+            created_at,
             valid_from,
             valid_until,
+            pstn_dial_out_enabled: ::std::option::Option::None,
         }
     }
     /// Sets `pstn_dial_out_enabled`.
@@ -708,6 +708,9 @@ impl RoomParticipant {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RoomsCollection {
+    /// A collection of rooms.
+    #[serde(rename = "value")]
+    pub value: ::std::vec::Vec<crate::rooms::RoomModel>,
     /// If there are more rooms that can be retrieved, the next link will be populated.
     #[serde(
         rename = "nextLink",
@@ -715,9 +718,6 @@ pub struct RoomsCollection {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub next_link: ::std::option::Option<::std::string::String>,
-    /// A collection of rooms.
-    #[serde(rename = "value")]
-    pub value: ::std::vec::Vec<crate::rooms::RoomModel>,
 }
 impl ::std::fmt::Debug for RoomsCollection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -731,8 +731,8 @@ impl RoomsCollection {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(value: ::std::vec::Vec<crate::rooms::RoomModel>) -> Self {
         Self {
-            next_link: ::std::option::Option::None,
             value,
+            next_link: ::std::option::Option::None,
         }
     }
     /// Sets `next_link`.
@@ -820,14 +820,6 @@ impl ::std::default::Default for UpdateParticipantsResult {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateRoomRequest {
-    /// Set this flag to true if, at the time of the call, dial out to a PSTN number is enabled in a particular room.
-    #[serde(
-        rename = "pstnDialOutEnabled",
-        alias = "enablePstnDialout",
-        default,
-        skip_serializing_if = "crate::runtime::nullable::Nullable::is_absent",
-    )]
-    pub pstn_dial_out_enabled: crate::runtime::nullable::Nullable<bool>,
     /// (Optional) The timestamp from when the room is open for joining. The timestamp is in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
     #[serde(
         rename = "validFrom",
@@ -844,13 +836,21 @@ pub struct UpdateRoomRequest {
         with = "crate::runtime::datetime::rfc3339::nullable",
     )]
     pub valid_until: crate::runtime::nullable::Nullable<::time::OffsetDateTime>,
+    /// Set this flag to true if, at the time of the call, dial out to a PSTN number is enabled in a particular room.
+    #[serde(
+        rename = "pstnDialOutEnabled",
+        alias = "enablePstnDialout",
+        default,
+        skip_serializing_if = "crate::runtime::nullable::Nullable::is_absent",
+    )]
+    pub pstn_dial_out_enabled: crate::runtime::nullable::Nullable<bool>,
 }
 impl ::std::fmt::Debug for UpdateRoomRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateRoomRequest")
-            .field("pstn_dial_out_enabled", &self.pstn_dial_out_enabled)
             .field("valid_from", &self.valid_from)
             .field("valid_until", &self.valid_until)
+            .field("pstn_dial_out_enabled", &self.pstn_dial_out_enabled)
             .finish_non_exhaustive()
     }
 }
@@ -859,21 +859,10 @@ impl UpdateRoomRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            pstn_dial_out_enabled: crate::runtime::nullable::Nullable::Absent,
             valid_from: crate::runtime::nullable::Nullable::Absent,
             valid_until: crate::runtime::nullable::Nullable::Absent,
+            pstn_dial_out_enabled: crate::runtime::nullable::Nullable::Absent,
         }
-    }
-    /// Sets `pstn_dial_out_enabled`.
-    ///
-    /// Pass a value to set it, or `Nullable::Null` to remove the stored value.
-    #[must_use]
-    pub fn with_pstn_dial_out_enabled(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::nullable::Nullable<bool>>,
-    ) -> Self {
-        self.pstn_dial_out_enabled = value.into();
-        self
     }
     /// Sets `valid_from`.
     ///
@@ -899,6 +888,17 @@ impl UpdateRoomRequest {
         >,
     ) -> Self {
         self.valid_until = value.into();
+        self
+    }
+    /// Sets `pstn_dial_out_enabled`.
+    ///
+    /// Pass a value to set it, or `Nullable::Null` to remove the stored value.
+    #[must_use]
+    pub fn with_pstn_dial_out_enabled(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::nullable::Nullable<bool>>,
+    ) -> Self {
+        self.pstn_dial_out_enabled = value.into();
         self
     }
 }

@@ -192,7 +192,8 @@ pub struct Struct {
     pub name: String,
     /// Doc comment.
     pub description: String,
-    /// Fields: those of the extended definitions first, then its own, each group sorted.
+    /// Fields: those of the extended definitions first, then its own, each in the order the
+    /// spec writes them.
     pub fields: Vec<Field>,
     /// Example JSON values that must round-trip.
     pub examples: Vec<Json>,

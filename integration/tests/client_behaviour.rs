@@ -325,9 +325,9 @@ async fn an_email_error_gives_status_code_message_and_its_typed_body() {
             EmailClientOptions { client_options: wire::no_retries(), ..Default::default() };
         let client = EmailClient::new(&server.uri(), wire::access_key(), Some(options)).unwrap();
         let message_to_send = EmailMessage::new(
+            "sender@contoso.com",
             EmailContent::new("Subject"),
             EmailRecipients::new(vec![EmailAddress::new("to@contoso.com")]),
-            "sender@contoso.com",
         );
 
         let error = client.send(&message_to_send, None).await.expect_err("a 400");

@@ -56,8 +56,8 @@ fn extensible_enums_keep_unknown_values_and_closed_ones_reject_them() {
 
 #[test]
 fn objects_build_in_one_expression_and_skip_unset_fields() {
-    // Required fields are the constructor's arguments, in the order of their JSON names.
-    let room = objects::Room::new(time::macros::datetime!(2023-06-26 05:46:17 UTC), "1")
+    // Required fields are the constructor's arguments, in the order the spec writes them.
+    let room = objects::Room::new("1", time::macros::datetime!(2023-06-26 05:46:17 UTC))
         .with_pstn_dial_out_enabled(true)
         .with_type("meeting");
     assert_eq!(
@@ -215,7 +215,14 @@ fn kind_tagged_objects_cannot_disagree_and_unknown_kinds_still_parse() {
         serde_json::to_value(&unknown).unwrap(),
         serde_json::json!({ "sourceType": "ssml" })
     );
-    let error = serde_json::from_str::<unions::PlaySource>(r#"{"sourceType":"file"}"#).unwrap_err();
+    // A known kind without its payload reads as that kind, unknown, and writes back as read.
+    let bare: unions::PlaySource = serde_json::from_str(r#"{"sourceType":"file"}"#).unwrap();
+    assert_eq!(bare.kind, unions::PlaySourceKind::Unknown("file".into()));
+    assert_eq!(serde_json::to_value(&bare).unwrap(), serde_json::json!({ "sourceType": "file" }));
+    // With another kind's payload instead, kind and payload disagree.
+    let error =
+        serde_json::from_str::<unions::PlaySource>(r#"{"sourceType":"file","textSource":"hello"}"#)
+            .unwrap_err();
     assert!(
         error.to_string().contains("missing field `fileSource` for sourceType `file`"),
         "{error}"

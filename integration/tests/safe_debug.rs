@@ -17,7 +17,7 @@ const PHONE: &str = "+14255550123";
 fn a_logged_message_and_participant_show_ids_but_no_personal_data() {
     let created = time::macros::datetime!(2024-03-07 10:00:00 UTC);
     let message =
-        ChatMessage::new(created, "1727789432123", "17", ChatMessageType::Text, "1727789432123")
+        ChatMessage::new("1727789432123", ChatMessageType::Text, "17", "1727789432123", created)
             .with_content(ChatMessageContent::new().with_message(CONTENT).with_topic(NAME))
             .with_sender_display_name(NAME)
             .with_sender_communication_identifier(CommunicationIdentifierModel::phone_number(

@@ -448,14 +448,26 @@ fn union_tokens(s: &Struct, union: &Union) -> TokenStream {
         quote! { #kind::#n(value) => wire.#payload = ::std::option::Option::Some(value.clone()), }
     });
     // A known kind without its payload (sent by a service version that predates the payload)
-    // is kept as an unknown kind of that name, so the value reads and writes back as sent.
+    // is kept as an unknown kind of that name, so the value reads and writes back as sent; with
+    // the payload of another kind instead, kind and payload disagree, which is an error.
     let from_known = union.variants.iter().map(|v| {
         let n = format_ident!("{}", v.name);
         let value = &v.value;
         let payload = payload_ident(v);
+        let missing = format!("missing field `{}` for {} `{}`", v.property, discriminator, v.value);
+        let others: Vec<_> =
+            union.variants.iter().filter(|o| o.value != v.value).map(payload_ident).collect();
+        let other_present = if others.is_empty() {
+            quote! { false }
+        } else {
+            quote! { #(wire.#others.is_some())||* }
+        };
         quote! {
             #value => match wire.#payload.take() {
                 ::std::option::Option::Some(payload) => #kind::#n(payload),
+                ::std::option::Option::None if #other_present => {
+                    return ::std::result::Result::Err(::serde::de::Error::custom(#missing));
+                }
                 ::std::option::Option::None => #kind::Unknown(kind.clone()),
             },
         }

@@ -283,7 +283,7 @@ impl<'a> Lowering<'a> {
                 continue;
             };
             let own = report && owner_spec.file == spec.file && *owner == def_name;
-            for (json_name, property) in properties {
+            for (json_name, property) in properties.iter_in_written_order() {
                 let path = format!("definitions.{owner}.properties.{json_name}");
                 // Errors inside an inherited definition are reported when that one is lowered.
                 let report = |cx: &mut Self, p: &str, key: bool, m: String| {

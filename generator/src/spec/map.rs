@@ -10,8 +10,15 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 /// search, like a `BTreeMap`, at a fraction of its memory for the small maps specs are made of
 /// (a `BTreeMap` node holds room for eleven entries however few it has). A key written twice
 /// keeps its last value, as serde does for a `BTreeMap`; the duplicate is reported separately.
+///
+/// It also remembers the order the keys were written in, for what follows the spec's order
+/// (struct fields): see [`Map::iter_in_written_order`].
 #[derive(Clone, PartialEq, Eq)]
-pub struct Map<K, V>(Vec<(K, V)>);
+pub struct Map<K, V> {
+    entries: Vec<(K, V)>,
+    /// Indices into `entries`, in the order the keys were written.
+    written: Box<[u32]>,
+}
 
 /// An iterator over the entries of a [`Map`], in key order.
 pub type Iter<'a, K, V> = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&(K, V)) -> (&K, &V)>;
@@ -30,8 +37,8 @@ impl<K: Ord, V> Map<K, V> {
     where
         K: Borrow<Q>,
     {
-        let i = self.0.binary_search_by(|(k, _)| k.borrow().cmp(key)).ok()?;
-        let (k, v) = &self.0[i];
+        let i = self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key)).ok()?;
+        let (k, v) = &self.entries[i];
         Some((k, v))
     }
 
@@ -47,40 +54,53 @@ impl<K: Ord, V> Map<K, V> {
 impl<K, V> Map<K, V> {
     /// The entries in key order.
     pub fn iter(&self) -> Iter<'_, K, V> {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The entries in the order their keys were written (a key written twice counts where it
+    /// was last written).
+    pub fn iter_in_written_order(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.written.iter().map(|&i| {
+            let (k, v) = &self.entries[i as usize];
+            (k, v)
+        })
     }
 
     /// The keys in order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
-        self.0.iter().map(|(k, _)| k)
+        self.entries.iter().map(|(k, _)| k)
     }
 
     /// The values in key order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
-        self.0.iter().map(|(_, v)| v)
+        self.entries.iter().map(|(_, v)| v)
     }
 
     /// The number of entries.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.entries.len()
     }
 
     /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.entries.is_empty()
     }
 }
 
 impl<K: Ord, V> FromIterator<(K, V)> for Map<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
-        let mut entries: Vec<(K, V)> = entries.into_iter().collect();
+        let mut entries: Vec<(K, V, u32)> =
+            entries.into_iter().enumerate().map(|(i, (k, v))| (k, v, i as u32)).collect();
         // Stable, so that of equal keys the last written stays last; `dedup_by` keeps the first
         // of a run, so swap it to the end of each run first by reversing.
         entries.reverse();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|a, b| a.0 == b.0);
-        entries.shrink_to_fit();
-        Map(entries)
+        let mut written: Vec<(u32, u32)> =
+            entries.iter().enumerate().map(|(sorted, e)| (e.2, sorted as u32)).collect();
+        written.sort_unstable();
+        let entries: Vec<(K, V)> = entries.into_iter().map(|(k, v, _)| (k, v)).collect();
+        Map { entries, written: written.into_iter().map(|(_, sorted)| sorted).collect() }
     }
 }
 
@@ -95,7 +115,7 @@ impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for Map<K, V> {
 
 impl<K, V> Default for Map<K, V> {
     fn default() -> Self {
-        Map(Vec::new())
+        Map { entries: Vec::new(), written: Box::default() }
     }
 }
 
@@ -150,6 +170,17 @@ mod tests {
         assert_eq!(map.get("c"), Some(&3));
         assert_eq!(map.get("z"), None);
         assert_eq!((map.len(), map.is_empty()), (3, false));
+    }
+
+    #[test]
+    fn remembers_the_written_order() {
+        let map: Map<String, u32> = serde_yaml::from_str("b: 1\na: 2\nc: 3\n").unwrap();
+        let written: Vec<&str> = map.iter_in_written_order().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(written, ["b", "a", "c"]);
+        let map: Map<&str, u32> = [("b", 1), ("a", 2), ("b", 3)].into_iter().collect();
+        let written: Vec<(&str, u32)> =
+            map.iter_in_written_order().map(|(k, v)| (*k, *v)).collect();
+        assert_eq!(written, [("a", 2), ("b", 3)]);
     }
 
     #[test]

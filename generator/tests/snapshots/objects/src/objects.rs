@@ -81,12 +81,20 @@ impl Participant {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Room {
-    /// When it was created.
-    #[serde(rename = "createdAt", with = "crate::runtime::datetime::rfc3339")]
-    pub created_at: ::time::OffsetDateTime,
     /// The id, a decimal string above 2^53.
     #[serde(rename = "id")]
     pub id: ::std::string::String,
+    /// When it was created.
+    #[serde(rename = "createdAt", with = "crate::runtime::datetime::rfc3339")]
+    pub created_at: ::time::OffsetDateTime,
+    /// Whether PSTN dial-out is on.
+    #[serde(
+        rename = "pstnDialOutEnabled",
+        alias = "enablePstnDialout",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub pstn_dial_out_enabled: ::std::option::Option<bool>,
     /// Participants by raw id.
     #[serde(
         rename = "participants",
@@ -96,14 +104,6 @@ pub struct Room {
     pub participants: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::objects::Participant>,
     >,
-    /// Whether PSTN dial-out is on.
-    #[serde(
-        rename = "pstnDialOutEnabled",
-        alias = "enablePstnDialout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
-    pub pstn_dial_out_enabled: ::std::option::Option<bool>,
     /// A field whose name is a Rust keyword.
     #[serde(
         rename = "type",
@@ -116,25 +116,31 @@ impl ::std::fmt::Debug for Room {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Room")
             .field("created_at", &self.created_at)
-            .field("participants", &self.participants)
             .field("pstn_dial_out_enabled", &self.pstn_dial_out_enabled)
+            .field("participants", &self.participants)
             .finish_non_exhaustive()
     }
 }
 impl Room {
-    /// Creates a `Room` from its required fields (`created_at`, `id`); optional fields start unset.
+    /// Creates a `Room` from its required fields (`id`, `created_at`); optional fields start unset.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        created_at: ::time::OffsetDateTime,
         id: impl ::std::convert::Into<::std::string::String>,
+        created_at: ::time::OffsetDateTime,
     ) -> Self {
         Self {
-            created_at,
             id: id.into(),
-            participants: ::std::option::Option::None,
+            created_at,
             pstn_dial_out_enabled: ::std::option::Option::None,
+            participants: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
         }
+    }
+    /// Sets `pstn_dial_out_enabled`.
+    #[must_use]
+    pub fn with_pstn_dial_out_enabled(mut self, value: bool) -> Self {
+        self.pstn_dial_out_enabled = ::std::option::Option::Some(value);
+        self
     }
     /// Sets `participants`.
     #[must_use]
@@ -146,12 +152,6 @@ impl Room {
         >,
     ) -> Self {
         self.participants = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `pstn_dial_out_enabled`.
-    #[must_use]
-    pub fn with_pstn_dial_out_enabled(mut self, value: bool) -> Self {
-        self.pstn_dial_out_enabled = ::std::option::Option::Some(value);
         self
     }
     /// Sets `type`.

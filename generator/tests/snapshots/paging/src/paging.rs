@@ -190,6 +190,9 @@ impl ItemError {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemPage {
+    /// The items.
+    #[serde(rename = "value")]
+    pub value: ::std::vec::Vec<crate::paging::Item>,
     /// The next page.
     #[serde(
         rename = "nextLink",
@@ -197,9 +200,6 @@ pub struct ItemPage {
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub next_link: ::std::option::Option<::std::string::String>,
-    /// The items.
-    #[serde(rename = "value")]
-    pub value: ::std::vec::Vec<crate::paging::Item>,
 }
 impl ::std::fmt::Debug for ItemPage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -211,8 +211,8 @@ impl ItemPage {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(value: ::std::vec::Vec<crate::paging::Item>) -> Self {
         Self {
-            next_link: ::std::option::Option::None,
             value,
+            next_link: ::std::option::Option::None,
         }
     }
     /// Sets `next_link`.
@@ -236,6 +236,14 @@ pub struct ItemPatch {
         skip_serializing_if = "crate::runtime::nullable::Nullable::is_absent",
     )]
     pub name: crate::runtime::nullable::Nullable<::std::string::String>,
+    /// A date that can be cleared.
+    #[serde(
+        rename = "until",
+        default,
+        skip_serializing_if = "crate::runtime::nullable::Nullable::is_absent",
+        with = "crate::runtime::datetime::rfc3339::nullable",
+    )]
+    pub until: crate::runtime::nullable::Nullable<::time::OffsetDateTime>,
     /// Tags to set, or to remove (null).
     #[serde(
         rename = "tags",
@@ -248,14 +256,6 @@ pub struct ItemPatch {
             ::std::option::Option<::std::string::String>,
         >,
     >,
-    /// A date that can be cleared.
-    #[serde(
-        rename = "until",
-        default,
-        skip_serializing_if = "crate::runtime::nullable::Nullable::is_absent",
-        with = "crate::runtime::datetime::rfc3339::nullable",
-    )]
-    pub until: crate::runtime::nullable::Nullable<::time::OffsetDateTime>,
 }
 impl ::std::fmt::Debug for ItemPatch {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -268,8 +268,8 @@ impl ItemPatch {
     pub fn new() -> Self {
         Self {
             name: crate::runtime::nullable::Nullable::Absent,
-            tags: ::std::option::Option::None,
             until: crate::runtime::nullable::Nullable::Absent,
+            tags: ::std::option::Option::None,
         }
     }
     /// Sets `name`.
@@ -285,18 +285,6 @@ impl ItemPatch {
         self.name = value.into();
         self
     }
-    /// Sets `tags`.
-    #[must_use]
-    pub fn with_tags(
-        mut self,
-        value: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<::std::string::String>,
-        >,
-    ) -> Self {
-        self.tags = ::std::option::Option::Some(value);
-        self
-    }
     /// Sets `until`.
     ///
     /// Pass a value to set it, or `Nullable::Null` to remove the stored value.
@@ -308,6 +296,18 @@ impl ItemPatch {
         >,
     ) -> Self {
         self.until = value.into();
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn with_tags(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        >,
+    ) -> Self {
+        self.tags = ::std::option::Option::Some(value);
         self
     }
 }

@@ -158,6 +158,15 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
                             ::std::option::Option::Some(payload) => {
                                 PlaySourceKind::File(payload)
                             }
+                            ::std::option::Option::None if wire
+                                .payload_text_source
+                                .is_some() => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `fileSource` for sourceType `file`",
+                                    ),
+                                );
+                            }
                             ::std::option::Option::None => {
                                 PlaySourceKind::Unknown(kind.clone())
                             }
@@ -167,6 +176,15 @@ impl<'de> ::serde::Deserialize<'de> for PlaySource {
                         match wire.payload_text_source.take() {
                             ::std::option::Option::Some(payload) => {
                                 PlaySourceKind::Text(payload)
+                            }
+                            ::std::option::Option::None if wire
+                                .payload_file_source
+                                .is_some() => {
+                                return ::std::result::Result::Err(
+                                    ::serde::de::Error::custom(
+                                        "missing field `textSource` for sourceType `text`",
+                                    ),
+                                );
                             }
                             ::std::option::Option::None => {
                                 PlaySourceKind::Unknown(kind.clone())
