@@ -24,7 +24,9 @@
 
 use crate::{
     connection_string::validate_endpoint,
-    credential::{AccessKeyCredential, CommunicationCredential, COMMUNICATION_SCOPE},
+    credential::{
+        AccessKeyCredential, BearerCredential, CommunicationCredential, COMMUNICATION_SCOPE,
+    },
     error::{ServiceError, MAX_ERROR_BODY_BYTES},
     hmac::HmacAuthenticationPolicy,
     limits::{
@@ -84,6 +86,12 @@ impl From<AccessKeyCredential> for Auth {
 impl From<Arc<dyn TokenCredential>> for Auth {
     fn from(credential: Arc<dyn TokenCredential>) -> Self {
         Self::Bearer(credential)
+    }
+}
+
+impl From<BearerCredential> for Auth {
+    fn from(credential: BearerCredential) -> Self {
+        Self::Bearer(credential.0)
     }
 }
 

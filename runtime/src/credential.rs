@@ -178,6 +178,51 @@ impl From<UserTokenCredential> for CommunicationCredential {
     }
 }
 
+/// `Arc::new(credential)` of any concrete credential type, without a cast to
+/// `Arc<dyn TokenCredential>`.
+///
+/// This does not overlap the impl for `Arc<dyn TokenCredential>`: `C` is implicitly `Sized`,
+/// which `dyn TokenCredential` is not.
+impl<C: TokenCredential + 'static> From<Arc<C>> for CommunicationCredential {
+    fn from(credential: Arc<C>) -> Self {
+        Self::TokenCredential(credential)
+    }
+}
+
+/// The credential of a client that only takes bearer tokens (a Communication Services user
+/// access token, or any other [`TokenCredential`]); unlike [`CommunicationCredential`] it has
+/// no access-key variant, so passing an access key to such a client does not compile.
+///
+/// Client constructors take `impl Into<BearerCredential>`: an `Arc<C>` of any concrete
+/// `C: TokenCredential`, an `Arc<dyn TokenCredential>`, or a [`UserTokenCredential`] as is.
+#[derive(Clone, Debug)]
+pub struct BearerCredential(pub Arc<dyn TokenCredential>);
+
+impl From<Arc<dyn TokenCredential>> for BearerCredential {
+    fn from(credential: Arc<dyn TokenCredential>) -> Self {
+        Self(credential)
+    }
+}
+
+/// See the same impl of [`CommunicationCredential`].
+impl<C: TokenCredential + 'static> From<Arc<C>> for BearerCredential {
+    fn from(credential: Arc<C>) -> Self {
+        Self(credential)
+    }
+}
+
+impl From<UserTokenCredential> for BearerCredential {
+    fn from(credential: UserTokenCredential) -> Self {
+        Self(Arc::new(credential))
+    }
+}
+
+impl From<BearerCredential> for CommunicationCredential {
+    fn from(credential: BearerCredential) -> Self {
+        Self::TokenCredential(credential.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

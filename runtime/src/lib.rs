@@ -25,7 +25,9 @@ pub mod repeatability;
 
 pub use client::{Auth, ClientCore, PathPart};
 pub use connection_string::ConnectionString;
-pub use credential::{AccessKeyCredential, CommunicationCredential, UserTokenCredential};
+pub use credential::{
+    AccessKeyCredential, BearerCredential, CommunicationCredential, UserTokenCredential,
+};
 pub use error::ServiceError;
 pub use identifier::{CommunicationCloud, CommunicationIdentifier};
 pub use limits::{CallLimits, LimitError};

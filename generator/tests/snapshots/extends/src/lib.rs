@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#[allow(unused_imports)]
 use ::azure_communication_runtime as runtime;
 pub use ::azure_communication_runtime::{
     AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
