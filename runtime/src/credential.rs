@@ -11,6 +11,7 @@
 //! None of these types ever print their secret: `Debug` is redacted and error messages never
 //! quote the key or token.
 
+use crate::communication_token::CommunicationTokenCredential;
 use azure_core::{
     credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions},
     error::ErrorKind,
@@ -141,7 +142,7 @@ impl TokenCredential for UserTokenCredential {
 }
 
 /// Reads the `exp` claim (seconds since the Unix epoch) of a JWT without validating it.
-fn jwt_expiry(token: &str) -> Option<OffsetDateTime> {
+pub(crate) fn jwt_expiry(token: &str) -> Option<OffsetDateTime> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
@@ -214,6 +215,18 @@ impl<C: TokenCredential + 'static> From<Arc<C>> for BearerCredential {
 impl From<UserTokenCredential> for BearerCredential {
     fn from(credential: UserTokenCredential) -> Self {
         Self(Arc::new(credential))
+    }
+}
+
+impl From<CommunicationTokenCredential> for BearerCredential {
+    fn from(credential: CommunicationTokenCredential) -> Self {
+        Self(Arc::new(credential))
+    }
+}
+
+impl From<CommunicationTokenCredential> for CommunicationCredential {
+    fn from(credential: CommunicationTokenCredential) -> Self {
+        Self::TokenCredential(Arc::new(credential))
     }
 }
 
