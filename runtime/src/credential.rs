@@ -3,10 +3,15 @@
 //! * [`AccessKeyCredential`]: the resource's access key (from the portal or a connection
 //!   string). Requests are signed with HMAC-SHA256 (see [`crate::hmac`]).
 //! * [`UserTokenCredential`]: a fixed Communication Services user access token, used as a bearer
-//!   token (Chat operations act on behalf of a user).
+//!   token (Chat operations act on behalf of a user). For a token that refreshes itself, see
+//!   [`CommunicationTokenCredential`].
 //! * Any other [`TokenCredential`], for example a Microsoft Entra ID credential from
 //!   `azure_identity`, used as a bearer token for the `https://communication.azure.com//.default`
 //!   scope.
+//!
+//! Clients take them through [`CommunicationCredential`] (access key or token) or
+//! [`BearerCredential`] (token only), which convert from `Arc::new(credential)` of any
+//! `TokenCredential`, from an `Arc<dyn TokenCredential>` and from the credentials themselves.
 //!
 //! None of these types ever print their secret: `Debug` is redacted and error messages never
 //! quote the key or token.
