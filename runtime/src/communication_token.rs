@@ -399,21 +399,21 @@ mod tests {
     async fn proactive_refresh_happens_before_expiry_without_calls() {
         let calls = Arc::new(AtomicUsize::new(0));
         let credential = CommunicationTokenCredential::with_refresher(
-            counting_refresher(&calls, ms(400), std::time::Duration::ZERO),
+            counting_refresher(&calls, ms(1000), std::time::Duration::ZERO),
             CommunicationTokenRefreshOptions {
                 refresh_proactively: true,
-                refresh_margin: ms(300),
+                refresh_margin: ms(800),
                 retry_delay: ms(10),
                 ..Default::default()
             },
         );
         assert_eq!(get(&credential).await.unwrap(), "token-1");
         let first = credential.shared.token.lock().await.clone().unwrap().expires_on;
-        // The timer fires 200 ms in (halfway), well before the token expires at 400 ms.
+        // The timer fires 500 ms in (halfway), well before the token expires at 1000 ms.
         let started = Instant::now();
         while calls.load(Ordering::SeqCst) < 2 {
             assert!(
-                started.elapsed() < std::time::Duration::from_millis(380),
+                started.elapsed() < std::time::Duration::from_millis(950),
                 "no proactive refresh"
             );
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
