@@ -8,8 +8,8 @@ pub struct EmailClient {
 }
 impl EmailClient {
     /// Creates a client for `endpoint` that authenticates with the resource's access key
-    /// (`runtime::credential::AccessKeyCredential`, HMAC-SHA256 signing) or a Microsoft Entra ID
-    /// `TokenCredential`.
+    /// (`AccessKeyCredential`, HMAC-SHA256 signing) or a Microsoft Entra ID `TokenCredential`,
+    /// passed as `Arc::new(credential)` or as an `Arc<dyn TokenCredential>`.
     pub fn new(
         endpoint: &str,
         credential: impl ::std::convert::Into<

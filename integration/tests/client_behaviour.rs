@@ -233,7 +233,7 @@ async fn a_chat_call_with_a_rejected_token_is_a_401_service_error() {
         .respond_with(ResponseTemplate::new(401).set_body_json(&body))
         .mount(&server)
         .await;
-    let options = ChatClientOptions { client_options: wire::no_retries(), ..Default::default() };
+    let options = ChatClientOptions { client_options: wire::loopback(), ..Default::default() };
     let client = ChatClient::new(&server.uri(), wire::user_token(), Some(options)).unwrap();
 
     let error = client

@@ -112,8 +112,10 @@ impl Op {
         let method_options = ClientMethodOptions { context };
         let endpoint = endpoint.as_str();
         let chat = || {
-            let options =
-                ChatClientOptions { client_options: client_options.clone(), ..Default::default() };
+            let options = ChatClientOptions {
+                client_options: wire::plain_http(client_options.clone()),
+                ..Default::default()
+            };
             ChatClient::new(endpoint, wire::user_token(), Some(options))
                 .expect("the chat client builds")
         };

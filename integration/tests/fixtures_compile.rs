@@ -34,6 +34,14 @@ pub mod unions;
 
 use azure_communication_test_support as support;
 
+/// Default options, with bearer tokens allowed over plain http to the loopback server.
+fn plain_http() -> paging::ItemsClientOptions {
+    paging::ItemsClientOptions {
+        client_options: support::wire::plain_http(Default::default()),
+        ..Default::default()
+    }
+}
+
 use azure_communication_runtime::events::{parse_event_grid, EventData};
 
 #[test]
@@ -142,7 +150,8 @@ async fn a_pager_follows_next_links_as_sent_through_an_empty_last_page() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = paging::ItemsClient::new(&uri, support::wire::user_token(), None).unwrap();
+    let client =
+        paging::ItemsClient::new(&uri, support::wire::user_token(), Some(plain_http())).unwrap();
     let options = paging::ListItemsOptions { max_page_size: Some(2), ..Default::default() };
 
     let items: Vec<paging::Item> =
@@ -187,7 +196,8 @@ async fn merge_patch_bodies_tell_set_from_cleared_from_untouched() {
         .mount(&server)
         .await;
     let client =
-        paging::ItemsClient::new(&server.uri(), support::wire::user_token(), None).unwrap();
+        paging::ItemsClient::new(&server.uri(), support::wire::user_token(), Some(plain_http()))
+            .unwrap();
     let item = client.update_item("a/b", &patch, None).await.unwrap().into_model().unwrap();
     assert_eq!(item.id, "a/b");
 }

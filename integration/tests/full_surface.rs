@@ -7,7 +7,9 @@
 use azure_communication_test_support as support;
 
 use azure_communication::callautomation::CallAutomationEvent;
-use azure_communication::chat::{ChatClient, ChatMessage, ListChatMessagesOptions};
+use azure_communication::chat::{
+    ChatClient, ChatClientOptions, ChatMessage, ListChatMessagesOptions,
+};
 use azure_communication::rooms::{
     ParticipantProperties, Role, RoomsClient, UpdateParticipantsRequest, UpdateRoomRequest,
 };
@@ -75,7 +77,11 @@ async fn listing_chat_messages_follows_next_links_across_three_pages() {
         .expect(1)
         .mount(&server)
         .await;
-    let chat = ChatClient::new(&uri, support::wire::user_token(), None).unwrap();
+    let options = ChatClientOptions {
+        client_options: support::wire::plain_http(Default::default()),
+        ..Default::default()
+    };
+    let chat = ChatClient::new(&uri, support::wire::user_token(), Some(options)).unwrap();
     let options = ListChatMessagesOptions { max_page_size: Some(2), ..Default::default() };
 
     let messages: Vec<ChatMessage> = chat

@@ -262,7 +262,7 @@ fn path_param<'a>(op: &'a Classified, ctx: &str) -> &'a str {
 #[cfg(feature = "chat")]
 fn chat_client(uri: &str, api_version: String) -> azure_communication::chat::ChatClient {
     let options = azure_communication::chat::ChatClientOptions {
-        client_options: support::wire::no_retries(),
+        client_options: support::wire::loopback(),
         api_version,
     };
     azure_communication::chat::ChatClient::new(uri, support::wire::user_token(), Some(options))

@@ -10,7 +10,7 @@ use azure_communication::common::{
 };
 use azure_communication::{CommunicationCloud, CommunicationIdentifier as _};
 use azure_communication_runtime::{
-    client::{Auth, ClientCore, Package, PathPart},
+    client::{plain_http_for_tests, Auth, ClientCore, Package, PathPart},
     connection_string::ConnectionString,
     credential::{AccessKeyCredential, CommunicationCredential, UserTokenCredential},
     error::ServiceError,
@@ -437,7 +437,7 @@ async fn bearer_token_is_sent_over_loopback_only() {
         PACKAGE,
         &server.uri(),
         Auth::Bearer(credential.clone()),
-        no_retry(),
+        plain_http_for_tests(no_retry()),
         API_VERSION.to_owned(),
     )
     .unwrap();
@@ -452,7 +452,7 @@ async fn bearer_token_is_sent_over_loopback_only() {
         PACKAGE,
         "http://example.com",
         Auth::Bearer(credential),
-        no_retry(),
+        plain_http_for_tests(no_retry()),
         API_VERSION.to_owned(),
     )
     .unwrap_err();
@@ -711,7 +711,7 @@ async fn trace_logs_never_contain_signatures_or_tokens() {
         PACKAGE,
         &server.uri(),
         Auth::Bearer(Arc::new(UserTokenCredential::new(token))),
-        no_retry(),
+        plain_http_for_tests(no_retry()),
         API_VERSION.to_owned(),
     )
     .unwrap();

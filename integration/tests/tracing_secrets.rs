@@ -161,7 +161,10 @@ async fn no_secret_reaches_the_trace_output() {
     let chat = ChatClient::new(
         &endpoint,
         Arc::new(UserTokenCredential::new(TOKEN)),
-        Some(ChatClientOptions { client_options: retries(), ..Default::default() }),
+        Some(ChatClientOptions {
+            client_options: azure_communication_test_support::wire::plain_http(retries()),
+            ..Default::default()
+        }),
     )
     .expect("the chat client builds");
     let calls = CallAutomationClient::new(

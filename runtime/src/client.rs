@@ -24,7 +24,9 @@
 
 use crate::{
     connection_string::validate_endpoint,
-    credential::{AccessKeyCredential, CommunicationCredential, COMMUNICATION_SCOPE},
+    credential::{
+        AccessKeyCredential, BearerCredential, CommunicationCredential, COMMUNICATION_SCOPE,
+    },
     error::{ServiceError, MAX_ERROR_BODY_BYTES},
     hmac::HmacAuthenticationPolicy,
     limits::{
@@ -49,7 +51,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::{
     fmt,
     net::IpAddr,
-    sync::{Arc, Mutex},
+    sync::{Arc, OnceLock},
     time::Instant,
 };
 
@@ -84,6 +86,12 @@ impl From<AccessKeyCredential> for Auth {
 impl From<Arc<dyn TokenCredential>> for Auth {
     fn from(credential: Arc<dyn TokenCredential>) -> Self {
         Self::Bearer(credential)
+    }
+}
+
+impl From<BearerCredential> for Auth {
+    fn from(credential: BearerCredential) -> Self {
+        Self::Bearer(credential.0)
     }
 }
 
@@ -135,8 +143,8 @@ impl ClientCore {
     /// # Errors
     ///
     /// Returns an error of kind [`ErrorKind::DataConversion`] for an invalid endpoint, and of
-    /// kind [`ErrorKind::Credential`] for bearer authentication over plain `http` to anything
-    /// but a loopback address.
+    /// kind [`ErrorKind::Credential`] for bearer authentication over plain `http` (allowed only
+    /// to a loopback address, with options from [`plain_http_for_tests`]).
     pub fn new(
         package: Package,
         endpoint: &str,
@@ -153,8 +161,12 @@ impl ClientCore {
         let auth_policy: Arc<dyn Policy> = match auth {
             Auth::AccessKey(key) => Arc::new(HmacAuthenticationPolicy::new(key)),
             Auth::Bearer(credential) => {
-                check_bearer_transport(&endpoint)?;
-                Arc::new(BearerTokenPolicy::new(credential, [COMMUNICATION_SCOPE]))
+                let plain_http_for_tests = allows_plain_http(&client_options);
+                check_bearer_transport(&endpoint, plain_http_for_tests)?;
+                Arc::new(
+                    BearerTokenPolicy::new(credential, [COMMUNICATION_SCOPE])
+                        .with_plain_http_for_tests(plain_http_for_tests),
+                )
             }
         };
         let pipeline = Pipeline::new(
@@ -331,35 +343,120 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// Bearer tokens travel only over TLS, or over plain HTTP to the local machine (tests).
-fn check_bearer_transport(url: &Url) -> azure_core::Result<()> {
-    if url.scheme() == "https" || is_loopback(url) {
-        Ok(())
+/// Bearer tokens travel only over TLS; over plain HTTP only to the local machine, and only for
+/// a client built with [`plain_http_for_tests`].
+fn check_bearer_transport(url: &Url, plain_http_for_tests: bool) -> azure_core::Result<()> {
+    if url.scheme() == "https" || (plain_http_for_tests && is_loopback(url)) {
+        return Ok(());
+    }
+    let message = if plain_http_for_tests {
+        format!(
+            "bearer tokens are only sent over https, or over plain http to a loopback address; \
+             refusing to send one to {}://{}",
+            url.scheme(),
+            url.host_str().unwrap_or_default()
+        )
     } else {
-        Err(azure_core::Error::with_message(
-            ErrorKind::Credential,
-            "bearer tokens are only sent over https (or plain http to a loopback address)",
-        ))
+        format!(
+            "bearer tokens are only sent over https; refusing to send one to {}://{} \
+             (a test against a loopback server can allow plain http with \
+             `azure_communication_runtime::client::plain_http_for_tests`)",
+            url.scheme(),
+            url.host_str().unwrap_or_default()
+        )
+    };
+    Err(azure_core::Error::with_message(ErrorKind::Credential, message))
+}
+
+/// The per-call policy that marks [`ClientOptions`] as made by [`plain_http_for_tests`]. It
+/// does nothing but pass the request on; [`ClientCore::new`] recognises this very instance.
+#[derive(Debug)]
+struct PlainHttpForTests;
+
+#[async_trait::async_trait]
+impl Policy for PlainHttpForTests {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        match next.split_first() {
+            Some((first, rest)) => first.send(ctx, request, rest).await,
+            None => Err(last_policy_error("PlainHttpForTests")),
+        }
     }
 }
 
-/// Refresh a cached token this long before it expires.
+fn plain_http_marker() -> &'static Arc<dyn Policy> {
+    static MARKER: OnceLock<Arc<dyn Policy>> = OnceLock::new();
+    MARKER.get_or_init(|| Arc::new(PlainHttpForTests))
+}
+
+/// **For tests only.** Returns `options` marked so that a client built with them sends bearer
+/// tokens over plain `http` to a loopback address (`127.0.0.0/8`, `::1`, `localhost`), such as
+/// a mock server in a test.
+///
+/// Without this, a client with a token credential refuses any endpoint that is not `https`
+/// (at construction, and again before every try, for example for a next-page link), as
+/// azure_core's own `BearerTokenAuthorizationPolicy` does. Even with it, plain http to any other
+/// host is refused. Access-key (HMAC) clients are not affected.
+///
+/// ```
+/// # use azure_core::http::ClientOptions;
+/// let options = azure_communication_runtime::client::plain_http_for_tests(ClientOptions::default());
+/// ```
+pub fn plain_http_for_tests(mut options: ClientOptions) -> ClientOptions {
+    if !allows_plain_http(&options) {
+        options.per_call_policies.push(plain_http_marker().clone());
+    }
+    options
+}
+
+fn allows_plain_http(options: &ClientOptions) -> bool {
+    options.per_call_policies.iter().any(|policy| Arc::ptr_eq(policy, plain_http_marker()))
+}
+
+fn last_policy_error(policy: &str) -> azure_core::Error {
+    azure_core::Error::with_message(
+        ErrorKind::Other,
+        format!("{policy} must not be the last policy of a pipeline"),
+    )
+}
+
+/// Refresh a cached token when it expires within this margin (azure_core's margin).
 const REFRESH_MARGIN: Duration = Duration::minutes(5);
 
 /// Per-try bearer authentication: sets `Authorization: Bearer <token>` from a
-/// [`TokenCredential`], caching the token until five minutes before it expires and dropping it
-/// after a 401.
+/// [`TokenCredential`] for the given scopes.
 ///
-/// Unlike azure_core's `BearerTokenAuthorizationPolicy` it also works over plain http to a
-/// loopback address (for tests); any other plain-http URL is refused.
+/// It has the semantics of azure_core's `BearerTokenAuthorizationPolicy` (1.1), statement for
+/// statement:
+///
+/// * one cached token per policy; concurrent calls that find no token (or one to refresh)
+///   queue on an async write lock and re-check, so they share a single `get_token` call;
+/// * a token is refreshed once it expires within five minutes;
+/// * if that refresh fails while the cached token has not expired yet, the cached token is
+///   used (and the refresh is tried again on the next call); once it has expired, the error is
+///   returned;
+/// * a 401 response empties the cache (the response is returned as is);
+/// * a token is never sent over plain http.
+///
+/// It is not azure_core's policy itself because that policy refuses every non-`https` URL with
+/// no way around it, and this crate's tests run bearer clients against loopback servers over
+/// plain http. Here plain http is allowed only to a loopback address, and only when the client
+/// was built with [`plain_http_for_tests`]. Its refusal is also an error of kind
+/// [`ErrorKind::Credential`] that says what to do, where azure_core's reaches the caller as
+/// "non-transport error occurred which will not be retried".
 pub struct BearerTokenPolicy {
     credential: Arc<dyn TokenCredential>,
     scopes: Vec<String>,
-    cache: Mutex<Option<AccessToken>>,
+    plain_http_for_tests: bool,
+    access_token: async_lock::RwLock<Option<AccessToken>>,
 }
 
 impl BearerTokenPolicy {
-    /// Creates the policy for `credential` and `scopes`.
+    /// Creates the policy for `credential` and `scopes`; it sends tokens over https only.
     pub fn new<S: Into<String>>(
         credential: Arc<dyn TokenCredential>,
         scopes: impl IntoIterator<Item = S>,
@@ -367,23 +464,73 @@ impl BearerTokenPolicy {
         Self {
             credential,
             scopes: scopes.into_iter().map(Into::into).collect(),
-            cache: Mutex::new(None),
+            plain_http_for_tests: false,
+            access_token: async_lock::RwLock::new(None),
         }
     }
 
-    fn cached(&self) -> Option<AccessToken> {
-        let cache = self.cache.lock().ok()?;
-        cache
-            .as_ref()
-            .filter(|token| token.expires_on > OffsetDateTime::now_utc() + REFRESH_MARGIN)
-            .cloned()
+    /// **For tests only**: also send tokens over plain http to a loopback address. See
+    /// [`plain_http_for_tests`].
+    pub fn with_plain_http_for_tests(mut self, allow: bool) -> Self {
+        self.plain_http_for_tests = allow;
+        self
     }
 
-    fn store(&self, token: Option<AccessToken>) {
-        if let Ok(mut cache) = self.cache.lock() {
-            *cache = token;
+    /// Sets the `Authorization` header, fetching or refreshing the token first if needed.
+    async fn authorize(&self, ctx: &Context<'_>, request: &mut Request) -> azure_core::Result<()> {
+        let fetch = || {
+            let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
+            let options = TokenRequestOptions {
+                method_options: ClientMethodOptions { context: ctx.clone() },
+            };
+            async move { self.credential.get_token(&scopes, Some(options)).await }
+        };
+        let access_token = self.access_token.read().await;
+        match access_token.as_ref() {
+            None => {
+                // Nothing cached: take the write lock and fetch, unless a call that held it
+                // first already did.
+                drop(access_token);
+                let mut access_token = self.access_token.write().await;
+                if access_token.is_none() {
+                    *access_token = Some(fetch().await?);
+                }
+            }
+            Some(token) if should_refresh(token.expires_on) => {
+                let expires_on = token.expires_on;
+                drop(access_token);
+                let mut access_token = self.access_token.write().await;
+                // Refresh unless a call that held the lock first already did.
+                if access_token.as_ref().is_none_or(|token| token.expires_on == expires_on) {
+                    match fetch().await {
+                        Ok(token) => *access_token = Some(token),
+                        Err(error)
+                            if access_token.is_none()
+                                || expires_on <= OffsetDateTime::now_utc() =>
+                        {
+                            return Err(error);
+                        }
+                        // The cached token is still valid: use it.
+                        Err(_) => {}
+                    }
+                }
+            }
+            Some(_) => drop(access_token),
         }
+        let access_token = self.access_token.read().await;
+        let token = access_token.as_ref().ok_or_else(|| {
+            azure_core::Error::with_message(
+                ErrorKind::Credential,
+                "the request failed due to an error while fetching the access token",
+            )
+        })?;
+        request.insert_header(AUTHORIZATION, format!("Bearer {}", token.token.secret()));
+        Ok(())
     }
+}
+
+fn should_refresh(expires_on: OffsetDateTime) -> bool {
+    expires_on <= OffsetDateTime::now_utc() + REFRESH_MARGIN
 }
 
 impl fmt::Debug for BearerTokenPolicy {
@@ -391,6 +538,7 @@ impl fmt::Debug for BearerTokenPolicy {
         f.debug_struct("BearerTokenPolicy")
             .field("credential", &self.credential)
             .field("scopes", &self.scopes)
+            .field("plain_http_for_tests", &self.plain_http_for_tests)
             .finish_non_exhaustive()
     }
 }
@@ -403,30 +551,241 @@ impl Policy for BearerTokenPolicy {
         request: &mut Request,
         next: &[Arc<dyn Policy>],
     ) -> PolicyResult {
-        check_bearer_transport(request.url())?;
-        let token = match self.cached() {
-            Some(token) => token,
-            None => {
-                let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
-                let options = TokenRequestOptions {
-                    method_options: ClientMethodOptions { context: ctx.clone() },
-                };
-                let token = self.credential.get_token(&scopes, Some(options)).await?;
-                self.store(Some(token.clone()));
-                token
-            }
-        };
-        request.insert_header(AUTHORIZATION, format!("Bearer {}", token.token.secret()));
+        check_bearer_transport(request.url(), self.plain_http_for_tests)?;
         let Some((first, rest)) = next.split_first() else {
-            return Err(azure_core::Error::with_message(
-                ErrorKind::Other,
-                "BearerTokenPolicy must not be the last policy of a pipeline",
-            ));
+            return Err(last_policy_error("BearerTokenPolicy"));
         };
+        self.authorize(ctx, request).await?;
         let response = first.send(ctx, request, rest).await?;
         if response.status() == StatusCode::Unauthorized {
-            self.store(None);
+            *self.access_token.write().await = None;
         }
         Ok(response)
+    }
+}
+
+#[cfg(test)]
+mod bearer_tests {
+    use super::*;
+    use azure_core::http::{headers::Headers, Method};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    /// Hands out the scripted results in order (the last one again when they run out), each
+    /// after `delay`, and counts the calls.
+    #[derive(Debug)]
+    struct ScriptedCredential {
+        script: Mutex<Vec<Result<(&'static str, Duration), ()>>>,
+        delay: std::time::Duration,
+        calls: AtomicUsize,
+    }
+
+    impl ScriptedCredential {
+        fn new(script: Vec<Result<(&'static str, Duration), ()>>) -> Arc<Self> {
+            Arc::new(Self {
+                script: Mutex::new(script),
+                delay: std::time::Duration::ZERO,
+                calls: AtomicUsize::new(0),
+            })
+        }
+
+        fn calls(&self) -> usize {
+            self.calls.load(Ordering::SeqCst)
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl TokenCredential for ScriptedCredential {
+        async fn get_token(
+            &self,
+            _scopes: &[&str],
+            _options: Option<TokenRequestOptions<'_>>,
+        ) -> azure_core::Result<AccessToken> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(self.delay).await;
+            let next = {
+                let mut script = self.script.lock().unwrap();
+                if script.len() > 1 {
+                    script.remove(0)
+                } else {
+                    script[0]
+                }
+            };
+            match next {
+                Ok((token, lifetime)) => {
+                    Ok(AccessToken::new(token, OffsetDateTime::now_utc() + lifetime))
+                }
+                Err(()) => Err(azure_core::Error::with_message(
+                    ErrorKind::Credential,
+                    "the token service is down",
+                )),
+            }
+        }
+    }
+
+    /// The end of the pipeline: answers 200 (or `status`) and keeps the `Authorization`
+    /// headers it saw.
+    #[derive(Debug, Default)]
+    struct Terminal {
+        seen: Mutex<Vec<String>>,
+    }
+
+    #[async_trait::async_trait]
+    impl Policy for Terminal {
+        async fn send(
+            &self,
+            _ctx: &Context,
+            request: &mut Request,
+            _next: &[Arc<dyn Policy>],
+        ) -> PolicyResult {
+            let authorization =
+                request.headers().get_optional_str(&AUTHORIZATION).unwrap_or_default().to_owned();
+            self.seen.lock().unwrap().push(authorization);
+            Ok(AsyncRawResponse::from_bytes(StatusCode::Ok, Headers::new(), Bytes::new()))
+        }
+    }
+
+    fn request(url: &str) -> Request {
+        Request::new(Url::parse(url).unwrap(), Method::Get)
+    }
+
+    async fn call(
+        policy: &BearerTokenPolicy,
+        terminal: &Arc<Terminal>,
+    ) -> azure_core::Result<String> {
+        let next: [Arc<dyn Policy>; 1] = [terminal.clone()];
+        policy
+            .send(&Context::new(), &mut request("https://x.communication.azure.com/"), &next)
+            .await?;
+        Ok(terminal.seen.lock().unwrap().last().cloned().unwrap_or_default())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_calls_share_one_token_fetch() {
+        let credential = Arc::new(ScriptedCredential {
+            script: Mutex::new(vec![Ok(("t1", Duration::hours(1)))]),
+            delay: std::time::Duration::from_millis(100),
+            calls: AtomicUsize::new(0),
+        });
+        let policy = Arc::new(BearerTokenPolicy::new(credential.clone(), [COMMUNICATION_SCOPE]));
+        let terminal = Arc::new(Terminal::default());
+        let calls = (0..32).map(|_| {
+            let (policy, terminal) = (policy.clone(), terminal.clone());
+            tokio::spawn(async move { call(&policy, &terminal).await })
+        });
+        for result in futures::future::join_all(calls).await {
+            assert_eq!(result.unwrap().unwrap(), "Bearer t1");
+        }
+        assert_eq!(credential.calls(), 1);
+        assert_eq!(terminal.seen.lock().unwrap().len(), 32);
+    }
+
+    #[tokio::test]
+    async fn a_token_expiring_within_the_margin_is_refreshed_on_the_next_call() {
+        let credential = ScriptedCredential::new(vec![
+            Ok(("short", Duration::minutes(4))),
+            Ok(("long", Duration::hours(1))),
+        ]);
+        let policy = BearerTokenPolicy::new(credential.clone(), [COMMUNICATION_SCOPE]);
+        let terminal = Arc::new(Terminal::default());
+        assert_eq!(call(&policy, &terminal).await.unwrap(), "Bearer short");
+        assert_eq!(call(&policy, &terminal).await.unwrap(), "Bearer long");
+        assert_eq!(call(&policy, &terminal).await.unwrap(), "Bearer long");
+        assert_eq!(credential.calls(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_refresh_keeps_the_still_valid_token() {
+        let credential = ScriptedCredential::new(vec![Ok(("old", Duration::minutes(2))), Err(())]);
+        let policy = BearerTokenPolicy::new(credential.clone(), [COMMUNICATION_SCOPE]);
+        let terminal = Arc::new(Terminal::default());
+        assert_eq!(call(&policy, &terminal).await.unwrap(), "Bearer old");
+        assert_eq!(call(&policy, &terminal).await.unwrap(), "Bearer old");
+        // As in azure_core, the refresh is tried again on the next call.
+        assert_eq!(call(&policy, &terminal).await.unwrap(), "Bearer old");
+        assert_eq!(credential.calls(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_failed_refresh_of_an_expired_token_is_an_error() {
+        let credential = ScriptedCredential::new(vec![Ok(("old", Duration::seconds(-1))), Err(())]);
+        let policy = BearerTokenPolicy::new(credential.clone(), [COMMUNICATION_SCOPE]);
+        let terminal = Arc::new(Terminal::default());
+        assert_eq!(call(&policy, &terminal).await.unwrap(), "Bearer old");
+        let error = call(&policy, &terminal).await.unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Credential);
+        assert_eq!(terminal.seen.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn plain_http_is_refused_without_the_test_switch() {
+        let credential = ScriptedCredential::new(vec![Ok(("t", Duration::hours(1)))]);
+        let terminal = Arc::new(Terminal::default());
+        let next: [Arc<dyn Policy>; 1] = [terminal.clone()];
+
+        let policy = BearerTokenPolicy::new(credential.clone(), [COMMUNICATION_SCOPE]);
+        let error = policy
+            .send(&Context::new(), &mut request("http://127.0.0.1:8080/chat"), &next)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Credential);
+        let message = error.to_string();
+        assert!(message.contains("only sent over https"), "{message}");
+        assert!(message.contains("plain_http_for_tests"), "{message}");
+        assert_eq!(credential.calls(), 0, "no token is fetched for a refused request");
+        assert!(terminal.seen.lock().unwrap().is_empty());
+
+        // The switch allows loopback only.
+        let policy = BearerTokenPolicy::new(credential.clone(), [COMMUNICATION_SCOPE])
+            .with_plain_http_for_tests(true);
+        policy
+            .send(&Context::new(), &mut request("http://127.0.0.1:8080/chat"), &next)
+            .await
+            .unwrap();
+        policy
+            .send(&Context::new(), &mut request("http://localhost:8080/chat"), &next)
+            .await
+            .unwrap();
+        let error = policy
+            .send(&Context::new(), &mut request("http://example.com/chat"), &next)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Credential);
+    }
+
+    #[test]
+    fn clients_refuse_plain_http_endpoints_unless_built_for_tests() {
+        let credential: Arc<dyn TokenCredential> =
+            ScriptedCredential::new(vec![Ok(("t", Duration::hours(1)))]);
+        let package = Package { name: "test", version: "0" };
+        let build = |endpoint: &str, options: ClientOptions| {
+            ClientCore::new(
+                package,
+                endpoint,
+                Auth::Bearer(credential.clone()),
+                options,
+                "2024-01-01".to_owned(),
+            )
+        };
+        let error = build("http://127.0.0.1:1234", ClientOptions::default()).unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Credential);
+        assert!(error.to_string().contains("plain_http_for_tests"), "{error}");
+        build("http://127.0.0.1:1234", plain_http_for_tests(ClientOptions::default())).unwrap();
+        build("http://[::1]:1234", plain_http_for_tests(ClientOptions::default())).unwrap();
+        build("http://example.com", plain_http_for_tests(ClientOptions::default())).unwrap_err();
+        build("https://example.com", ClientOptions::default()).unwrap();
+        // Applying the switch twice adds one marker.
+        let twice = plain_http_for_tests(plain_http_for_tests(ClientOptions::default()));
+        assert_eq!(twice.per_call_policies.len(), 1);
+        // Access-key clients are not affected by the switch: plain http was never about them.
+        let key = AccessKeyCredential::new("pw==").unwrap();
+        ClientCore::new(
+            package,
+            "http://127.0.0.1:1234",
+            Auth::AccessKey(key),
+            ClientOptions::default(),
+            "2024-01-01".to_owned(),
+        )
+        .unwrap();
     }
 }

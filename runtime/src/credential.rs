@@ -3,14 +3,20 @@
 //! * [`AccessKeyCredential`]: the resource's access key (from the portal or a connection
 //!   string). Requests are signed with HMAC-SHA256 (see [`crate::hmac`]).
 //! * [`UserTokenCredential`]: a fixed Communication Services user access token, used as a bearer
-//!   token (Chat operations act on behalf of a user).
+//!   token (Chat operations act on behalf of a user). For a token that refreshes itself, see
+//!   [`CommunicationTokenCredential`].
 //! * Any other [`TokenCredential`], for example a Microsoft Entra ID credential from
 //!   `azure_identity`, used as a bearer token for the `https://communication.azure.com//.default`
 //!   scope.
 //!
+//! Clients take them through [`CommunicationCredential`] (access key or token) or
+//! [`BearerCredential`] (token only), which convert from `Arc::new(credential)` of any
+//! `TokenCredential`, from an `Arc<dyn TokenCredential>` and from the credentials themselves.
+//!
 //! None of these types ever print their secret: `Debug` is redacted and error messages never
 //! quote the key or token.
 
+use crate::communication_token::CommunicationTokenCredential;
 use azure_core::{
     credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions},
     error::ErrorKind,
@@ -141,7 +147,7 @@ impl TokenCredential for UserTokenCredential {
 }
 
 /// Reads the `exp` claim (seconds since the Unix epoch) of a JWT without validating it.
-fn jwt_expiry(token: &str) -> Option<OffsetDateTime> {
+pub(crate) fn jwt_expiry(token: &str) -> Option<OffsetDateTime> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
@@ -175,6 +181,63 @@ impl From<Arc<dyn TokenCredential>> for CommunicationCredential {
 impl From<UserTokenCredential> for CommunicationCredential {
     fn from(credential: UserTokenCredential) -> Self {
         Self::TokenCredential(Arc::new(credential))
+    }
+}
+
+/// `Arc::new(credential)` of any concrete credential type, without a cast to
+/// `Arc<dyn TokenCredential>`.
+///
+/// This does not overlap the impl for `Arc<dyn TokenCredential>`: `C` is implicitly `Sized`,
+/// which `dyn TokenCredential` is not.
+impl<C: TokenCredential + 'static> From<Arc<C>> for CommunicationCredential {
+    fn from(credential: Arc<C>) -> Self {
+        Self::TokenCredential(credential)
+    }
+}
+
+/// The credential of a client that only takes bearer tokens (a Communication Services user
+/// access token, or any other [`TokenCredential`]); unlike [`CommunicationCredential`] it has
+/// no access-key variant, so passing an access key to such a client does not compile.
+///
+/// Client constructors take `impl Into<BearerCredential>`: an `Arc<C>` of any concrete
+/// `C: TokenCredential`, an `Arc<dyn TokenCredential>`, or a [`UserTokenCredential`] as is.
+#[derive(Clone, Debug)]
+pub struct BearerCredential(pub Arc<dyn TokenCredential>);
+
+impl From<Arc<dyn TokenCredential>> for BearerCredential {
+    fn from(credential: Arc<dyn TokenCredential>) -> Self {
+        Self(credential)
+    }
+}
+
+/// See the same impl of [`CommunicationCredential`].
+impl<C: TokenCredential + 'static> From<Arc<C>> for BearerCredential {
+    fn from(credential: Arc<C>) -> Self {
+        Self(credential)
+    }
+}
+
+impl From<UserTokenCredential> for BearerCredential {
+    fn from(credential: UserTokenCredential) -> Self {
+        Self(Arc::new(credential))
+    }
+}
+
+impl From<CommunicationTokenCredential> for BearerCredential {
+    fn from(credential: CommunicationTokenCredential) -> Self {
+        Self(Arc::new(credential))
+    }
+}
+
+impl From<CommunicationTokenCredential> for CommunicationCredential {
+    fn from(credential: CommunicationTokenCredential) -> Self {
+        Self::TokenCredential(Arc::new(credential))
+    }
+}
+
+impl From<BearerCredential> for CommunicationCredential {
+    fn from(credential: BearerCredential) -> Self {
+        Self::TokenCredential(credential.0)
     }
 }
 

@@ -1,44 +1,24 @@
 //! Date-time wire formats used by Communication Services.
 //!
 //! * [`rfc3339`]: JSON bodies (`"2023-07-06T18:38:10.5153647+00:00"`, `"2022-05-26T07:59:28Z"`).
-//!   Parsing accepts any number of fractional-second digits up to nine (more are truncated to
-//!   nanoseconds), `T`/`t`/space as the separator and `Z`/`z` or a `±hh:mm` offset. Formatting
-//!   always writes UTC with a `Z` suffix and only the fractional digits that are needed.
+//!   Parsed and formatted by `time`'s well-known [`Rfc3339`] format: any number of
+//!   fractional-second digits (past the ninth they are truncated to nanoseconds), `T`/`t`/space
+//!   as the separator and `Z`/`z` or a `±hh:mm` offset. Formatting writes UTC, which `time`
+//!   writes with a `Z` suffix, and only the fractional digits that are needed.
 //! * [`rfc1123`]: HTTP headers (`x-ms-date`, `Repeatability-First-Sent`):
-//!   `"Wed, 13 Apr 2022 18:09:12 GMT"`, always in GMT, no fractional seconds.
+//!   `"Wed, 13 Apr 2022 18:09:12 GMT"`, always in GMT, no fractional seconds. Parsed and
+//!   formatted by azure_core's RFC 7231 helpers ([`azure_core::time::parse_rfc7231`],
+//!   [`azure_core::time::to_rfc7231`]), the IMF-fixdate form of RFC 1123.
 //!
 //! Both modules double as serde adapters (`#[serde(with = "crate::datetime::rfc3339")]`)
 //! and have an `option` submodule for `Option<OffsetDateTime>` fields, used as
 //! `#[serde(default, skip_serializing_if = "Option::is_none", with = "…::option")]`.
 
 use azure_core::error::ErrorKind;
-use time::{Date, Month, OffsetDateTime, Time, UtcOffset, Weekday};
+use time::{format_description::well_known::Rfc3339, OffsetDateTime, UtcOffset};
 
 fn conversion_error(message: String) -> azure_core::Error {
     azure_core::Error::with_message(ErrorKind::DataConversion, message)
-}
-
-/// Reads exactly `len` ASCII digits at `*pos`, advancing it.
-fn digits(bytes: &[u8], pos: &mut usize, len: usize) -> Option<u32> {
-    let slice = bytes.get(*pos..*pos + len)?;
-    let mut value = 0u32;
-    for &b in slice {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        value = value * 10 + u32::from(b - b'0');
-    }
-    *pos += len;
-    Some(value)
-}
-
-/// Consumes the byte `expected` at `*pos`.
-fn expect(bytes: &[u8], pos: &mut usize, expected: u8) -> Option<()> {
-    (bytes.get(*pos) == Some(&expected)).then(|| *pos += 1)
-}
-
-fn month_from_number(month: u32) -> Option<Month> {
-    u8::try_from(month).ok().and_then(|m| Month::try_from(m).ok())
 }
 
 /// A date-time parser (`rfc3339::parse` or `rfc1123::parse`).
@@ -102,112 +82,47 @@ pub mod rfc3339 {
     use super::*;
     use serde::{Deserializer, Serializer};
 
-    /// Parses an RFC 3339 timestamp with an explicit `Z` or `±hh:mm` offset.
+    /// Parses an RFC 3339 timestamp with an explicit `Z` or `±hh:mm` offset, with `time`'s
+    /// [`Rfc3339`] format as is (every shape the services send is RFC 3339, including the
+    /// seven fractional digits of .NET's `DateTimeOffset`).
     ///
     /// # Errors
     ///
     /// Returns an error of kind [`ErrorKind::DataConversion`] naming the input and what is wrong.
     pub fn parse(input: &str) -> azure_core::Result<OffsetDateTime> {
-        parse_inner(input).map_err(|what| {
+        OffsetDateTime::parse(input, &Rfc3339).map_err(|what| {
             conversion_error(format!(
                 "invalid RFC 3339 date-time {input:?}: {what} (expected e.g. \"2023-07-06T18:38:10.5153647+00:00\" or \"2022-05-26T07:59:28Z\")"
             ))
         })
     }
 
-    fn parse_inner(input: &str) -> Result<OffsetDateTime, &'static str> {
-        let b = input.as_bytes();
-        let mut pos = 0;
-        let year = digits(b, &mut pos, 4).ok_or("bad year")?;
-        expect(b, &mut pos, b'-').ok_or("expected '-' after the year")?;
-        let month = digits(b, &mut pos, 2).ok_or("bad month")?;
-        expect(b, &mut pos, b'-').ok_or("expected '-' after the month")?;
-        let day = digits(b, &mut pos, 2).ok_or("bad day")?;
-        match b.get(pos) {
-            Some(b'T' | b't' | b' ') => pos += 1,
-            _ => return Err("expected 'T' between date and time"),
-        }
-        let hour = digits(b, &mut pos, 2).ok_or("bad hour")?;
-        expect(b, &mut pos, b':').ok_or("expected ':' after the hour")?;
-        let minute = digits(b, &mut pos, 2).ok_or("bad minute")?;
-        expect(b, &mut pos, b':').ok_or("expected ':' after the minute")?;
-        let second = digits(b, &mut pos, 2).ok_or("bad second")?;
-        let mut nanos = 0u32;
-        if b.get(pos) == Some(&b'.') {
-            pos += 1;
-            let start = pos;
-            while let Some(&digit) = b.get(pos).filter(|b| b.is_ascii_digit()) {
-                // Digits past the ninth (below a nanosecond) are dropped.
-                if pos - start < 9 {
-                    nanos = nanos * 10 + u32::from(digit - b'0');
-                }
-                pos += 1;
-            }
-            match pos - start {
-                0 => return Err("expected digits after '.'"),
-                read @ 1..=8 => nanos *= 10u32.pow(9 - read as u32),
-                _ => {}
-            }
-        }
-        let offset = match b.get(pos) {
-            Some(b'Z' | b'z') => {
-                pos += 1;
-                UtcOffset::UTC
-            }
-            Some(&sign @ (b'+' | b'-')) => {
-                pos += 1;
-                let hours = digits(b, &mut pos, 2).ok_or("bad offset hours")?;
-                expect(b, &mut pos, b':').ok_or("expected ':' in the offset")?;
-                let minutes = digits(b, &mut pos, 2).ok_or("bad offset minutes")?;
-                if hours > 23 || minutes > 59 {
-                    return Err("offset out of range");
-                }
-                let (h, m) = (hours as i8, minutes as i8);
-                let (h, m) = if sign == b'-' { (-h, -m) } else { (h, m) };
-                UtcOffset::from_hms(h, m, 0).map_err(|_| "offset out of range")?
-            }
-            _ => return Err("missing 'Z' or a '+hh:mm'/'-hh:mm' offset"),
-        };
-        if pos != b.len() {
-            return Err("unexpected characters after the offset");
-        }
-        let month = month_from_number(month).ok_or("month out of range")?;
-        let date = Date::from_calendar_date(year as i32, month, day as u8)
-            .map_err(|_| "day out of range for the month")?;
-        let time = Time::from_hms_nano(hour as u8, minute as u8, second as u8, nanos)
-            .map_err(|_| "time of day out of range")?;
-        Ok(date.with_time(time).assume_offset(offset))
-    }
-
     /// Formats in UTC with a `Z` suffix and up to nine fractional digits (trailing zeros
-    /// dropped, none when the time has whole seconds).
+    /// dropped, none when the time has whole seconds), with `time`'s [`Rfc3339`] format.
+    ///
+    /// The conversion to UTC is the one thing added: `time` writes `Z` only for a UTC offset,
+    /// and the services' own payloads (and the documented examples the round-trip tests
+    /// compare with) write UTC as `Z`. Years before 0, which RFC 3339 cannot write and no
+    /// service sends, are written as `time` displays them (`-0001-01-01 0:00:00.0 +00:00:00`),
+    /// which is not RFC 3339; the serde serializers refuse them instead.
     pub fn format(value: OffsetDateTime) -> String {
         let utc = value.to_offset(UtcOffset::UTC);
-        let mut out = format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            utc.year(),
-            u8::from(utc.month()),
-            utc.day(),
-            utc.hour(),
-            utc.minute(),
-            utc.second()
-        );
-        let nanos = utc.nanosecond();
-        if nanos != 0 {
-            let fraction = format!("{nanos:09}");
-            out.push('.');
-            out.push_str(fraction.trim_end_matches('0'));
-        }
-        out.push('Z');
-        out
+        utc.format(&Rfc3339).unwrap_or_else(|_| utc.to_string())
     }
 
-    /// Serde serializer (see [`format()`]).
+    fn try_format(value: OffsetDateTime) -> Result<String, String> {
+        value
+            .to_offset(UtcOffset::UTC)
+            .format(&Rfc3339)
+            .map_err(|_| format!("{value} cannot be written in RFC 3339 (years 0000 to 9999 only)"))
+    }
+
+    /// Serde serializer (see [`format()`]); a year before 0 is an error.
     pub fn serialize<S: Serializer>(
         value: &OffsetDateTime,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&format(*value))
+        serializer.serialize_str(&try_format(*value).map_err(serde::ser::Error::custom)?)
     }
 
     /// Serde deserializer (see [`parse`]).
@@ -228,7 +143,7 @@ pub mod rfc3339 {
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
             match value {
-                Some(value) => serializer.serialize_str(&format(*value)),
+                Some(value) => super::serialize(value, serializer),
                 None => serializer.serialize_none(),
             }
         }
@@ -281,84 +196,55 @@ pub mod rfc1123 {
     use super::*;
     use serde::{Deserializer, Serializer};
 
-    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-    fn weekday_name(weekday: Weekday) -> &'static str {
-        WEEKDAYS[usize::from(weekday.number_days_from_monday())]
-    }
-
-    /// Formats as `"Wed, 13 Apr 2022 18:09:12 GMT"` (converted to GMT, seconds truncated).
+    /// Formats as `"Wed, 13 Apr 2022 18:09:12 GMT"` (converted to GMT, seconds truncated),
+    /// with [`azure_core::time::to_rfc7231`].
+    ///
+    /// The conversion to GMT is added because `to_rfc7231` writes the fields as they are and
+    /// appends `GMT` whatever the offset.
     pub fn format(value: OffsetDateTime) -> String {
-        let utc = value.to_offset(UtcOffset::UTC);
-        format!(
-            "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-            weekday_name(utc.weekday()),
-            utc.day(),
-            MONTHS[usize::from(u8::from(utc.month())) - 1],
-            utc.year(),
-            utc.hour(),
-            utc.minute(),
-            utc.second()
-        )
+        azure_core::time::to_rfc7231(&value.to_offset(UtcOffset::UTC))
     }
 
-    /// Parses `"Wed, 13 Apr 2022 18:09:12 GMT"`. The day may have one or two digits; the zone
-    /// must be `GMT` or `UTC`. The weekday must be a valid name but is not cross-checked.
+    /// Parses `"Wed, 13 Apr 2022 18:09:12 GMT"` with [`azure_core::time::parse_rfc7231`]. The
+    /// weekday must be a valid name but is not cross-checked.
+    ///
+    /// Two differences from `parse_rfc7231` are kept, by rewriting the input into its form
+    /// first:
+    ///
+    /// * the day may have one digit (`"Sun, 3 Apr 2022 …"`), which RFC 1123 allows (RFC 822's
+    ///   `1*2DIGIT` day) and `parse_rfc7231` does not;
+    /// * the zone may be `UTC` as well as `GMT`.
+    ///
+    /// Both were accepted by the hand-written parser this replaces, and are kept so that no
+    /// header that parsed before fails now. None of the recorded sessions or documented
+    /// examples in this repository uses either form: every date they carry is an IMF-fixdate.
+    ///
+    /// Surrounding whitespace (header values are read as they are) is ignored.
     ///
     /// # Errors
     ///
     /// Returns an error of kind [`ErrorKind::DataConversion`] naming the input and what is wrong.
     pub fn parse(input: &str) -> azure_core::Result<OffsetDateTime> {
-        parse_inner(input.trim()).map_err(|what| {
+        azure_core::time::parse_rfc7231(&imf_fixdate(input.trim())).map_err(|_| {
             conversion_error(format!(
-                "invalid RFC 1123 date {input:?}: {what} (expected e.g. \"Wed, 13 Apr 2022 18:09:12 GMT\")"
+                "invalid RFC 1123 date {input:?}: not of the form \"Www, DD Mon YYYY hh:mm:ss GMT\" (expected e.g. \"Wed, 13 Apr 2022 18:09:12 GMT\")"
             ))
         })
     }
 
-    fn parse_inner(input: &str) -> Result<OffsetDateTime, &'static str> {
-        let (weekday, rest) = input.split_once(", ").ok_or("expected \"Www, \" first")?;
-        if !WEEKDAYS.contains(&weekday) {
-            return Err("unknown weekday");
+    /// `input` with a one-digit day padded and a `UTC` zone written `GMT`; anything else as is.
+    fn imf_fixdate(input: &str) -> std::borrow::Cow<'_, str> {
+        let mut text = std::borrow::Cow::Borrowed(input);
+        if let Some((weekday, rest)) = input.split_once(", ") {
+            let day_len = rest.find(' ').unwrap_or(rest.len());
+            if day_len == 1 && rest.as_bytes()[0].is_ascii_digit() {
+                text = format!("{weekday}, 0{rest}").into();
+            }
         }
-        let mut parts = rest.split(' ');
-        let (Some(day), Some(month), Some(year), Some(time), Some(zone), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err("expected \"DD Mon YYYY hh:mm:ss GMT\" after the weekday");
-        };
-        if !(1..=2).contains(&day.len()) || !day.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("bad day");
+        if let Some(head) = text.strip_suffix(" UTC") {
+            text = format!("{head} GMT").into();
         }
-        let day: u8 = day.parse().map_err(|_| "bad day")?;
-        let month = MONTHS
-            .iter()
-            .position(|m| *m == month)
-            .and_then(|index| month_from_number(index as u32 + 1))
-            .ok_or("unknown month")?;
-        let mut pos = 0;
-        let year =
-            digits(year.as_bytes(), &mut pos, 4).filter(|_| pos == year.len()).ok_or("bad year")?;
-        let t = time.as_bytes();
-        let mut pos = 0;
-        let hour = digits(t, &mut pos, 2).ok_or("bad hour")?;
-        expect(t, &mut pos, b':').ok_or("bad time")?;
-        let minute = digits(t, &mut pos, 2).ok_or("bad minute")?;
-        expect(t, &mut pos, b':').ok_or("bad time")?;
-        let second = digits(t, &mut pos, 2).ok_or("bad second")?;
-        if pos != t.len() {
-            return Err("bad time");
-        }
-        if zone != "GMT" && zone != "UTC" {
-            return Err("the zone must be GMT");
-        }
-        let date =
-            Date::from_calendar_date(year as i32, month, day).map_err(|_| "day out of range")?;
-        let time = Time::from_hms(hour as u8, minute as u8, second as u8)
-            .map_err(|_| "time of day out of range")?;
-        Ok(date.with_time(time).assume_utc())
+        text
     }
 
     /// Serde serializer (see [`format()`]).
@@ -556,5 +442,29 @@ mod tests {
         ] {
             assert!(rfc1123::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    /// The two forms kept on top of azure_core's RFC 7231 parser, which refuses them.
+    #[test]
+    fn rfc1123_keeps_one_digit_days_and_utc() {
+        for text in ["Sun, 3 Apr 2022 18:09:12 GMT", "Sun, 03 Apr 2022 18:09:12 UTC"] {
+            assert!(azure_core::time::parse_rfc7231(text).is_err(), "{text}");
+            assert_eq!(rfc1123::parse(text).unwrap(), datetime!(2022-04-03 18:09:12 UTC), "{text}");
+        }
+        assert_eq!(
+            rfc1123::parse("  Sun, 3 Apr 2022 18:09:12 UTC ").unwrap(),
+            datetime!(2022-04-03 18:09:12 UTC)
+        );
+        for bad in ["Sun, 3 Apr 2022 18:09:12 PST", "Sun, x Apr 2022 18:09:12 GMT", "Sun,  3 Apr"] {
+            assert!(rfc1123::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rfc3339_formats_what_it_cannot_write_without_panicking() {
+        let date = datetime!(-0001-01-01 00:00 UTC);
+        assert_eq!(rfc3339::format(date), "-0001-01-01 0:00:00.0 +00:00:00");
+        let error = rfc3339::serialize(&date, serde_json::value::Serializer).unwrap_err();
+        assert!(error.to_string().contains("cannot be written in RFC 3339"), "{error}");
     }
 }

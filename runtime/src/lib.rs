@@ -8,6 +8,7 @@
 //! The event envelopes ([`events`]) compile only with the `events` feature.
 
 pub mod client;
+pub mod communication_token;
 pub mod connection_string;
 pub mod credential;
 pub mod datetime;
@@ -24,8 +25,11 @@ pub mod paging;
 pub mod repeatability;
 
 pub use client::{Auth, ClientCore, PathPart};
+pub use communication_token::{CommunicationTokenCredential, CommunicationTokenRefreshOptions};
 pub use connection_string::ConnectionString;
-pub use credential::{AccessKeyCredential, CommunicationCredential, UserTokenCredential};
+pub use credential::{
+    AccessKeyCredential, BearerCredential, CommunicationCredential, UserTokenCredential,
+};
 pub use error::ServiceError;
 pub use identifier::{CommunicationCloud, CommunicationIdentifier};
 pub use limits::{CallLimits, LimitError};

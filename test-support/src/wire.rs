@@ -36,6 +36,19 @@ pub fn no_retries() -> ClientOptions {
     ClientOptions { retry: RetryOptions::none(), ..Default::default() }
 }
 
+/// Client options for a loopback test server: [`no_retries`], and bearer tokens allowed over
+/// plain http to the loopback address (the runtime's test-only
+/// [`plain_http_for_tests`](azure_communication_runtime::client::plain_http_for_tests)).
+pub fn loopback() -> ClientOptions {
+    plain_http(no_retries())
+}
+
+/// `options` with bearer tokens allowed over plain http to the loopback address; see
+/// [`plain_http_for_tests`](azure_communication_runtime::client::plain_http_for_tests).
+pub fn plain_http(options: ClientOptions) -> ClientOptions {
+    azure_communication_runtime::client::plain_http_for_tests(options)
+}
+
 /// Accepts a request only when its HMAC-SHA256 signature is right for [`ACCESS_KEY`], checked
 /// by [`verify_hmac`].
 pub struct ValidHmacSignature;

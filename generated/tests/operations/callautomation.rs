@@ -92,7 +92,7 @@ async fn create_call_create_an_outbound_call_201() {
         .mount(&server)
         .await;
     let options = azure_communication::callautomation::CallAutomationClientOptions {
-        client_options: support::wire::no_retries(),
+        client_options: support::wire::loopback(),
         ..Default::default()
     };
     let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -211,7 +211,7 @@ async fn create_call_create_an_outbound_call_open_api_example() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -456,7 +456,7 @@ async fn add_participant_add_participants_to_the_call() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -537,7 +537,7 @@ async fn get_call_get_call_connection() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -692,7 +692,7 @@ async fn get_participants_get_participants_from_a_call() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(

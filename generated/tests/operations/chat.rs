@@ -105,7 +105,7 @@ async fn create_chat_thread_create_chat_thread_201() {
         .mount(&server)
         .await;
     let options = azure_communication::chat::ChatClientOptions {
-        client_options: support::wire::no_retries(),
+        client_options: support::wire::loopback(),
         ..Default::default()
     };
     let client = azure_communication::chat::ChatClient::new(
@@ -243,7 +243,7 @@ async fn create_chat_thread_create_chat_thread_open_api_example() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -328,7 +328,7 @@ async fn create_chat_thread_create_chat_thread_with_repeatability_request_id_hea
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -411,7 +411,7 @@ async fn delete_chat_thread_delete_chat_thread() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -476,7 +476,7 @@ async fn list_chat_threads_get_threads_with_pagination_max_page_size() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -567,7 +567,7 @@ async fn add_chat_participants_add_participants() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -655,7 +655,7 @@ async fn delete_chat_message_delete_message() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -730,7 +730,7 @@ async fn get_chat_message_get_message() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -808,7 +808,7 @@ async fn get_chat_thread_properties_get_chat_thread() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -887,7 +887,7 @@ async fn list_chat_messages_get_messages_with_pagination_max_page_size() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -972,7 +972,7 @@ async fn list_chat_participants_get_participants_with_pagination_max_page_size()
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -1057,7 +1057,7 @@ async fn list_chat_read_receipts_get_thread_read_receipts_with_pagination_max_pa
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -1152,7 +1152,7 @@ async fn remove_chat_participant_remove_participant() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -1237,7 +1237,7 @@ async fn send_chat_message_send_message() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -1319,7 +1319,7 @@ async fn send_chat_read_receipt_send_read_receipt_200() {
         .mount(&server)
         .await;
     let options = azure_communication::chat::ChatClientOptions {
-        client_options: support::wire::no_retries(),
+        client_options: support::wire::loopback(),
         ..Default::default()
     };
     let client = azure_communication::chat::ChatClient::new(
@@ -1385,7 +1385,7 @@ async fn send_chat_read_receipt_send_read_receipt_open_api_example() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -1471,7 +1471,7 @@ async fn send_chat_read_receipt_send_read_receipt_forbidden_403() {
         .mount(&server)
         .await;
     let options = azure_communication::chat::ChatClientOptions {
-        client_options: support::wire::no_retries(),
+        client_options: support::wire::loopback(),
         ..Default::default()
     };
     let client = azure_communication::chat::ChatClient::new(
@@ -1541,7 +1541,7 @@ async fn send_chat_read_receipt_send_read_receipt_service_unavailable_503() {
         .mount(&server)
         .await;
     let options = azure_communication::chat::ChatClientOptions {
-        client_options: support::wire::no_retries(),
+        client_options: support::wire::loopback(),
         ..Default::default()
     };
     let client = azure_communication::chat::ChatClient::new(
@@ -1611,7 +1611,7 @@ async fn send_chat_read_receipt_send_read_receipt_too_many_requests_429() {
         .mount(&server)
         .await;
     let options = azure_communication::chat::ChatClientOptions {
-        client_options: support::wire::no_retries(),
+        client_options: support::wire::loopback(),
         ..Default::default()
     };
     let client = azure_communication::chat::ChatClient::new(
@@ -1681,7 +1681,7 @@ async fn send_chat_read_receipt_send_read_receipt_unauthorized_401() {
         .mount(&server)
         .await;
     let options = azure_communication::chat::ChatClientOptions {
-        client_options: support::wire::no_retries(),
+        client_options: support::wire::loopback(),
         ..Default::default()
     };
     let client = azure_communication::chat::ChatClient::new(
@@ -1753,7 +1753,7 @@ async fn send_typing_notification_post_typing_event_to_a_thread() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -1846,7 +1846,7 @@ async fn update_chat_message_update_message_content() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(
@@ -1936,7 +1936,7 @@ async fn update_chat_thread_properties_update_chat_thread_topic() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::chat::ChatClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::chat::ChatClient::new(

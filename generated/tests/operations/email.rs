@@ -31,7 +31,7 @@ async fn get_send_result_get_message_status_failed_terminal_status() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::email::EmailClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::email::EmailClient::new(
@@ -103,7 +103,7 @@ async fn get_send_result_get_message_status_non_terminal_status() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::email::EmailClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::email::EmailClient::new(
@@ -175,7 +175,7 @@ async fn get_send_result_get_message_status_success_terminal_status() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::email::EmailClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::email::EmailClient::new(
@@ -249,7 +249,7 @@ async fn send_send_email() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::email::EmailClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::email::EmailClient::new(

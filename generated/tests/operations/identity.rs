@@ -33,7 +33,7 @@ async fn create_identity_create_an_identity_and_optionally_an_access_token_with_
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::identity::CommunicationIdentityClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::identity::CommunicationIdentityClient::new(
@@ -109,7 +109,7 @@ async fn delete_identity_delete_an_identity() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::identity::CommunicationIdentityClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::identity::CommunicationIdentityClient::new(
@@ -178,7 +178,7 @@ async fn exchange_teams_user_access_token_exchange_a_teams_user_access_token() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::identity::CommunicationIdentityClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::identity::CommunicationIdentityClient::new(
@@ -262,7 +262,7 @@ async fn issue_access_token_issue_an_access_token_optionally_specify_a_custom_ex
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::identity::CommunicationIdentityClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::identity::CommunicationIdentityClient::new(
@@ -340,7 +340,7 @@ async fn revoke_access_tokens_revoke_access_tokens() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::identity::CommunicationIdentityClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::identity::CommunicationIdentityClient::new(

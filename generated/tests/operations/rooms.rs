@@ -54,7 +54,7 @@ async fn create_room_create_a_new_meeting_room_201() {
         .mount(&server)
         .await;
     let options = azure_communication::rooms::RoomsClientOptions {
-        client_options: support::wire::no_retries(),
+        client_options: support::wire::loopback(),
         ..Default::default()
     };
     let client = azure_communication::rooms::RoomsClient::new(
@@ -138,7 +138,7 @@ async fn create_room_create_a_new_meeting_room_open_api_example() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::rooms::RoomsClient::new(
@@ -214,7 +214,7 @@ async fn delete_room_delete_a_meeting_room() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::rooms::RoomsClient::new(
@@ -275,7 +275,7 @@ async fn get_room_get_meeting_room() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::rooms::RoomsClient::new(
@@ -344,7 +344,7 @@ async fn list_participants_get_participants() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::rooms::RoomsClient::new(
@@ -415,7 +415,7 @@ async fn list_rooms_list_all_rooms() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::rooms::RoomsClient::new(
@@ -500,7 +500,7 @@ async fn update_participants_update_participants() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::rooms::RoomsClient::new(
@@ -592,7 +592,7 @@ async fn update_room_update_meeting_room_s_properties() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::rooms::RoomsClient::new(

@@ -31,6 +31,8 @@ pub const CRATE_ROOT_RESERVED: &[&str] = &[
     "CallLimits",
     "CommunicationCloud",
     "CommunicationIdentifier",
+    "CommunicationTokenCredential",
+    "CommunicationTokenRefreshOptions",
     "ConnectionString",
     "Nullable",
     "ServiceError",

@@ -94,7 +94,11 @@ fn top_level_constructors(client: &Client) -> TokenStream {
     let options = format_ident!("{}", client.options_name);
     let token_only = client.auth.iter().all(|a| *a == AuthScheme::UserToken);
     let auth = if token_only {
-        quote! { crate::runtime::client::Auth::Bearer(credential) }
+        quote! {
+            crate::runtime::client::Auth::from(
+                ::std::convert::Into::<crate::runtime::credential::BearerCredential>::into(credential),
+            )
+        }
     } else {
         quote! {
             crate::runtime::client::Auth::from(
@@ -104,13 +108,13 @@ fn top_level_constructors(client: &Client) -> TokenStream {
     };
     let (credential_ty, credential_doc) = if token_only {
         (
-            quote! { ::std::sync::Arc<dyn ::azure_core::credentials::TokenCredential> },
-            "Creates a client for `endpoint` that authenticates with an ACS user access token: a fixed\none (`runtime::credential::UserTokenCredential`) or any `TokenCredential` that refreshes it.",
+            quote! { impl ::std::convert::Into<crate::runtime::credential::BearerCredential> },
+            "Creates a client for `endpoint` that authenticates with an ACS user access token: a fixed\none (`UserTokenCredential`, as is or in an `Arc`) or any `TokenCredential` that refreshes it,\npassed as `Arc::new(credential)` or as an `Arc<dyn TokenCredential>`.",
         )
     } else {
         (
             quote! { impl ::std::convert::Into<crate::runtime::credential::CommunicationCredential> },
-            "Creates a client for `endpoint` that authenticates with the resource's access key\n(`runtime::credential::AccessKeyCredential`, HMAC-SHA256 signing) or a Microsoft Entra ID\n`TokenCredential`.",
+            "Creates a client for `endpoint` that authenticates with the resource's access key\n(`AccessKeyCredential`, HMAC-SHA256 signing) or a Microsoft Entra ID `TokenCredential`,\npassed as `Arc::new(credential)` or as an `Arc<dyn TokenCredential>`.",
         )
     };
     let from_connection_string = if client.auth.contains(&AuthScheme::AccessKey) {

@@ -142,7 +142,8 @@ fn lib_rs(modules: &[ModuleHead]) -> String {
         use ::azure_communication_runtime as runtime;
         pub use ::azure_communication_runtime::{
             AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
-            ConnectionString, Nullable, ServiceError, UserTokenCredential,
+            CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
+            Nullable, ServiceError, UserTokenCredential,
         };
         #events
         #(#declarations)*

@@ -214,7 +214,7 @@ fn example_test(
                 .mount(&server)
                 .await;
             let options = azure_communication::#module_ident::#top_options {
-                client_options: support::wire::no_retries(),
+                client_options: support::wire::loopback(),
                 ..Default::default()
             };
             let client = azure_communication::#module_ident::#top_name::new(&server.uri(), #credential, Some(options))
@@ -408,7 +408,7 @@ fn file_example_test(
                 #body_check
                 mock.respond_with(response.template()).expect(1).mount(&server).await;
                 let client_options = azure_communication::#module_ident::#top_options {
-                    client_options: support::wire::no_retries(),
+                    client_options: support::wire::loopback(),
                     ..Default::default()
                 };
                 let client = azure_communication::#module_ident::#top_name::new(&server.uri(), #credential, Some(client_options))

@@ -8,7 +8,8 @@
 use ::azure_communication_runtime as runtime;
 pub use ::azure_communication_runtime::{
     AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
-    ConnectionString, Nullable, ServiceError, UserTokenCredential,
+    CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
+    Nullable, ServiceError, UserTokenCredential,
 };
 #[cfg(any(feature = "events"))]
 pub use ::azure_communication_runtime::events::{

@@ -8,7 +8,8 @@
 use ::azure_communication_runtime as runtime;
 pub use ::azure_communication_runtime::{
     AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
-    ConnectionString, Nullable, ServiceError, UserTokenCredential,
+    CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
+    Nullable, ServiceError, UserTokenCredential,
 };
 /// A list operation that pages, and a merge-patch update.
 #[cfg(feature = "paging")]

@@ -8,10 +8,13 @@ pub struct ItemsClient {
 }
 impl ItemsClient {
     /// Creates a client for `endpoint` that authenticates with an ACS user access token: a fixed
-    /// one (`runtime::credential::UserTokenCredential`) or any `TokenCredential` that refreshes it.
+    /// one (`UserTokenCredential`, as is or in an `Arc`) or any `TokenCredential` that refreshes it,
+    /// passed as `Arc::new(credential)` or as an `Arc<dyn TokenCredential>`.
     pub fn new(
         endpoint: &str,
-        credential: ::std::sync::Arc<dyn ::azure_core::credentials::TokenCredential>,
+        credential: impl ::std::convert::Into<
+            crate::runtime::credential::BearerCredential,
+        >,
         options: ::std::option::Option<ItemsClientOptions>,
     ) -> ::azure_core::Result<Self> {
         let options = options.unwrap_or_default();
@@ -21,7 +24,11 @@ impl ItemsClient {
                 version: ::std::env!("CARGO_PKG_VERSION"),
             },
             endpoint,
-            crate::runtime::client::Auth::Bearer(credential),
+            crate::runtime::client::Auth::from(
+                ::std::convert::Into::<
+                    crate::runtime::credential::BearerCredential,
+                >::into(credential),
+            ),
             options.client_options,
             options.api_version,
         )?;
