@@ -295,7 +295,7 @@ async fn redirect_call_redirect_a_call() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -368,7 +368,7 @@ async fn start_recording_start_recording_the_call() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -616,7 +616,7 @@ async fn get_participant_get_participant_from_a_call() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -767,7 +767,7 @@ async fn hangup_call_hangup_the_call() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -843,7 +843,7 @@ async fn remove_participants_remove_participant_from_the_call_using_identifier()
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -935,7 +935,7 @@ async fn transfer_to_participant_transfer_the_call_to_a_participant() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -1019,7 +1019,7 @@ async fn cancel_all_media_operations_cancel_all_media_operations_in_a_call() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -1095,7 +1095,7 @@ async fn play_plays_audio_to_participants_in_the_call() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -1177,7 +1177,7 @@ async fn recognize_recognize_media_from_call() {
             );
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -1249,7 +1249,7 @@ async fn get_recording_properties_get_call_recording_properties() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -1323,7 +1323,7 @@ async fn pause_recording_pause_recording_the_call() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
@@ -1389,7 +1389,7 @@ async fn stop_recording_stop_recording_the_call() {
         }
         mock.respond_with(response.template()).expect(1).mount(&server).await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
-            client_options: support::wire::no_retries(),
+            client_options: support::wire::loopback(),
             ..Default::default()
         };
         let client = azure_communication::callautomation::CallAutomationClient::new(
