@@ -1,17 +1,14 @@
 //! `cargo xtask codegen` end to end: the checked-in output is fresh, and a broken spec changes
 //! nothing on disk.
 
+mod scratch;
+
+use scratch::{copy_dir, workspace_root};
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use xtask::codegen::{run, Mode};
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace")
-        .to_path_buf()
-}
 
 /// The same check as `cargo xtask codegen --check`, as a test: fails naming every stale file
 /// and the command that fixes it.
@@ -26,22 +23,9 @@ fn generated_files_are_fresh() {
 fn scratch_copy(name: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("xtask-codegen-{name}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&root);
-    copy_dir(&workspace_root().join("specs"), &root.join("specs"));
-    copy_dir(&workspace_root().join("generated"), &root.join("generated"));
+    copy_dir(&workspace_root().join("specs"), &root.join("specs"), &[]);
+    copy_dir(&workspace_root().join("generated"), &root.join("generated"), &[]);
     root
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {

@@ -9,8 +9,12 @@
 //! picks the dependency features the workspace's own builds pick (otherwise a different feature
 //! set would rebuild them all).
 
+mod scratch;
+
+use scratch::{copy_dir, workspace_root};
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -26,29 +30,9 @@ const APIS: [&str; 5] = [
     "email/2023-03-31/CommunicationServicesEmail.json",
 ];
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace")
-        .to_path_buf()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn the_five_imports_generate_a_crate_that_compiles() {
-    let root = root();
+    let root = workspace_root();
     let scratch =
         std::env::temp_dir().join(format!("xtask-import-compiles-{}", std::process::id()));
     let _ = fs::remove_dir_all(&scratch);
@@ -96,8 +80,8 @@ fn the_five_imports_generate_a_crate_that_compiles() {
     .unwrap();
     // `codegen` writes the generated crate's manifest, with one feature per module.
     fs::create_dir_all(scratch.join("generated")).unwrap();
-    copy_dir(&root.join("runtime"), &scratch.join("runtime"));
-    copy_dir(&root.join("test-support"), &scratch.join("test-support"));
+    copy_dir(&root.join("runtime"), &scratch.join("runtime"), &[]);
+    copy_dir(&root.join("test-support"), &scratch.join("test-support"), &[]);
     fs::create_dir_all(scratch.join("unify/src")).unwrap();
     fs::write(scratch.join("unify/src/lib.rs"), "//! Only takes part in feature resolution.\n")
         .unwrap();

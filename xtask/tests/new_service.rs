@@ -2,33 +2,14 @@
 //! written into a scratch copy of the workspace (its spec and an OpenAPI-style example file,
 //! nothing else), `codegen` runs there, and the service's generated wire test is built and run.
 
+mod scratch;
+
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use scratch::{copy_dir, workspace_root};
+
 use xtask::codegen::{run, Mode};
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").into()
-}
-
-/// The workspace without its build output and version control, as a fresh clone has it.
-fn copy_workspace(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if matches!(name.as_str(), "target" | ".git" | "fuzz") {
-            continue;
-        }
-        let target = to.join(&name);
-        if path.is_dir() {
-            copy_workspace(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
 
 const SPEC: &str = r#"module: inventory
 description: A small inventory service, written for this test only.
@@ -90,7 +71,7 @@ fn a_new_service_needs_only_its_spec_file() {
     let scratch = std::env::temp_dir().join(format!("xtask-new-service-{}", std::process::id()));
     let _ = fs::remove_dir_all(&scratch);
     let root = scratch.join("workspace");
-    copy_workspace(&workspace_root(), &root);
+    copy_dir(&workspace_root(), &root, &["target", ".git", "fuzz"]);
     // The conformance files beside the workspace, as a clone has them.
     std::os::unix::fs::symlink(workspace_root().join("../shared"), scratch.join("shared")).unwrap();
     fs::write(root.join("specs/inventory.yaml"), SPEC).unwrap();
