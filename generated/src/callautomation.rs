@@ -5736,6 +5736,28 @@ impl ::std::fmt::Debug for CallAutomationEvent {
         }
     }
 }
+impl CallAutomationEvent {
+    /// Whether `CallAutomationEvent` decodes `event_type` into a typed variant rather than `Other`.
+    pub fn knows(event_type: &str) -> bool {
+        matches!(
+            event_type, "Microsoft.Communication.AddParticipantsFailed" |
+            "Microsoft.Communication.AddParticipantsSucceeded" |
+            "Microsoft.Communication.CallConnected" |
+            "Microsoft.Communication.CallDisconnected" |
+            "Microsoft.Communication.CallRecordingStateChanged" |
+            "Microsoft.Communication.CallTransferAccepted" |
+            "Microsoft.Communication.CallTransferFailed" |
+            "Microsoft.Communication.ParticipantsUpdated" |
+            "Microsoft.Communication.PlayCanceled" |
+            "Microsoft.Communication.PlayCompleted" |
+            "Microsoft.Communication.PlayFailed" |
+            "Microsoft.Communication.RecognizeCanceled" |
+            "Microsoft.Communication.RecognizeCompleted" |
+            "Microsoft.Communication.RecognizeFailed" |
+            "Microsoft.Communication.RecordingStateChanged"
+        )
+    }
+}
 impl crate::runtime::events::EventData for CallAutomationEvent {
     fn decode(
         event_type: &str,

@@ -12837,6 +12837,15 @@ impl ::std::fmt::Debug for AdvancedMessageEvent {
         }
     }
 }
+impl AdvancedMessageEvent {
+    /// Whether `AdvancedMessageEvent` decodes `event_type` into a typed variant rather than `Other`.
+    pub fn knows(event_type: &str) -> bool {
+        matches!(
+            event_type, "Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated" |
+            "Microsoft.Communication.AdvancedMessageReceived"
+        )
+    }
+}
 impl crate::runtime::events::EventData for AdvancedMessageEvent {
     fn decode(
         event_type: &str,
@@ -12980,6 +12989,18 @@ impl ::std::fmt::Debug for CallingEvent {
                     .finish_non_exhaustive()
             }
         }
+    }
+}
+impl CallingEvent {
+    /// Whether `CallingEvent` decodes `event_type` into a typed variant rather than `Other`.
+    pub fn knows(event_type: &str) -> bool {
+        matches!(
+            event_type, "Microsoft.Communication.CallEnded" |
+            "Microsoft.Communication.CallParticipantAdded" |
+            "Microsoft.Communication.CallParticipantRemoved" |
+            "Microsoft.Communication.CallStarted" |
+            "Microsoft.Communication.IncomingCall"
+        )
     }
 }
 impl crate::runtime::events::EventData for CallingEvent {
@@ -13252,6 +13273,31 @@ impl ::std::fmt::Debug for ChatEvent {
                     .finish_non_exhaustive()
             }
         }
+    }
+}
+impl ChatEvent {
+    /// Whether `ChatEvent` decodes `event_type` into a typed variant rather than `Other`.
+    pub fn knows(event_type: &str) -> bool {
+        matches!(
+            event_type, "Microsoft.Communication.ChatAzureBotCommandReceivedInThread" |
+            "Microsoft.Communication.ChatMessageDeleted" |
+            "Microsoft.Communication.ChatMessageDeletedInThread" |
+            "Microsoft.Communication.ChatMessageEdited" |
+            "Microsoft.Communication.ChatMessageEditedInThread" |
+            "Microsoft.Communication.ChatMessageReceived" |
+            "Microsoft.Communication.ChatMessageReceivedInThread" |
+            "Microsoft.Communication.ChatParticipantAddedToThreadWithUser" |
+            "Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser" |
+            "Microsoft.Communication.ChatThreadCreated" |
+            "Microsoft.Communication.ChatThreadCreatedWithUser" |
+            "Microsoft.Communication.ChatThreadDeleted" |
+            "Microsoft.Communication.ChatThreadParticipantAdded" |
+            "Microsoft.Communication.ChatThreadParticipantRemoved" |
+            "Microsoft.Communication.ChatThreadPropertiesUpdated" |
+            "Microsoft.Communication.ChatThreadPropertiesUpdatedPerUser" |
+            "Microsoft.Communication.ChatThreadWithUserDeleted" |
+            "Microsoft.Communication.ChatTypingIndicatorReceivedInThread"
+        )
     }
 }
 impl crate::runtime::events::EventData for ChatEvent {
@@ -13634,6 +13680,351 @@ impl ::serde::Serialize for ChatEvent {
         }
     }
 }
+/// Any Communication Services event, for a webhook subscribed to every event family of a resource: each family's events decode into its own variant (`CommunicationEvent::Chat`, `CommunicationEvent::Calling`, …), and an event type no family knows is kept in `Other` with its raw data.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum CommunicationEvent {
+    /// An event of [`ChatEvent`].
+    Chat(ChatEvent),
+    /// An event of [`CallingEvent`].
+    Calling(CallingEvent),
+    /// An event of [`RecordingEvent`].
+    Recording(RecordingEvent),
+    /// An event of [`SmsEvent`].
+    Sms(SmsEvent),
+    /// An event of [`EmailEvent`].
+    Email(EmailEvent),
+    /// An event of [`RouterEvent`].
+    Router(RouterEvent),
+    /// An event of [`AdvancedMessageEvent`].
+    AdvancedMessage(AdvancedMessageEvent),
+    /// An event of [`PresenceEvent`].
+    Presence(PresenceEvent),
+    /// An event type this set does not list, kept with its raw `data` JSON.
+    Other {
+        /// The event type string.
+        event_type: ::std::string::String,
+        /// The `data` payload exactly as received.
+        data: ::std::boxed::Box<::serde_json::value::RawValue>,
+    },
+}
+impl ::std::fmt::Debug for CommunicationEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Chat(event) => f.debug_tuple("Chat").field(event).finish(),
+            Self::Calling(event) => f.debug_tuple("Calling").field(event).finish(),
+            Self::Recording(event) => f.debug_tuple("Recording").field(event).finish(),
+            Self::Sms(event) => f.debug_tuple("Sms").field(event).finish(),
+            Self::Email(event) => f.debug_tuple("Email").field(event).finish(),
+            Self::Router(event) => f.debug_tuple("Router").field(event).finish(),
+            Self::AdvancedMessage(event) => {
+                f.debug_tuple("AdvancedMessage").field(event).finish()
+            }
+            Self::Presence(event) => f.debug_tuple("Presence").field(event).finish(),
+            Self::Other { event_type, .. } => {
+                f.debug_struct("Other")
+                    .field("event_type", event_type)
+                    .finish_non_exhaustive()
+            }
+        }
+    }
+}
+impl CommunicationEvent {
+    /// Whether `CommunicationEvent` decodes `event_type` into a typed variant rather than `Other`.
+    pub fn knows(event_type: &str) -> bool {
+        matches!(
+            event_type, "Microsoft.Communication.ChatAzureBotCommandReceivedInThread" |
+            "Microsoft.Communication.ChatMessageDeleted" |
+            "Microsoft.Communication.ChatMessageDeletedInThread" |
+            "Microsoft.Communication.ChatMessageEdited" |
+            "Microsoft.Communication.ChatMessageEditedInThread" |
+            "Microsoft.Communication.ChatMessageReceived" |
+            "Microsoft.Communication.ChatMessageReceivedInThread" |
+            "Microsoft.Communication.ChatParticipantAddedToThreadWithUser" |
+            "Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser" |
+            "Microsoft.Communication.ChatThreadCreated" |
+            "Microsoft.Communication.ChatThreadCreatedWithUser" |
+            "Microsoft.Communication.ChatThreadDeleted" |
+            "Microsoft.Communication.ChatThreadParticipantAdded" |
+            "Microsoft.Communication.ChatThreadParticipantRemoved" |
+            "Microsoft.Communication.ChatThreadPropertiesUpdated" |
+            "Microsoft.Communication.ChatThreadPropertiesUpdatedPerUser" |
+            "Microsoft.Communication.ChatThreadWithUserDeleted" |
+            "Microsoft.Communication.ChatTypingIndicatorReceivedInThread" |
+            "Microsoft.Communication.CallEnded" |
+            "Microsoft.Communication.CallParticipantAdded" |
+            "Microsoft.Communication.CallParticipantRemoved" |
+            "Microsoft.Communication.CallStarted" |
+            "Microsoft.Communication.IncomingCall" |
+            "Microsoft.Communication.RecordingFileStatusUpdated" |
+            "Microsoft.Communication.SMSDeliveryReportReceived" |
+            "Microsoft.Communication.SMSReceived" |
+            "Microsoft.Communication.EmailDeliveryReportReceived" |
+            "Microsoft.Communication.EmailEngagementTrackingReportReceived" |
+            "Microsoft.Communication.RouterJobCancelled" |
+            "Microsoft.Communication.RouterJobClassificationFailed" |
+            "Microsoft.Communication.RouterJobClassified" |
+            "Microsoft.Communication.RouterJobClosed" |
+            "Microsoft.Communication.RouterJobCompleted" |
+            "Microsoft.Communication.RouterJobDeleted" |
+            "Microsoft.Communication.RouterJobExceptionTriggered" |
+            "Microsoft.Communication.RouterJobQueued" |
+            "Microsoft.Communication.RouterJobReceived" |
+            "Microsoft.Communication.RouterJobSchedulingFailed" |
+            "Microsoft.Communication.RouterJobUnassigned" |
+            "Microsoft.Communication.RouterJobWaitingForActivation" |
+            "Microsoft.Communication.RouterJobWorkerSelectorsExpired" |
+            "Microsoft.Communication.RouterWorkerDeleted" |
+            "Microsoft.Communication.RouterWorkerDeregistered" |
+            "Microsoft.Communication.RouterWorkerOfferAccepted" |
+            "Microsoft.Communication.RouterWorkerOfferDeclined" |
+            "Microsoft.Communication.RouterWorkerOfferExpired" |
+            "Microsoft.Communication.RouterWorkerOfferIssued" |
+            "Microsoft.Communication.RouterWorkerOfferRevoked" |
+            "Microsoft.Communication.RouterWorkerRegistered" |
+            "Microsoft.Communication.RouterWorkerUpdated" |
+            "Microsoft.Communication.AdvancedMessageDeliveryStatusUpdated" |
+            "Microsoft.Communication.AdvancedMessageReceived" |
+            "Microsoft.Communication.UserDisconnected"
+        )
+    }
+}
+impl crate::runtime::events::EventData for CommunicationEvent {
+    fn decode(
+        event_type: &str,
+        data: &::serde_json::value::RawValue,
+    ) -> ::std::result::Result<Self, ::serde_json::Error> {
+        if ChatEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Chat(
+                    <ChatEvent as crate::runtime::events::EventData>::decode(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if CallingEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Calling(
+                    <CallingEvent as crate::runtime::events::EventData>::decode(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if RecordingEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Recording(
+                    <RecordingEvent as crate::runtime::events::EventData>::decode(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if SmsEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Sms(
+                    <SmsEvent as crate::runtime::events::EventData>::decode(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if EmailEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Email(
+                    <EmailEvent as crate::runtime::events::EventData>::decode(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if RouterEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Router(
+                    <RouterEvent as crate::runtime::events::EventData>::decode(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if AdvancedMessageEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::AdvancedMessage(
+                    <AdvancedMessageEvent as crate::runtime::events::EventData>::decode(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if PresenceEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Presence(
+                    <PresenceEvent as crate::runtime::events::EventData>::decode(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        ::std::result::Result::Ok(Self::Other {
+            event_type: event_type.to_owned(),
+            data: data.to_owned(),
+        })
+    }
+    fn decode_from<'de, D: ::serde::Deserializer<'de>>(
+        event_type: &str,
+        data: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        if ChatEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Chat(
+                    <ChatEvent as crate::runtime::events::EventData>::decode_from(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if CallingEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Calling(
+                    <CallingEvent as crate::runtime::events::EventData>::decode_from(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if RecordingEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Recording(
+                    <RecordingEvent as crate::runtime::events::EventData>::decode_from(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if SmsEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Sms(
+                    <SmsEvent as crate::runtime::events::EventData>::decode_from(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if EmailEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Email(
+                    <EmailEvent as crate::runtime::events::EventData>::decode_from(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if RouterEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Router(
+                    <RouterEvent as crate::runtime::events::EventData>::decode_from(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if AdvancedMessageEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::AdvancedMessage(
+                    <AdvancedMessageEvent as crate::runtime::events::EventData>::decode_from(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        if PresenceEvent::knows(event_type) {
+            return ::std::result::Result::Ok(
+                Self::Presence(
+                    <PresenceEvent as crate::runtime::events::EventData>::decode_from(
+                        event_type,
+                        data,
+                    )?,
+                ),
+            );
+        }
+        ::std::result::Result::Ok(Self::Other {
+            event_type: event_type.to_owned(),
+            data: ::serde::Deserialize::deserialize(data)?,
+        })
+    }
+    fn event_type(&self) -> &str {
+        match self {
+            Self::Chat(event) => crate::runtime::events::EventData::event_type(event),
+            Self::Calling(event) => crate::runtime::events::EventData::event_type(event),
+            Self::Recording(event) => {
+                crate::runtime::events::EventData::event_type(event)
+            }
+            Self::Sms(event) => crate::runtime::events::EventData::event_type(event),
+            Self::Email(event) => crate::runtime::events::EventData::event_type(event),
+            Self::Router(event) => crate::runtime::events::EventData::event_type(event),
+            Self::AdvancedMessage(event) => {
+                crate::runtime::events::EventData::event_type(event)
+            }
+            Self::Presence(event) => crate::runtime::events::EventData::event_type(event),
+            Self::Other { event_type, .. } => event_type,
+        }
+    }
+}
+impl ::std::cmp::PartialEq for CommunicationEvent {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Chat(a), Self::Chat(b)) => a == b,
+            (Self::Calling(a), Self::Calling(b)) => a == b,
+            (Self::Recording(a), Self::Recording(b)) => a == b,
+            (Self::Sms(a), Self::Sms(b)) => a == b,
+            (Self::Email(a), Self::Email(b)) => a == b,
+            (Self::Router(a), Self::Router(b)) => a == b,
+            (Self::AdvancedMessage(a), Self::AdvancedMessage(b)) => a == b,
+            (Self::Presence(a), Self::Presence(b)) => a == b,
+            (
+                Self::Other { event_type: a, data: x },
+                Self::Other { event_type: b, data: y },
+            ) => a == b && x.get() == y.get(),
+            _ => false,
+        }
+    }
+}
+impl ::serde::Serialize for CommunicationEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Chat(event) => ::serde::Serialize::serialize(event, serializer),
+            Self::Calling(event) => ::serde::Serialize::serialize(event, serializer),
+            Self::Recording(event) => ::serde::Serialize::serialize(event, serializer),
+            Self::Sms(event) => ::serde::Serialize::serialize(event, serializer),
+            Self::Email(event) => ::serde::Serialize::serialize(event, serializer),
+            Self::Router(event) => ::serde::Serialize::serialize(event, serializer),
+            Self::AdvancedMessage(event) => {
+                ::serde::Serialize::serialize(event, serializer)
+            }
+            Self::Presence(event) => ::serde::Serialize::serialize(event, serializer),
+            Self::Other { data, .. } => ::serde::Serialize::serialize(data, serializer),
+        }
+    }
+}
 /// An email event of Azure Communication Services, with its `data` typed by event type: the delivery report of a sent email, or a recipient viewed it or clicked a link in it. Event types this enum does not list decode to `Other`, which keeps the type and the raw `data`.
 #[derive(Clone)]
 #[non_exhaustive]
@@ -13673,6 +14064,15 @@ impl ::std::fmt::Debug for EmailEvent {
                     .finish_non_exhaustive()
             }
         }
+    }
+}
+impl EmailEvent {
+    /// Whether `EmailEvent` decodes `event_type` into a typed variant rather than `Other`.
+    pub fn knows(event_type: &str) -> bool {
+        matches!(
+            event_type, "Microsoft.Communication.EmailDeliveryReportReceived" |
+            "Microsoft.Communication.EmailEngagementTrackingReportReceived"
+        )
     }
 }
 impl crate::runtime::events::EventData for EmailEvent {
@@ -13801,6 +14201,12 @@ impl ::std::fmt::Debug for PresenceEvent {
         }
     }
 }
+impl PresenceEvent {
+    /// Whether `PresenceEvent` decodes `event_type` into a typed variant rather than `Other`.
+    pub fn knows(event_type: &str) -> bool {
+        matches!(event_type, "Microsoft.Communication.UserDisconnected")
+    }
+}
 impl crate::runtime::events::EventData for PresenceEvent {
     fn decode(
         event_type: &str,
@@ -13900,6 +14306,12 @@ impl ::std::fmt::Debug for RecordingEvent {
                     .finish_non_exhaustive()
             }
         }
+    }
+}
+impl RecordingEvent {
+    /// Whether `RecordingEvent` decodes `event_type` into a typed variant rather than `Other`.
+    pub fn knows(event_type: &str) -> bool {
+        matches!(event_type, "Microsoft.Communication.RecordingFileStatusUpdated")
     }
 }
 impl crate::runtime::events::EventData for RecordingEvent {
@@ -14143,6 +14555,35 @@ impl ::std::fmt::Debug for RouterEvent {
                     .finish_non_exhaustive()
             }
         }
+    }
+}
+impl RouterEvent {
+    /// Whether `RouterEvent` decodes `event_type` into a typed variant rather than `Other`.
+    pub fn knows(event_type: &str) -> bool {
+        matches!(
+            event_type, "Microsoft.Communication.RouterJobCancelled" |
+            "Microsoft.Communication.RouterJobClassificationFailed" |
+            "Microsoft.Communication.RouterJobClassified" |
+            "Microsoft.Communication.RouterJobClosed" |
+            "Microsoft.Communication.RouterJobCompleted" |
+            "Microsoft.Communication.RouterJobDeleted" |
+            "Microsoft.Communication.RouterJobExceptionTriggered" |
+            "Microsoft.Communication.RouterJobQueued" |
+            "Microsoft.Communication.RouterJobReceived" |
+            "Microsoft.Communication.RouterJobSchedulingFailed" |
+            "Microsoft.Communication.RouterJobUnassigned" |
+            "Microsoft.Communication.RouterJobWaitingForActivation" |
+            "Microsoft.Communication.RouterJobWorkerSelectorsExpired" |
+            "Microsoft.Communication.RouterWorkerDeleted" |
+            "Microsoft.Communication.RouterWorkerDeregistered" |
+            "Microsoft.Communication.RouterWorkerOfferAccepted" |
+            "Microsoft.Communication.RouterWorkerOfferDeclined" |
+            "Microsoft.Communication.RouterWorkerOfferExpired" |
+            "Microsoft.Communication.RouterWorkerOfferIssued" |
+            "Microsoft.Communication.RouterWorkerOfferRevoked" |
+            "Microsoft.Communication.RouterWorkerRegistered" |
+            "Microsoft.Communication.RouterWorkerUpdated"
+        )
     }
 }
 impl crate::runtime::events::EventData for RouterEvent {
@@ -14594,6 +15035,15 @@ impl ::std::fmt::Debug for SmsEvent {
                     .finish_non_exhaustive()
             }
         }
+    }
+}
+impl SmsEvent {
+    /// Whether `SmsEvent` decodes `event_type` into a typed variant rather than `Other`.
+    pub fn knows(event_type: &str) -> bool {
+        matches!(
+            event_type, "Microsoft.Communication.SMSDeliveryReportReceived" |
+            "Microsoft.Communication.SMSReceived"
+        )
     }
 }
 impl crate::runtime::events::EventData for SmsEvent {

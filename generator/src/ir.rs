@@ -518,10 +518,23 @@ pub struct EventSet {
     pub description: String,
     /// Variants, sorted by event type.
     pub variants: Vec<EventVariant>,
+    /// The event sets of the module this one covers, each one variant, in the order written.
+    pub includes: Vec<IncludedSet>,
     /// Whole deliveries that must round-trip.
     pub examples: Vec<Json>,
     /// Where it was defined.
     pub origin: Origin,
+}
+
+/// An event set covered by another: every type it knows decodes into its own variant.
+#[derive(Debug)]
+pub struct IncludedSet {
+    /// Rust variant name (the set's name without `Event`: `Chat` for `ChatEvent`).
+    pub name: String,
+    /// Rust name of the included set.
+    pub set: String,
+    /// Its event type strings, so the covering set knows which member decodes a type.
+    pub event_types: Vec<String>,
 }
 
 /// One event type of a set.

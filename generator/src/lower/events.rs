@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::*;
+use crate::ir::IncludedSet;
 
 impl<'a> Lowering<'a> {
     pub(super) fn event_sets(&mut self, spec: &LoadedSpec) -> Vec<EventSet> {
@@ -55,17 +56,82 @@ impl<'a> Lowering<'a> {
                     data: named,
                 });
             }
-            if set.types.is_empty() {
-                self.error(spec, &format!("{path}.types"), "an event set needs at least one type");
+            let includes = self.included_sets(spec, &path, set_name, set, &seen);
+            if set.types.is_empty() && set.includes.is_empty() {
+                let message = "an event set needs at least one type (or sets it includes)";
+                self.error_at_key(spec, &path, message);
             }
             sets.push(EventSet {
                 name,
                 description: set.description.clone(),
                 variants,
+                includes,
                 examples: set.examples.clone(),
                 origin: Origin { file: spec.file.clone(), path: path.clone() },
             });
         }
         sets
+    }
+
+    /// The sets a set includes: other sets of the same module that list their own types,
+    /// each becoming one variant named after the set without its `Event` suffix.
+    fn included_sets(
+        &mut self,
+        spec: &LoadedSpec,
+        path: &str,
+        set_name: &str,
+        set: &spec::EventSet,
+        own_variants: &HashMap<String, String>,
+    ) -> Vec<IncludedSet> {
+        let mut included: Vec<IncludedSet> = Vec::new();
+        let mut owner: HashMap<&str, &str> = HashMap::new();
+        for (i, member) in set.includes.iter().enumerate() {
+            let ipath = format!("{path}.includes.{i}");
+            let Some(member_set) = spec.spec.events.get(member) else {
+                let hint =
+                    did_you_mean(suggest(member, spec.spec.events.keys().map(String::as_str)));
+                self.error(spec, &ipath, format!("unknown event set '{member}'{hint}"));
+                continue;
+            };
+            if member == set_name {
+                self.error(spec, &ipath, "a set cannot include itself");
+                continue;
+            }
+            if !member_set.includes.is_empty() {
+                let message = format!(
+                    "'{member}' includes other sets; a set can include only sets that list types"
+                );
+                self.error(spec, &ipath, message);
+                continue;
+            }
+            let Ok(set) = names::type_name(member) else { continue };
+            let stem = set.strip_suffix("Event").filter(|s| !s.is_empty()).unwrap_or(&set);
+            let name = stem.to_owned();
+            if name == "Other"
+                || own_variants.contains_key(&name)
+                || included.iter().any(|s| s.name == name)
+            {
+                self.error(
+                    spec,
+                    &ipath,
+                    format!("the set '{member}' would be the variant '{name}', which is taken"),
+                );
+                continue;
+            }
+            for event_type in member_set.types.keys() {
+                if let Some(first) = owner.insert(event_type, member) {
+                    let message = format!(
+                        "the event type '{event_type}' is in both '{first}' and '{member}'"
+                    );
+                    self.error(spec, &ipath, message);
+                }
+            }
+            included.push(IncludedSet {
+                name,
+                set,
+                event_types: member_set.types.keys().cloned().collect(),
+            });
+        }
+        included
     }
 }

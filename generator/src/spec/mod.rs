@@ -381,7 +381,11 @@ pub struct EventSet {
     /// Doc comment.
     pub description: String,
     /// Event type string → data definition.
+    #[serde(default)]
     pub types: Map<String, String>,
+    /// Other event sets of the module this one covers, each as a variant of its own.
+    #[serde(default)]
+    pub includes: Vec<String>,
     /// Whole deliveries that must round-trip.
     #[serde(default)]
     pub examples: Vec<Json>,

@@ -47,6 +47,12 @@ impl ::std::fmt::Debug for ThingEvent {
         }
     }
 }
+impl ThingEvent {
+    /// Whether `ThingEvent` decodes `event_type` into a typed variant rather than `Other`.
+    pub fn knows(event_type: &str) -> bool {
+        matches!(event_type, "Contoso.Things.Created")
+    }
+}
 impl crate::runtime::events::EventData for ThingEvent {
     fn decode(
         event_type: &str,
