@@ -6,7 +6,7 @@
 //!   origin, `eventgrid.azure.net`, is allowed).
 //! * `POST /cloudevents`: a CloudEvents 1.0 schema subscription; logs every chat event.
 //!
-//! Run with `cargo run -p azure-communication --example webhook` (listens on `127.0.0.1:8080`,
+//! Run with `cargo run -p azure-communication-integration --example webhook` (listens on `127.0.0.1:8080`,
 //! or on `WEBHOOK_ADDR`) and point an Event Grid subscription of the Communication Services
 //! resource at it, for example through a tunnel.
 
