@@ -164,7 +164,10 @@ impl ChatClient {
                     }
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
-                options.method_options.context.into_owned(),
+                ::azure_core::http::pager::PagerOptions {
+                    context: options.method_options.context.into_owned(),
+                    continuation: options.method_options.continuation,
+                },
             ),
         )
     }
@@ -217,8 +220,9 @@ pub struct ListChatThreadsOptions<'a> {
     pub max_page_size: ::std::option::Option<i32>,
     /// The earliest point in time to get chat threads up to. The timestamp should be in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
     pub start_time: ::std::option::Option<::time::OffsetDateTime>,
-    /// Per-call options such as the `Context`.
-    pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+    /// Per-call options: the `Context`, and the continuation of a page to resume the
+    /// listing after it (from `into_pages()`'s `continuation()` of an earlier listing).
+    pub method_options: ::azure_core::http::pager::PagerOptions<'a>,
 }
 impl ::std::fmt::Debug for ListChatThreadsOptions<'_> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -455,7 +459,10 @@ impl ChatThreadClient {
                     }
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
-                options.method_options.context.into_owned(),
+                ::azure_core::http::pager::PagerOptions {
+                    context: options.method_options.context.into_owned(),
+                    continuation: options.method_options.continuation,
+                },
             ),
         )
     }
@@ -504,7 +511,10 @@ impl ChatThreadClient {
                     }
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
-                options.method_options.context.into_owned(),
+                ::azure_core::http::pager::PagerOptions {
+                    context: options.method_options.context.into_owned(),
+                    continuation: options.method_options.continuation,
+                },
             ),
         )
     }
@@ -553,7 +563,10 @@ impl ChatThreadClient {
                     }
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
-                options.method_options.context.into_owned(),
+                ::azure_core::http::pager::PagerOptions {
+                    context: options.method_options.context.into_owned(),
+                    continuation: options.method_options.continuation,
+                },
             ),
         )
     }
@@ -838,8 +851,9 @@ pub struct ListChatMessagesOptions<'a> {
     pub max_page_size: ::std::option::Option<i32>,
     /// The earliest point in time to get messages up to. The timestamp should be in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
     pub start_time: ::std::option::Option<::time::OffsetDateTime>,
-    /// Per-call options such as the `Context`.
-    pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+    /// Per-call options: the `Context`, and the continuation of a page to resume the
+    /// listing after it (from `into_pages()`'s `continuation()` of an earlier listing).
+    pub method_options: ::azure_core::http::pager::PagerOptions<'a>,
 }
 impl ::std::fmt::Debug for ListChatMessagesOptions<'_> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -853,8 +867,9 @@ pub struct ListChatParticipantsOptions<'a> {
     pub max_page_size: ::std::option::Option<i32>,
     /// Skips participants up to a specified position in response.
     pub skip: ::std::option::Option<i32>,
-    /// Per-call options such as the `Context`.
-    pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+    /// Per-call options: the `Context`, and the continuation of a page to resume the
+    /// listing after it (from `into_pages()`'s `continuation()` of an earlier listing).
+    pub method_options: ::azure_core::http::pager::PagerOptions<'a>,
 }
 impl ::std::fmt::Debug for ListChatParticipantsOptions<'_> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -868,8 +883,9 @@ pub struct ListChatReadReceiptsOptions<'a> {
     pub max_page_size: ::std::option::Option<i32>,
     /// Skips chat message read receipts up to a specified position in response.
     pub skip: ::std::option::Option<i32>,
-    /// Per-call options such as the `Context`.
-    pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+    /// Per-call options: the `Context`, and the continuation of a page to resume the
+    /// listing after it (from `into_pages()`'s `continuation()` of an earlier listing).
+    pub method_options: ::azure_core::http::pager::PagerOptions<'a>,
 }
 impl ::std::fmt::Debug for ListChatReadReceiptsOptions<'_> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

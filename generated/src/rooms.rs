@@ -195,7 +195,10 @@ impl RoomsClient {
                     }
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
-                options.method_options.context.into_owned(),
+                ::azure_core::http::pager::PagerOptions {
+                    context: options.method_options.context.into_owned(),
+                    continuation: options.method_options.continuation,
+                },
             ),
         )
     }
@@ -228,7 +231,10 @@ impl RoomsClient {
                     }
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
-                options.method_options.context.into_owned(),
+                ::azure_core::http::pager::PagerOptions {
+                    context: options.method_options.context.into_owned(),
+                    continuation: options.method_options.continuation,
+                },
             ),
         )
     }
@@ -366,8 +372,9 @@ impl ::std::fmt::Debug for GetRoomOptions<'_> {
 /// Optional parameters of [`RoomsClient::list_participants`].
 #[derive(Clone, Default)]
 pub struct ListParticipantsOptions<'a> {
-    /// Per-call options such as the `Context`.
-    pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+    /// Per-call options: the `Context`, and the continuation of a page to resume the
+    /// listing after it (from `into_pages()`'s `continuation()` of an earlier listing).
+    pub method_options: ::azure_core::http::pager::PagerOptions<'a>,
 }
 impl ::std::fmt::Debug for ListParticipantsOptions<'_> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -377,8 +384,9 @@ impl ::std::fmt::Debug for ListParticipantsOptions<'_> {
 /// Optional parameters of [`RoomsClient::list_rooms`].
 #[derive(Clone, Default)]
 pub struct ListRoomsOptions<'a> {
-    /// Per-call options such as the `Context`.
-    pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+    /// Per-call options: the `Context`, and the continuation of a page to resume the
+    /// listing after it (from `into_pages()`'s `continuation()` of an earlier listing).
+    pub method_options: ::azure_core::http::pager::PagerOptions<'a>,
 }
 impl ::std::fmt::Debug for ListRoomsOptions<'_> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -5,14 +5,16 @@ use std::sync::Arc;
 
 use azure_core::error::ErrorKind;
 use azure_core::http::pager::{PagerContinuation, PagerOptions, PagerResult, PagerState};
-use azure_core::http::{Context, Method, Pager, RawResponse, Request, Response, Url};
+use azure_core::http::{Method, Pager, RawResponse, Request, Response, Url};
 use serde::de::DeserializeOwned;
 
 use crate::client::ClientCore;
 
 /// Builds a pager. `first` is the URL of the first page (with the operation's query
 /// parameters); `prepare` adds the operation's headers to every page request; `next_link`
-/// reads the next link of a page from its raw body, `None` on the last page.
+/// reads the next link of a page from its raw body, `None` on the last page. With a
+/// `continuation` in `options` (the continuation of a page of an earlier listing), the listing
+/// resumes at the page after it instead of starting again.
 ///
 /// A next link is used exactly as the service sent it (it may carry characters such as an
 /// unencoded `@`); a relative one is resolved against the endpoint.
@@ -21,7 +23,7 @@ pub fn pager<P>(
     first: Url,
     prepare: impl Fn(&mut Request) + Send + Sync + 'static,
     next_link: fn(&RawResponse) -> azure_core::Result<Option<String>>,
-    context: Context<'static>,
+    options: PagerOptions<'static>,
 ) -> Pager<P>
 where
     P: DeserializeOwned + Send + 'static,
@@ -50,7 +52,7 @@ where
                 })
             })
         },
-        Some(PagerOptions { context, ..Default::default() }),
+        Some(options),
     )
 }
 

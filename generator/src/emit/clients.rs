@@ -204,6 +204,19 @@ fn optional(op: &Operation) -> impl Iterator<Item = &Parameter> {
 fn operation_options(client: &Client, op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.options_name);
     let label = &op.options_name;
+    // A listing can stop after any page and resume from that page's continuation.
+    let method_options = if op.paging.is_some() {
+        quote! {
+            /// Per-call options: the `Context`, and the continuation of a page to resume the
+            /// listing after it (from `into_pages()`'s `continuation()` of an earlier listing).
+            pub method_options: ::azure_core::http::pager::PagerOptions<'a>,
+        }
+    } else {
+        quote! {
+            /// Per-call options such as the `Context`.
+            pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+        }
+    };
     let doc = format!(
         " Optional parameters of [`{}::{}`].",
         client.name,
@@ -237,8 +250,7 @@ fn operation_options(client: &Client, op: &Operation) -> TokenStream {
         pub struct #name<'a> {
             #(#fields)*
             #repeatability
-            /// Per-call options such as the `Context`.
-            pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+            #method_options
         }
 
         // Parameters may carry personal data; as azure_core's `SafeDebug`, none is shown.
@@ -460,7 +472,10 @@ fn operation_method(op: &Operation) -> TokenStream {
                         }
                     },
                     |raw| crate::runtime::paging::next_link_field(raw, #next_link),
-                    options.method_options.context.into_owned(),
+                    ::azure_core::http::pager::PagerOptions {
+                        context: options.method_options.context.into_owned(),
+                        continuation: options.method_options.continuation,
+                    },
                 ))
             }
         };

@@ -72,7 +72,10 @@ impl ItemsClient {
                     }
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
-                options.method_options.context.into_owned(),
+                ::azure_core::http::pager::PagerOptions {
+                    context: options.method_options.context.into_owned(),
+                    continuation: options.method_options.continuation,
+                },
             ),
         )
     }
@@ -134,8 +137,9 @@ impl ::std::default::Default for ItemsClientOptions {
 pub struct ListItemsOptions<'a> {
     /// Items per page.
     pub max_page_size: ::std::option::Option<i32>,
-    /// Per-call options such as the `Context`.
-    pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+    /// Per-call options: the `Context`, and the continuation of a page to resume the
+    /// listing after it (from `into_pages()`'s `continuation()` of an earlier listing).
+    pub method_options: ::azure_core::http::pager::PagerOptions<'a>,
 }
 impl ::std::fmt::Debug for ListItemsOptions<'_> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
