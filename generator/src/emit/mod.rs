@@ -23,13 +23,19 @@ use crate::lower::Plan;
 use crate::spec::LoadedSpec;
 
 /// Every file the generator writes, as (path relative to the generated crate, contents), made
-/// as they are asked for: each module is lowered again from the specs and its files formatted
-/// together, so that only one module's IR and output are held at once.
+/// as they are asked for: modules are lowered again from the specs a few at a time, as many as
+/// there are threads, and their files formatted in parallel, so that only those modules' IR and
+/// output are held at once. The files come out in the same order, byte for byte, whatever the
+/// number of threads.
 pub struct Files<'a> {
     specs: Vec<LoadedSpec<'a>>,
     plan: Plan,
-    /// The next step: 0 is `src/lib.rs`, `i + 1` is module `i`, and the last the test mains.
-    step: usize,
+    /// How many modules are formatted at once.
+    threads: usize,
+    /// The next step: 0 is `src/lib.rs`, then the modules from `next_module` on, and after the
+    /// last module the README and the test mains.
+    step: Step,
+    next_module: usize,
     /// The modules (without items) that have example and wire test files.
     example_tests: Vec<ModuleHead>,
     wire_tests: Vec<ModuleHead>,
@@ -38,12 +44,52 @@ pub struct Files<'a> {
     ready: VecDeque<(String, String)>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    CrateRoot,
+    Modules,
+    Closing,
+    Done,
+}
+
+/// What emitting one module gives: its files, whether it has example and wire tests, and what
+/// the README says of it.
+struct Emitted {
+    files: Vec<(String, String)>,
+    head: ModuleHead,
+    example_tests: bool,
+    wire_tests: bool,
+    readme: crate_files::ReadmeModule,
+}
+
+fn emit_module(module: &Module) -> Emitted {
+    let name = &module.name;
+    let mut files = vec![(format!("src/{name}.rs"), module_rs(module))];
+    let examples = examples::module_rs(module);
+    let example_tests = examples.is_some();
+    files.extend(examples.map(|tests| (format!("tests/examples/{name}.rs"), tests)));
+    let wire = wire_tests::module_rs(module);
+    let wire_tests = wire.is_some();
+    files.extend(wire.map(|tests| (format!("tests/operations/{name}.rs"), tests)));
+    files.extend(runnable_examples::examples(module));
+    Emitted {
+        files,
+        head: module.head(),
+        example_tests,
+        wire_tests,
+        readme: crate_files::ReadmeModule::of(module),
+    }
+}
+
 impl<'a> Files<'a> {
     pub(crate) fn new(specs: Vec<LoadedSpec<'a>>, plan: Plan) -> Self {
+        let threads = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
         Files {
             specs,
             plan,
-            step: 0,
+            threads,
+            step: Step::CrateRoot,
+            next_module: 0,
             example_tests: Vec::new(),
             wire_tests: Vec::new(),
             readme: Vec::new(),
@@ -51,38 +97,67 @@ impl<'a> Files<'a> {
         }
     }
 
+    /// Formats `threads` modules at once (at least one); the output does not depend on it.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
+    }
+
     fn make_step(&mut self) {
-        let modules = self.plan.len();
-        let ready = &mut self.ready;
-        if self.step == 0 {
-            ready.push_back(("Cargo.toml".to_owned(), crate_files::manifest(self.plan.heads())));
-            ready.push_back(("src/lib.rs".to_owned(), lib_rs(self.plan.heads())));
-        } else if self.step <= modules {
-            let i = self.step - 1;
-            if let Some(module) = self.plan.module(&self.specs, i) {
-                let name = &module.name;
-                ready.push_back((format!("src/{name}.rs"), module_rs(&module)));
-                if let Some(tests) = examples::module_rs(&module) {
-                    ready.push_back((format!("tests/examples/{name}.rs"), tests));
-                    self.example_tests.push(module.head());
+        match self.step {
+            Step::CrateRoot => {
+                let heads = self.plan.heads();
+                self.ready.push_back(("Cargo.toml".to_owned(), crate_files::manifest(heads)));
+                self.ready.push_back(("src/lib.rs".to_owned(), lib_rs(heads)));
+                self.step = Step::Modules;
+            }
+            Step::Modules => {
+                let end = (self.next_module + self.threads).min(self.plan.len());
+                let batch: Vec<Module> = (self.next_module..end)
+                    .filter_map(|i| self.plan.module(&self.specs, i))
+                    .collect();
+                self.next_module = end;
+                let emitted: Vec<Emitted> = if batch.len() > 1 {
+                    std::thread::scope(|scope| {
+                        let handles: Vec<_> =
+                            batch.iter().map(|m| scope.spawn(move || emit_module(m))).collect();
+                        handles
+                            .into_iter()
+                            .map(|h| {
+                                h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                            })
+                            .collect()
+                    })
+                } else {
+                    batch.iter().map(emit_module).collect()
+                };
+                for e in emitted {
+                    self.ready.extend(e.files);
+                    if e.example_tests {
+                        self.example_tests.push(e.head.clone());
+                    }
+                    if e.wire_tests {
+                        self.wire_tests.push(e.head);
+                    }
+                    self.readme.push(e.readme);
                 }
-                if let Some(tests) = wire_tests::module_rs(&module) {
-                    ready.push_back((format!("tests/operations/{name}.rs"), tests));
-                    self.wire_tests.push(module.head());
+                if self.next_module >= self.plan.len() {
+                    self.step = Step::Closing;
                 }
-                ready.extend(runnable_examples::examples(&module));
-                self.readme.push(crate_files::ReadmeModule::of(&module));
             }
-        } else {
-            ready.push_back(("README.md".to_owned(), crate_files::readme(&self.readme)));
-            if let Some(main) = examples::main_rs(&self.example_tests) {
-                ready.push_back(("tests/examples/main.rs".to_owned(), main));
+            Step::Closing => {
+                let ready = &mut self.ready;
+                ready.push_back(("README.md".to_owned(), crate_files::readme(&self.readme)));
+                if let Some(main) = examples::main_rs(&self.example_tests) {
+                    ready.push_back(("tests/examples/main.rs".to_owned(), main));
+                }
+                if let Some(main) = wire_tests::main_rs(&self.wire_tests) {
+                    ready.push_back(("tests/operations/main.rs".to_owned(), main));
+                }
+                self.step = Step::Done;
             }
-            if let Some(main) = wire_tests::main_rs(&self.wire_tests) {
-                ready.push_back(("tests/operations/main.rs".to_owned(), main));
-            }
+            Step::Done => {}
         }
-        self.step += 1;
     }
 }
 
@@ -90,7 +165,7 @@ impl Iterator for Files<'_> {
     type Item = (String, String);
 
     fn next(&mut self) -> Option<Self::Item> {
-        while self.ready.is_empty() && self.step <= self.plan.len() + 1 {
+        while self.ready.is_empty() && self.step != Step::Done {
             self.make_step();
         }
         self.ready.pop_front()
