@@ -2,7 +2,7 @@
 //! displaying them never panics, the status is kept and the message stays bounded.
 #![no_main]
 
-use azure_communication::runtime::error::ServiceError;
+use azure_communication_runtime::error::ServiceError;
 use azure_core::http::{headers::Headers, StatusCode};
 use libfuzzer_sys::fuzz_target;
 
@@ -21,5 +21,6 @@ fuzz_target!(|data: &[u8]| {
     let shown = error.to_string();
     assert!(shown.chars().count() < 24 * 1024, "Display is bounded: {} chars", shown.len());
     assert!(!shown.chars().any(|c| c.is_control()), "Display escapes control characters");
-    let _ = (error.code(), error.message(), error.body());
+    let _ = (error.code(), error.message(), error.raw_body());
+    let _ = error.body::<azure_communication::common::CommunicationErrorResponse>();
 });

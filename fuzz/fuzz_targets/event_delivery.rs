@@ -3,7 +3,7 @@
 #![no_main]
 
 use azure_communication::events::ChatEvent;
-use azure_communication::runtime::events::{
+use azure_communication_runtime::events::{
     parse_cloud_events, parse_cloud_events_each, parse_event_grid, parse_event_grid_each,
     validation_response, Delivery,
 };
