@@ -354,6 +354,9 @@ pub struct Operation {
     pub options_name: String,
     /// Name of the typed response headers trait, when the responses declare headers.
     pub headers_trait: Option<String>,
+    /// The response format marker of an operation with typed headers (`CreateRoomFormat`): the
+    /// `F` of its `Response<T, F>`, so that its headers trait applies to its responses only.
+    pub response_format: Option<String>,
     /// Doc comment.
     pub description: String,
     /// HTTP method.

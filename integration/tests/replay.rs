@@ -153,9 +153,12 @@ enum Outcome {
 type TypedHeaders = Vec<(&'static str, Option<String>)>;
 
 /// Our response with a JSON model, its typed headers read by `typed`.
-fn outcome<T: DeserializeOwned + Serialize>(
-    result: azure_core::Result<Response<T>>,
-    typed: impl FnOnce(&Response<T>) -> TypedHeaders,
+fn outcome<
+    T: DeserializeOwned + Serialize + azure_core::http::DeserializeWith<F>,
+    F: azure_core::http::Format,
+>(
+    result: azure_core::Result<Response<T, F>>,
+    typed: impl FnOnce(&Response<T, F>) -> TypedHeaders,
     ctx: &str,
 ) -> Outcome {
     match result {

@@ -174,6 +174,10 @@ pub fn check_module(module: &Module, specs: &[LoadedSpec], errors: &mut Diagnost
                 let what = format!("the response headers of operation '{}'", op.spec_name);
                 items.claim_at(t, what, &op.origin, errors);
             }
+            if let Some(f) = &op.response_format {
+                let what = format!("the response format of operation '{}'", op.spec_name);
+                items.claim_at(f, what, &op.origin, errors);
+            }
         }
         check_client(module, client, specs, errors);
     }

@@ -277,12 +277,17 @@ fn to_text(ty: &Type, value: TokenStream) -> TokenStream {
 }
 
 fn response_type(op: &Operation) -> TokenStream {
-    match &op.ok_body {
-        Some(ty) => {
-            let ty = type_tokens(ty);
-            quote! { ::azure_core::http::Response<#ty> }
+    let body = match &op.ok_body {
+        Some(ty) => type_tokens(ty),
+        None => quote! { () },
+    };
+    match (&op.response_format, &op.ok_body) {
+        (Some(format), _) => {
+            let format = format_ident!("{}", format);
+            quote! { ::azure_core::http::Response<#body, #format> }
         }
-        None => quote! { ::azure_core::http::Response<(), ::azure_core::http::NoFormat> },
+        (None, Some(_)) => quote! { ::azure_core::http::Response<#body> },
+        (None, None) => quote! { ::azure_core::http::Response<(), ::azure_core::http::NoFormat> },
     }
 }
 
@@ -562,14 +567,50 @@ fn headers_trait(client: &Client, op: &Operation) -> Option<TokenStream> {
         client.name,
         crate::names::unraw(&op.method_name)
     );
+    let format = format_ident!("{}", op.response_format.as_ref()?);
+    let body = match &op.ok_body {
+        Some(ty) => type_tokens(ty),
+        None => quote! { () },
+    };
+    let deserialize = if op.ok_body.is_some() {
+        quote! { body.json() }
+    } else {
+        quote! { ::std::result::Result::Ok(()) }
+    };
+    let format_doc = format!(
+        " The response format of [`{}::{}`]: JSON, as a type of its own so that [`{}`] applies to this operation's responses only.",
+        client.name,
+        crate::names::unraw(&op.method_name),
+        op.headers_trait.as_deref().unwrap_or_default()
+    );
     Some(quote! {
         #[doc = #doc]
-        pub trait #name {
+        pub trait #name: sealed::Sealed {
             #(#signatures)*
         }
 
         impl #name for #response {
             #(#impls)*
+        }
+
+        impl sealed::Sealed for #response {}
+
+        #[doc = #format_doc]
+        #[derive(Clone, Copy, Debug)]
+        pub struct #format;
+
+        impl ::azure_core::http::Format for #format {
+            fn deserialize<T: ::serde::de::DeserializeOwned, S: ::std::convert::AsRef<[u8]>>(body: S) -> ::azure_core::Result<T> {
+                ::serde_json::from_slice(body.as_ref()).map_err(|e| {
+                    ::azure_core::Error::new(::azure_core::error::ErrorKind::DataConversion, e)
+                })
+            }
+        }
+
+        impl ::azure_core::http::DeserializeWith<#format> for #body {
+            fn deserialize_with(body: ::azure_core::http::response::ResponseBody) -> ::azure_core::Result<Self> {
+                #deserialize
+            }
         }
     })
 }

@@ -234,8 +234,21 @@ fn module_rs(module: &Module) -> String {
     let clients = module.clients.iter().map(|c| clients::client_tokens(c, module));
     let events = module.event_sets.iter().map(events::event_set_tokens);
     let doc = inner_doc(&module.description);
+    let has_headers =
+        module.clients.iter().flat_map(|c| &c.operations).any(|op| op.headers_trait.is_some());
+    // Typed response headers are sealed traits: only the generated responses implement them.
+    let sealed = if has_headers {
+        quote! {
+            mod sealed {
+                pub trait Sealed {}
+            }
+        }
+    } else {
+        quote! {}
+    };
     let tokens = quote! {
         #doc
+        #sealed
         #(#clients)*
         #(#structs)*
         #(#enums)*

@@ -329,6 +329,8 @@ impl<'a> Lowering<'a> {
         let error = self.resolve(spec, &format!("{path}.error"), &op.error)?;
         let headers_trait = (!header_names.is_empty())
             .then(|| names::derived_type_name(op_name, "Headers").unwrap_or_default());
+        let response_format = (!header_names.is_empty())
+            .then(|| names::derived_type_name(op_name, "Format").unwrap_or_default());
         let examples = self.operation_examples(spec, path, op, ok_body.as_ref(), &error);
         let paging = op.paging.as_ref().and_then(|p| {
             if op.method != spec::HttpMethod::Get {
@@ -341,6 +343,7 @@ impl<'a> Lowering<'a> {
             method_name,
             options_name,
             headers_trait,
+            response_format,
             description: op.description.clone(),
             method: op.method,
             path: template,
