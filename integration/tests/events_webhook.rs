@@ -81,23 +81,10 @@ async fn the_webhook_answers_handshakes_and_logs_every_real_delivery() {
     assert!(!text.contains("unreadable"), "every real event decodes:\n{text}");
     assert!(!text.contains("not a chat event"), "no real chat event falls back to Other:\n{text}");
 
-    let validation = json!([{
-        "id": "2d1781af-3a4c-4d7c-bd0c-e34b19da4e66",
-        "topic": "/subscriptions/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-        "subject": "",
-        "data": {
-            "validationCode": "512d38b6-c7b8-40c8-89fe-f46f9e9622b6",
-            "validationUrl": "https://rp-eastus2.eventgrid.azure.net:553/eventsubscriptions/myeventsub/validate?id=0000000000-0000-0000-0000-00000000000000&t=2022-10-28T04:23:35.1981776Z&apiVersion=2018-05-01-preview&token=1A1A1A1A"
-        },
-        "eventType": "Microsoft.EventGrid.SubscriptionValidationEvent",
-        "eventTime": "2022-10-28T04:23:35.1981776Z",
-        "metadataVersion": "1",
-        "dataVersion": "1"
-    }]);
     let response = http
         .post(format!("{base}/eventgrid"))
         .header("content-type", "application/json")
-        .body(validation.to_string())
+        .body(events_support::VALIDATION_BODY)
         .send()
         .await
         .unwrap();

@@ -4,6 +4,7 @@
 
 #![cfg(all(feature = "callautomation", feature = "events"))]
 
+mod events_support;
 #[allow(dead_code)]
 #[path = "../examples/incoming_call.rs"]
 mod incoming_call;
@@ -221,23 +222,10 @@ async fn the_app_answers_an_incoming_call_and_handles_its_callbacks() {
     let http = reqwest::Client::new();
 
     // Event Grid's subscription validation handshake.
-    let validation = json!([{
-        "id": "2d1781af-3a4c-4d7c-bd0c-e34b19da4e66",
-        "topic": "/subscriptions/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-        "subject": "",
-        "data": {
-            "validationCode": "512d38b6-c7b8-40c8-89fe-f46f9e9622b6",
-            "validationUrl": "https://rp-eastus2.eventgrid.azure.net:553/eventsubscriptions/myeventsub/validate?id=0000000000-0000-0000-0000-00000000000000&t=2022-10-28T04:23:35.1981776Z&apiVersion=2018-05-01-preview&token=1A1A1A1A"
-        },
-        "eventType": "Microsoft.EventGrid.SubscriptionValidationEvent",
-        "eventTime": "2022-10-28T04:23:35.1981776Z",
-        "metadataVersion": "1",
-        "dataVersion": "1"
-    }]);
     let response = http
         .post(format!("{base}/events"))
         .header("content-type", "application/json")
-        .body(validation.to_string())
+        .body(events_support::VALIDATION_BODY)
         .send()
         .await
         .expect("the app answers");
