@@ -19,6 +19,7 @@ pub mod events;
 pub mod hmac;
 pub mod identifier;
 pub mod limits;
+pub mod lro;
 pub mod nullable;
 pub mod number_or_string;
 pub mod paging;

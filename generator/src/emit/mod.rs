@@ -9,6 +9,7 @@ mod clients;
 mod crate_files;
 mod events;
 mod examples;
+mod long_running;
 mod models;
 mod runnable_examples;
 mod wire_tests;
@@ -230,6 +231,7 @@ fn lib_rs(modules: &[ModuleHead]) -> String {
 fn module_rs(module: &Module) -> String {
     let structs = module.structs.iter().map(models::struct_tokens);
     let pages = clients::page_impls(module);
+    let monitors = long_running::monitor_impls(module);
     let enums = module.enums.iter().map(models::enum_tokens);
     let clients = module.clients.iter().map(|c| clients::client_tokens(c, module));
     let events = module.event_sets.iter().map(events::event_set_tokens);
@@ -254,6 +256,7 @@ fn module_rs(module: &Module) -> String {
         #(#enums)*
         #(#events)*
         #(#pages)*
+        #(#monitors)*
     };
     format_file(&module.spec_file, tokens)
 }

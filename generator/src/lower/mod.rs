@@ -20,9 +20,10 @@ use std::mem::take;
 use crate::diagnostics::{suggest, Diagnostic, Diagnostics};
 use crate::ir::RUNTIME_TRAITS;
 use crate::ir::{
-    Body, Client, Enum, EventSet, EventVariant, Field, Ir, Literal, Module, ModuleHead, Named,
-    Operation, OperationExample, Origin, Page, Paging, Parameter, PathPart, Response,
-    ResponseHeader, RuntimeTrait, Struct, Type, Union, UnionVariant, Variant,
+    Body, Client, Enum, EventSet, EventVariant, Field, Ir, Literal, LongRunning, Module,
+    ModuleHead, Monitor, Named, Operation, OperationExample, Origin, Page, Paging, Parameter,
+    PathPart, Response, ResponseHeader, Resume, ResumeBy, RuntimeTrait, Struct, Type, Union,
+    UnionVariant, Variant,
 };
 use crate::names;
 use crate::spec::{self, LoadedSpec, ParameterLocation};
@@ -47,6 +48,8 @@ pub struct Plan {
     recursive: HashSet<(String, String, usize)>,
     /// Page types by module.
     pages: HashMap<String, Vec<Page>>,
+    /// Status monitor types by module.
+    monitors: HashMap<String, Vec<Monitor>>,
 }
 
 impl Plan {
@@ -76,7 +79,8 @@ impl Plan {
         };
         let name = names::module_name(&spec.spec.module).unwrap_or_default();
         let pages = self.pages.remove(&name).unwrap_or_default();
-        let module = cx.module(spec, pages);
+        let monitors = self.monitors.remove(&name).unwrap_or_default();
+        let module = cx.module(spec, pages, monitors);
         self.symbols = cx.symbols;
         self.recursive = cx.recursive;
         module
@@ -103,10 +107,11 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
         .collect();
     let mut check_errors = Diagnostics::default();
     let mut pages: BTreeMap<(String, String), Page> = BTreeMap::new();
+    let mut monitors: BTreeMap<(String, String), (Monitor, Origin)> = BTreeMap::new();
     let mut order = Vec::new();
     let mut crate_names = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
-        let Some(module) = cx.module(spec, Vec::new()) else { continue };
+        let Some(module) = cx.module(spec, Vec::new(), Vec::new()) else { continue };
         for paging in
             module.clients.iter().flat_map(|c| &c.operations).filter_map(|o| o.paging.as_ref())
         {
@@ -117,6 +122,28 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
                 items_required: paging.items_required,
                 item: paging.item.clone(),
             });
+        }
+        for op in module.clients.iter().flat_map(|c| &c.operations) {
+            let Some(lro) = &op.long_running else { continue };
+            let key = (lro.monitor.module.clone(), lro.monitor.name.clone());
+            let path = format!("{}.long-running", op.origin.path);
+            match monitors.get(&key) {
+                Some((known, first)) if known != &lro.status => check_errors.push(Diagnostic {
+                    file: op.origin.file.clone(),
+                    position: spec::key_position(specs, &op.origin.file, &path),
+                    path: path.clone(),
+                    message: format!(
+                        "'{}' is polled by another long-running operation ({}) with another status property or other terminal statuses; a status monitor has one of each",
+                        lro.monitor.name,
+                        cx.where_is(&first.file, &first.path)
+                    ),
+                }),
+                Some(_) => {}
+                None => {
+                    let origin = Origin { file: op.origin.file.clone(), path };
+                    monitors.insert(key, (lro.status.clone(), origin));
+                }
+            }
         }
         if check {
             crate::check::check_module(&module, &|m| gated.contains(m), specs, &mut check_errors);
@@ -133,7 +160,18 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
     for ((module, _), page) in pages {
         by_module.entry(module).or_default().push(page);
     }
-    Ok(Plan { symbols: cx.symbols, order, heads, recursive: cx.recursive, pages: by_module })
+    let mut monitors_by_module: HashMap<String, Vec<Monitor>> = HashMap::new();
+    for ((module, _), (monitor, _)) in monitors {
+        monitors_by_module.entry(module).or_default().push(monitor);
+    }
+    Ok(Plan {
+        symbols: cx.symbols,
+        order,
+        heads,
+        recursive: cx.recursive,
+        pages: by_module,
+        monitors: monitors_by_module,
+    })
 }
 
 /// A definition visible to references.
