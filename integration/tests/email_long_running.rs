@@ -160,6 +160,31 @@ async fn step_by_step_shows_every_status_then_awaits_the_result() {
 }
 
 #[tokio::test]
+async fn each_status_is_handed_out_before_the_wait_for_the_next_poll() {
+    let server = MockServer::start().await;
+    let polls = Sequence::new(vec![answer(200, status_body("Succeeded"), None)]);
+    mount_send_only(&server, accepted(&server, "30")).await;
+
+    let mut poller = client(&server, support::wire::no_retries())
+        .begin_send(&message(), None)
+        .expect("the poller builds");
+    // The answer says to poll again in 30 s; the caller sees it now and may stop here.
+    let first = tokio::time::timeout(Duration::from_secs(10), poller.try_next())
+        .await
+        .expect("the first status comes without waiting for its Retry-After")
+        .expect("a status")
+        .expect("the first answer");
+    assert_eq!(first.into_model().expect("a status body").status, EmailSendStatus::Running);
+    drop(poller);
+    assert!(polls.arrivals().is_empty(), "nothing was polled");
+}
+
+/// Mounts only the send: a poll would find no answer.
+async fn mount_send_only(server: &MockServer, send: ResponseTemplate) {
+    Mock::given(method("POST")).and(path("/emails:send")).respond_with(send).expect(1).mount(server).await;
+}
+
+#[tokio::test]
 async fn a_failed_send_is_a_typed_error_with_the_final_status() {
     let server = MockServer::start().await;
     let failed = json!({

@@ -14,6 +14,11 @@
 //!   value, unknown ones included, means "still running";
 //! * the final result is the last status body.
 //!
+//! Each status is handed out as soon as it arrives; the wait before the next poll happens when
+//! the next status is asked for. (azure_core's own poller loop waits first and hands the status
+//! out after, so a caller stepping through would see each status only a `Retry-After` late, and
+//! could not stop without waiting.)
+//!
 //! Awaiting the poller returns that final body on success. On failure or cancellation it returns
 //! an error whose inner error is an [`OperationFailed`] holding the terminal status body (with
 //! the service's reason); the stream of statuses shows the terminal status body either way.
@@ -23,6 +28,7 @@
 //! host. Such a URL is an error, not a request.
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use azure_core::error::ErrorKind;
 use azure_core::http::headers::{HeaderName, Headers, RETRY_AFTER, RETRY_AFTER_MS, X_MS_RETRY_AFTER_MS};
@@ -90,9 +96,12 @@ pub fn poller<M>(core: ClientCore, start: Start, options: PollerOptions<'static>
 where
     M: StatusMonitor<Output = M, Format = JsonFormat> + DeserializeOwned + Send + 'static,
 {
+    // How long to wait before the next poll, as the last answer said.
+    let wait = Arc::new(Mutex::new(Duration::ZERO));
     Poller::new(
         move |state: PollerState, options: PollerOptions<'static>| {
             let core = core.clone();
+            let wait = Arc::clone(&wait);
             let (mut request, monitor) = match state {
                 PollerState::Initial => match &start {
                     Start::Request(request) => (Ok(request.clone()), None),
@@ -107,24 +116,36 @@ where
             };
             Box::pin(async move {
                 let request = request.as_mut().map_err(|e| clone_error(e))?;
+                let pause = std::mem::replace(&mut *lock(&wait), Duration::ZERO);
+                if pause > Duration::ZERO {
+                    azure_core::sleep::sleep(pause).await;
+                }
                 let raw = core.send(&options.context, request).await?;
                 let monitor = match raw.headers().get_optional_str(&OPERATION_LOCATION) {
                     Some(location) => Some(monitor_url(&core, location)?),
                     None => monitor,
                 };
-                step::<M>(raw, monitor, &options)
+                let (step, retry_after) = step::<M>(raw, monitor, &options)?;
+                *lock(&wait) = retry_after;
+                Ok(step)
             })
         },
         Some(options),
     )
 }
 
-/// One answer of the service, turned into the poller's next step.
+fn lock(wait: &Mutex<Duration>) -> std::sync::MutexGuard<'_, Duration> {
+    // A plain value: a panic while it was held cannot leave it half-written.
+    wait.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// One answer of the service, turned into the poller's next step (which the stream hands out at
+/// once) and the time to wait before the next poll.
 fn step<M>(
     raw: RawResponse,
     monitor: Option<Url>,
     options: &PollerOptions<'static>,
-) -> azure_core::Result<PollerResult<M>>
+) -> azure_core::Result<(PollerResult<M>, Duration)>
 where
     M: StatusMonitor<Output = M, Format = JsonFormat> + DeserializeOwned + Send + 'static,
 {
@@ -145,7 +166,7 @@ where
     let (http_status, headers, body) = raw.deconstruct();
     let body = Bytes::from(body.to_vec());
     let response: Response<M> = RawResponse::from_bytes(http_status, headers.clone(), body.clone()).into();
-    Ok(match status {
+    let step = match status {
         PollerStatus::Succeeded => PollerResult::Succeeded {
             response,
             target: Box::new(move || {
@@ -172,11 +193,12 @@ where
             };
             PollerResult::InProgress {
                 response,
-                retry_after,
+                retry_after: Duration::ZERO,
                 continuation: PollerContinuation::Links { next_link, final_link: None },
             }
         }
-    })
+    };
+    Ok((step, retry_after))
 }
 
 /// How long to wait before the next poll: the service's `retry-after-ms`,

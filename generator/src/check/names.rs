@@ -210,12 +210,11 @@ fn check_client(
         methods.claim_at(&child.accessor, what, &child.origin, errors);
     }
     for op in &client.operations {
-        methods.claim_at(
-            &op.method_name,
-            format!("operation '{}'", op.spec_name),
-            &op.origin,
-            errors,
-        );
+        let what = match op.long_running {
+            Some(_) => format!("the begin method of long-running operation '{}'", op.spec_name),
+            None => format!("operation '{}'", op.spec_name),
+        };
+        methods.claim_at(&op.method_name, what, &op.origin, errors);
         if let Some(lro) = &op.long_running {
             let what = format!("the resume method of operation '{}'", op.spec_name);
             methods.claim_at(&lro.resume.method_name, what, &op.origin, errors);
