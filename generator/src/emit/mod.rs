@@ -6,6 +6,7 @@
 //! formatted, grows with the number of modules.
 
 mod clients;
+mod construct;
 mod crate_files;
 mod events;
 mod examples;

@@ -8,6 +8,7 @@
 //! the name tables among them, are the check stage's (`crate::check`).
 
 mod clients;
+mod definitions;
 mod events;
 mod examples;
 mod graph;
@@ -26,6 +27,11 @@ use crate::ir::{
 };
 use crate::names;
 use crate::spec::{self, LoadedSpec, ParameterLocation};
+
+pub use definitions::{
+    Definition, Definitions, EnumShape, FieldShape, ObjectShape, SetBy, UnionShape,
+    UnionVariantShape,
+};
 
 /// Lowers parsed specs into the IR, or returns every error found.
 pub fn lower(specs: &[LoadedSpec]) -> Result<Ir, Vec<Diagnostic>> {
@@ -47,6 +53,8 @@ pub struct Plan {
     recursive: HashSet<(String, String, usize)>,
     /// Page types by module.
     pages: HashMap<String, Vec<Page>>,
+    /// Every definition of every module, for building values from examples.
+    definitions: Definitions,
 }
 
 impl Plan {
@@ -63,6 +71,11 @@ impl Plan {
     /// Every module, without its items (see [`Plan`]).
     pub fn heads(&self) -> &[ModuleHead] {
         &self.heads
+    }
+
+    /// Every definition of every module (see [`Definitions`]).
+    pub fn definitions(&self) -> &Definitions {
+        &self.definitions
     }
 
     /// Module `i` in name order, lowered again from `specs` (the specs the plan was made from).
@@ -105,6 +118,7 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
     let mut pages: BTreeMap<(String, String), Page> = BTreeMap::new();
     let mut order = Vec::new();
     let mut crate_names = Vec::new();
+    let mut definitions = Definitions::default();
     for (i, spec) in specs.iter().enumerate() {
         let Some(module) = cx.module(spec, Vec::new()) else { continue };
         for paging in
@@ -122,6 +136,7 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
             crate::check::check_module(&module, &|m| gated.contains(m), specs, &mut check_errors);
             crate_names.push(crate::check::names::CrateNames::of(&module));
         }
+        definitions.add_module(&module);
         order.push((module.head(), i));
     }
     order.sort_by(|a, b| a.0.name.cmp(&b.0.name));
@@ -133,7 +148,14 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
     for ((module, _), page) in pages {
         by_module.entry(module).or_default().push(page);
     }
-    Ok(Plan { symbols: cx.symbols, order, heads, recursive: cx.recursive, pages: by_module })
+    Ok(Plan {
+        symbols: cx.symbols,
+        order,
+        heads,
+        recursive: cx.recursive,
+        pages: by_module,
+        definitions,
+    })
 }
 
 /// A definition visible to references.
