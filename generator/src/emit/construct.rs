@@ -35,28 +35,23 @@ pub enum Position {
     Exact,
 }
 
-/// Builds expressions, remembering the generated types they name (to import them) and whether
-/// any needs `?` (a URL or date parsed at run time).
+/// Builds expressions, remembering the generated types they name (to import them). An
+/// expression may end in `?` (a URL or date parsed at run time), so it belongs in a function
+/// returning a `Result` whose error takes any `std::error::Error`.
 pub struct Builder<'d> {
     definitions: &'d Definitions,
     types: BTreeSet<(String, String)>,
-    fallible: bool,
 }
 
 impl<'d> Builder<'d> {
     /// A builder resolving references against `definitions`.
     pub fn new(definitions: &'d Definitions) -> Self {
-        Builder { definitions, types: BTreeSet::new(), fallible: false }
+        Builder { definitions, types: BTreeSet::new() }
     }
 
-    /// The generated types the expressions built so far name, as (module, type name), sorted.
-    pub fn types(&self) -> &BTreeSet<(String, String)> {
-        &self.types
-    }
-
-    /// Whether an expression built so far uses `?`.
-    pub fn fallible(&self) -> bool {
-        self.fallible
+    /// Imports a generated item that is not built from JSON, such as a client.
+    pub fn import(&mut self, module: &str, name: &str) {
+        self.types.insert((module.to_owned(), name.to_owned()));
     }
 
     /// `use azure_communication::<module>::{…};` for every type named so far.
@@ -113,17 +108,10 @@ impl<'d> Builder<'d> {
                 .map(float)
                 .ok_or_else(|| unsupported(format!("{n} is not an f64"))),
             // Checked here, so the `?` of the parse never fails.
-            (Type::DateTime, Value::String(s)) => {
-                self.fallible = true;
-                datetime_rfc3339(s)
-            }
-            (Type::DateTimeRfc1123, Value::String(s)) => {
-                self.fallible = true;
-                datetime_rfc1123(s)
-            }
+            (Type::DateTime, Value::String(s)) => datetime_rfc3339(s),
+            (Type::DateTimeRfc1123, Value::String(s)) => datetime_rfc1123(s),
             (Type::Uuid, Value::String(s)) if is_uuid(s) => Ok(quote! { uuid::uuid!(#s) }),
             (Type::Url, Value::String(s)) if s.contains("://") && !s.contains(char::is_whitespace) => {
-                self.fallible = true;
                 Ok(quote! { url::Url::parse(#s)? })
             }
             // `NumberOrString` is not re-exported by the generated crate; it converts from the

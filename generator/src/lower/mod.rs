@@ -55,6 +55,8 @@ pub struct Plan {
     pages: HashMap<String, Vec<Page>>,
     /// Every definition of every module, for building values from examples.
     definitions: Definitions,
+    /// The OpenAPI example files the operations name, sorted, without repeats.
+    example_files: Vec<String>,
 }
 
 impl Plan {
@@ -76,6 +78,12 @@ impl Plan {
     /// Every definition of every module (see [`Definitions`]).
     pub fn definitions(&self) -> &Definitions {
         &self.definitions
+    }
+
+    /// The OpenAPI example files the operations of every module name, as written in the specs
+    /// (relative to the workspace root), sorted and without repeats.
+    pub fn example_files(&self) -> &[String] {
+        &self.example_files
     }
 
     /// Module `i` in name order, lowered again from `specs` (the specs the plan was made from).
@@ -119,6 +127,7 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
     let mut order = Vec::new();
     let mut crate_names = Vec::new();
     let mut definitions = Definitions::default();
+    let mut example_files = std::collections::BTreeSet::new();
     for (i, spec) in specs.iter().enumerate() {
         let Some(module) = cx.module(spec, Vec::new()) else { continue };
         for paging in
@@ -137,6 +146,14 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
             crate_names.push(crate::check::names::CrateNames::of(&module));
         }
         definitions.add_module(&module);
+        example_files.extend(
+            module.clients.iter().flat_map(|c| &c.operations).flat_map(|o| &o.examples).filter_map(
+                |e| match &e.source {
+                    crate::ir::ExampleSource::File(path) => Some(path.clone()),
+                    crate::ir::ExampleSource::Inline(_) => None,
+                },
+            ),
+        );
         order.push((module.head(), i));
     }
     order.sort_by(|a, b| a.0.name.cmp(&b.0.name));
@@ -155,6 +172,7 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
         recursive: cx.recursive,
         pages: by_module,
         definitions,
+        example_files: example_files.into_iter().collect(),
     })
 }
 
