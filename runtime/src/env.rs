@@ -15,10 +15,9 @@ pub fn required_var(name: &str) -> Result<String, MissingVariable> {
 /// process environment.
 fn required_var_from(name: &str, value: Option<OsString>) -> Result<String, MissingVariable> {
     match value {
-        Some(value) => value.into_string().map_err(|_| MissingVariable {
-            name: name.to_owned(),
-            reason: Reason::NotUnicode,
-        }),
+        Some(value) => value
+            .into_string()
+            .map_err(|_| MissingVariable { name: name.to_owned(), reason: Reason::NotUnicode }),
         None => Err(MissingVariable { name: name.to_owned(), reason: Reason::Unset }),
     }
 }
@@ -63,7 +62,10 @@ mod tests {
     #[test]
     fn an_unset_variable_is_named() {
         let error = required_var_from("COMMUNICATION_CONNECTION_STRING", None).unwrap_err();
-        assert_eq!(error.to_string(), "missing environment variable COMMUNICATION_CONNECTION_STRING");
+        assert_eq!(
+            error.to_string(),
+            "missing environment variable COMMUNICATION_CONNECTION_STRING"
+        );
         assert_eq!(error.name(), "COMMUNICATION_CONNECTION_STRING");
     }
 

@@ -10,7 +10,10 @@ use api_codegen::SpecSource;
 /// Hands the generator the OpenAPI example files the specs name (relative to `root`), from
 /// which it builds the doc examples of client methods. A file that cannot be read is left out:
 /// its operation is documented with placeholders, and its wire test reports the missing file.
-pub fn with_example_files<'a>(root: &Path, files: api_codegen::Files<'a>) -> api_codegen::Files<'a> {
+pub fn with_example_files<'a>(
+    root: &Path,
+    files: api_codegen::Files<'a>,
+) -> api_codegen::Files<'a> {
     let paths = files.example_files();
     paths.into_iter().fold(files, |files, path| match fs::read_to_string(root.join(&path)) {
         Ok(text) => files.with_example_file(path, text),

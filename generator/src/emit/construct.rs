@@ -111,7 +111,9 @@ impl<'d> Builder<'d> {
             (Type::DateTime, Value::String(s)) => datetime_rfc3339(s),
             (Type::DateTimeRfc1123, Value::String(s)) => datetime_rfc1123(s),
             (Type::Uuid, Value::String(s)) if is_uuid(s) => Ok(quote! { uuid::uuid!(#s) }),
-            (Type::Url, Value::String(s)) if s.contains("://") && !s.contains(char::is_whitespace) => {
+            (Type::Url, Value::String(s))
+                if s.contains("://") && !s.contains(char::is_whitespace) =>
+            {
                 Ok(quote! { url::Url::parse(#s)? })
             }
             // `NumberOrString` is not re-exported by the generated crate; it converts from the
@@ -157,7 +159,9 @@ impl<'d> Builder<'d> {
                 Some(Definition::Object(shape)) => self.object(named, shape, json, depth),
                 None => Err(unsupported(format!("unknown type {}", named.name))),
             },
-            (ty, json) => Err(unsupported(format!("{} is not a {}", kind_of(json), type_label(ty)))),
+            (ty, json) => {
+                Err(unsupported(format!("{} is not a {}", kind_of(json), type_label(ty))))
+            }
         }
     }
 
@@ -276,7 +280,10 @@ impl<'d> Builder<'d> {
             }
         };
         let (key, payload) = map.get_key_value(variant.property.as_str()).ok_or_else(|| {
-            unsupported(format!("the payload '{}' of kind '{}' is missing", variant.property, variant.value))
+            unsupported(format!(
+                "the payload '{}' of kind '{}' is missing",
+                variant.property, variant.value
+            ))
         })?;
         used.insert(key);
         let payload = self.value(&variant.ty, payload, Position::Exact, depth + 1)?;
@@ -321,9 +328,11 @@ fn placeholder_at(ty: &Type, hint: &str, definitions: &Definitions, depth: usize
         Type::Map(_) => Value::Object(Map::new()),
         Type::Nullable(_) => Value::Null,
         Type::Named(named) => match definitions.get(named) {
-            Some(Definition::Enum(shape)) => {
-                shape.variants.first().map(|(_, wire)| Value::from(wire.as_str())).unwrap_or_default()
-            }
+            Some(Definition::Enum(shape)) => shape
+                .variants
+                .first()
+                .map(|(_, wire)| Value::from(wire.as_str()))
+                .unwrap_or_default(),
             Some(Definition::Object(shape)) => {
                 let mut map = Map::new();
                 if let Some(union) = &shape.union {
@@ -335,7 +344,10 @@ fn placeholder_at(ty: &Type, hint: &str, definitions: &Definitions, depth: usize
                 }
                 for f in shape.fields.iter().filter(|f| f.set_by == SetBy::Constructor) {
                     let hint = names::unraw(&f.name);
-                    map.insert(f.json_name.clone(), placeholder_at(&f.ty, hint, definitions, depth + 1));
+                    map.insert(
+                        f.json_name.clone(),
+                        placeholder_at(&f.ty, hint, definitions, depth + 1),
+                    );
                 }
                 Value::Object(map)
             }

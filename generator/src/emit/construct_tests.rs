@@ -23,13 +23,19 @@ fn definitions() -> Definitions {
         "Role",
         Definition::Enum(EnumShape {
             closed: false,
-            variants: vec![("Presenter".into(), "Presenter".into()), ("Attendee".into(), "Attendee".into())],
+            variants: vec![
+                ("Presenter".into(), "Presenter".into()),
+                ("Attendee".into(), "Attendee".into()),
+            ],
         }),
     );
     d.insert(
         "rooms",
         "Mode",
-        Definition::Enum(EnumShape { closed: true, variants: vec![("Fast".into(), "fast".into())] }),
+        Definition::Enum(EnumShape {
+            closed: true,
+            variants: vec![("Fast".into(), "fast".into())],
+        }),
     );
     d.insert(
         "rooms",
@@ -124,8 +130,8 @@ fn missing_required_field_is_unsupported() {
 
 #[test]
 fn unknown_property_is_unsupported() {
-    let err = build(&named("Room", false), json!({ "id": "r", "enablePstnDialout": true }))
-        .unwrap_err();
+    let err =
+        build(&named("Room", false), json!({ "id": "r", "enablePstnDialout": true })).unwrap_err();
     assert_eq!(err.0, "'enablePstnDialout' is not a property of Room");
 }
 
@@ -133,8 +139,8 @@ fn unknown_property_is_unsupported() {
 fn wrong_type_is_unsupported() {
     let err = build(&named("Room", false), json!({ "id": "r", "size": "three" })).unwrap_err();
     assert_eq!(err.0, "a string is not a i32");
-    let err = build(&named("Room", false), json!({ "id": "r", "size": 3_000_000_000u64 }))
-        .unwrap_err();
+    let err =
+        build(&named("Room", false), json!({ "id": "r", "size": 3_000_000_000u64 })).unwrap_err();
     assert_eq!(err.0, "3000000000 is not an i32");
     assert!(build(&named("Room", false), json!(["r"])).is_err());
 }
@@ -288,8 +294,18 @@ fn placeholders_build() {
     let room = placeholder(&named("Room", false), "room", &d);
     assert_eq!(room, json!({ "id": "<id>" }));
     let source = placeholder(&named("Source", false), "source", &d);
-    assert_eq!(build(&named("Source", false), source).unwrap(), r#"Source::new(SourceKind::File(FileSource::new("<uri>")))"#);
-    for ty in [Type::DateTime, Type::DateTimeRfc1123, Type::Uuid, Type::Url, Type::Json, named("Role", true)] {
+    assert_eq!(
+        build(&named("Source", false), source).unwrap(),
+        r#"Source::new(SourceKind::File(FileSource::new("<uri>")))"#
+    );
+    for ty in [
+        Type::DateTime,
+        Type::DateTimeRfc1123,
+        Type::Uuid,
+        Type::Url,
+        Type::Json,
+        named("Role", true),
+    ] {
         let json = placeholder(&ty, "x", &d);
         assert!(build(&ty, json.clone()).is_ok(), "{ty:?}: {json}");
     }

@@ -11,7 +11,12 @@ use super::example_call::{client_setup, example_call, scoped_client, ExampleCont
 use crate::ir::{Client, Module, Operation};
 
 /// `#[doc]` attributes of the section, or nothing when no example can be built.
-pub fn section(module: &Module, client: &Client, op: &Operation, cx: ExampleContext<'_>) -> TokenStream {
+pub fn section(
+    module: &Module,
+    client: &Client,
+    op: &Operation,
+    cx: ExampleContext<'_>,
+) -> TokenStream {
     let Some(call) = example_call(module, client, op, cx) else {
         return quote! {};
     };
@@ -39,10 +44,14 @@ pub fn section(module: &Module, client: &Client, op: &Operation, cx: ExampleCont
     };
     let code = prettyplease::unparse(&file);
     let intro = match &call.title {
-        Some(title) => format!(" From the documented example \"{}\":", title.replace('`', "'").replace('[', "\\[").replace(']', "\\]")),
+        Some(title) => format!(
+            " From the documented example \"{}\":",
+            title.replace('`', "'").replace('[', "\\[").replace(']', "\\]")
+        ),
         None => " With placeholders (`<…>`) for the values to fill in:".to_owned(),
     };
-    let mut lines = vec![String::new(), " # Examples".to_owned(), String::new(), intro, String::new()];
+    let mut lines =
+        vec![String::new(), " # Examples".to_owned(), String::new(), intro, String::new()];
     lines.push(" ```no_run".to_owned());
     let mut previous_was_use = false;
     for line in code.lines() {
@@ -50,7 +59,8 @@ pub fn section(module: &Module, client: &Client, op: &Operation, cx: ExampleCont
         if previous_was_use && !line.starts_with("use ") && !line.starts_with(' ') && line != "};" {
             lines.push(String::new());
         }
-        previous_was_use = line.starts_with("use ") || (previous_was_use && (line.starts_with(' ') || line == "};"));
+        previous_was_use = line.starts_with("use ")
+            || (previous_was_use && (line.starts_with(' ') || line == "};"));
         lines.push(if line.is_empty() { String::new() } else { format!(" {line}") });
     }
     lines.push(" ```".to_owned());

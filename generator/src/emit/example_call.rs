@@ -70,8 +70,10 @@ pub fn documented_requests(op: &Operation, cx: ExampleContext<'_>) -> Vec<Reques
             }
             ExampleSource::Inline(_) => {}
             ExampleSource::File(path) => {
-                if let Some(values) =
-                    cx.example_files.get(path).and_then(|text| file_request(op, &example.title, text))
+                if let Some(values) = cx
+                    .example_files
+                    .get(path)
+                    .and_then(|text| file_request(op, &example.title, text))
                 {
                     out.push(values);
                 }
@@ -189,13 +191,7 @@ pub fn build(
     if pages {
         imports.extend(quote! { use futures::TryStreamExt; });
     }
-    Ok(ExampleCall {
-        title: values.title.clone(),
-        imports,
-        scope,
-        lets,
-        call,
-    })
+    Ok(ExampleCall { title: values.title.clone(), imports, scope, lets, call })
 }
 
 /// `let client = client.<accessor>(…);` for a scoped client, with `value` giving each argument
@@ -215,7 +211,11 @@ pub fn scoped_client(
 
 /// How an example makes the top-level client `client`: from a connection string, or from an
 /// endpoint and a user access token for clients that accept only those; `env` reads a variable.
-pub fn client_setup(module: &Module, client: &Client, env: impl Fn(&str) -> TokenStream) -> TokenStream {
+pub fn client_setup(
+    module: &Module,
+    client: &Client,
+    env: impl Fn(&str) -> TokenStream,
+) -> TokenStream {
     let top = module.top_client(client);
     let top_name = format_ident!("{}", top.name);
     if token_only(module, client) {

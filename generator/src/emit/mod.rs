@@ -23,8 +23,8 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Module, ModuleHead, Type};
 use crate::lower::Plan;
-use example_call::ExampleContext;
 use crate::spec::LoadedSpec;
+use example_call::ExampleContext;
 
 /// Every file the generator writes, as (path relative to the generated crate, contents), made
 /// as they are asked for: modules are lowered again from the specs a few at a time, as many as
@@ -144,10 +144,8 @@ impl<'a> Files<'a> {
                 };
                 let emitted: Vec<Emitted> = if batch.len() > 1 {
                     std::thread::scope(|scope| {
-                        let handles: Vec<_> = batch
-                            .iter()
-                            .map(|m| scope.spawn(move || emit_module(m, cx)))
-                            .collect();
+                        let handles: Vec<_> =
+                            batch.iter().map(|m| scope.spawn(move || emit_module(m, cx))).collect();
                         handles
                             .into_iter()
                             .map(|h| {

@@ -25,7 +25,12 @@ pub fn examples(module: &Module, cx: ExampleContext<'_>) -> Vec<(String, String)
     files
 }
 
-fn example(module: &Module, client: &Client, op: &Operation, cx: ExampleContext<'_>) -> Option<String> {
+fn example(
+    module: &Module,
+    client: &Client,
+    op: &Operation,
+    cx: ExampleContext<'_>,
+) -> Option<String> {
     // Only the examples written out in the spec (the crate-wide name check reserves their
     // files); the first success one is the documented request.
     let inline = op.examples.iter().find(|e| match &e.source {
