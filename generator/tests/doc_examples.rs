@@ -201,3 +201,51 @@ fn checked_in_runnable_examples_use_the_helper() {
     }
     assert!(count >= 4, "only {count} runnable examples");
 }
+
+/// A body type whose argument name is a variable of the example, and a type named like a
+/// prelude item: the example still compiles (renamed variable, type by full path).
+#[test]
+fn names_that_would_clash_in_the_example_are_avoided() {
+    let spec = r#"
+module: clash
+description: Clashing names.
+clients:
+  ClashClient:
+    description: The client.
+    api-version: 2024-01-01
+    auth: [access-key]
+operations:
+  sendClient:
+    client: ClashClient
+    description: Sends.
+    method: POST
+    path: /send
+    body: Client
+    responses:
+      200: { description: Sent., body: Result }
+    error: Result
+definitions:
+  Client:
+    description: A body named like the client variable.
+    properties:
+      name: { type: string, required: true, description: The name. }
+      outcome: { type: Result, description: A type named like the prelude's. }
+  Result:
+    description: A result.
+    properties:
+      code: { type: string, required: true, description: The code. }
+"#;
+    let specs = [SpecSource { name: "specs/clash.yaml".into(), text: spec.into() }];
+    let files: BTreeMap<String, String> = generate_files(&specs)
+        .unwrap_or_else(|errors| {
+            panic!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        })
+        .collect();
+    let module = &files["src/clash.rs"];
+    assert!(module.contains("use azure_communication::clash::{ClashClient, Client};"), "{module}");
+    assert!(
+        module.contains(r#"let request_body = Client::new("<name>");"#),
+        "the body variable is renamed: {module}"
+    );
+    assert!(module.contains("client.send_client(&request_body, None).await?"), "{module}");
+}

@@ -21,6 +21,23 @@ use crate::names;
 /// the stack.
 const MAX_DEPTH: usize = 48;
 
+/// Names an example program uses unqualified; a generated type of one of these names is written
+/// by its full path instead of imported.
+const SHADOWING: &[&str] = &[
+    "Box",
+    "Err",
+    "Error",
+    "None",
+    "Ok",
+    "Option",
+    "Result",
+    "Some",
+    "String",
+    "ToOwned",
+    "TryStreamExt",
+    "Vec",
+];
+
 /// Why an example value cannot be built with the generated types.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unsupported(pub String);
@@ -51,7 +68,9 @@ impl<'d> Builder<'d> {
 
     /// Imports a generated item that is not built from JSON, such as a client.
     pub fn import(&mut self, module: &str, name: &str) {
-        self.types.insert((module.to_owned(), name.to_owned()));
+        if !SHADOWING.contains(&name) {
+            self.types.insert((module.to_owned(), name.to_owned()));
+        }
     }
 
     /// `use azure_communication::<module>::{…};` for every type named so far.
@@ -296,9 +315,15 @@ impl<'d> Builder<'d> {
         Ok(quote! { #kind_enum::#variant(#payload) })
     }
 
+    /// A generated type by its bare name, imported, unless importing it would shadow a name
+    /// of the prelude (or of the example programs) that the example uses: then by full path.
     fn named(&mut self, named: &Named) -> TokenStream {
-        self.types.insert((named.module.clone(), named.name.clone()));
         let name = format_ident!("{}", named.name);
+        if SHADOWING.contains(&named.name.as_str()) {
+            let module = ident(&named.module);
+            return quote! { azure_communication::#module::#name };
+        }
+        self.types.insert((named.module.clone(), named.name.clone()));
         quote! { #name }
     }
 }

@@ -278,6 +278,23 @@ fn named_types_are_collected_for_imports() {
 }
 
 #[test]
+fn a_type_named_like_the_prelude_is_not_imported() {
+    let mut d = definitions();
+    d.insert(
+        "rooms",
+        "Result",
+        Definition::Object(ObjectShape {
+            fields: vec![field("ok", "ok", Type::Bool, SetBy::Constructor)],
+            union: None,
+        }),
+    );
+    let mut b = Builder::new(&d);
+    let expr = b.expr(&named("Result", false), &json!({ "ok": true }), Position::Exact).unwrap();
+    assert_eq!(expr.to_string(), "azure_communication :: rooms :: Result :: new (true)");
+    assert!(b.imports().is_empty());
+}
+
+#[test]
 fn deep_nesting_is_refused_not_a_stack_overflow() {
     let mut json = json!(1);
     let mut ty = Type::Int32;

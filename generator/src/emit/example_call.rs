@@ -26,6 +26,19 @@ pub struct ExampleContext<'a> {
     pub example_files: &'a BTreeMap<String, String>,
 }
 
+/// The variables the example programs declare besides the request body.
+const EXAMPLE_LOCALS: &[&str] = &[
+    "body",
+    "client",
+    "connection_string",
+    "credential",
+    "endpoint",
+    "item",
+    "pager",
+    "response",
+    "token",
+];
+
 /// The values of one documented request.
 pub struct RequestValues {
     /// The example's title, when the values are documented (not placeholders).
@@ -160,7 +173,12 @@ pub fn build(
     if let Some(body) = &op.body {
         let json = values.body.clone().unwrap_or_else(|| placeholder(&body.ty, &body.name, defs));
         let value = builder.expr(&body.ty, &json, Position::Exact)?;
-        let name = ident(&body.name);
+        // The body's argument name, unless the example already uses that name for a variable.
+        let name = if EXAMPLE_LOCALS.contains(&names::unraw(&body.name)) {
+            format_ident!("request_body")
+        } else {
+            ident(&body.name)
+        };
         lets.extend(quote! { let #name = #value; });
         args.push(quote! { &#name });
     }
