@@ -64,6 +64,27 @@ impl EmailClient {
     ///
     /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get Message Status FailedTerminalStatus":
+    ///
+    /// ```no_run
+    /// use azure_communication::email::EmailClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = EmailClient::from_connection_string(&connection_string, None)?;
+    ///     let response = client
+    ///         .get_send_result("F9168C5E-CEB2-4faa-B6BF-329BF39FA1E4", None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_send_result(
         &self,
         operation_id: &str,
@@ -105,6 +126,87 @@ impl EmailClient {
     ///
     /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Send Email":
+    ///
+    /// ```no_run
+    /// use azure_communication::email::{
+    ///     EmailAddress, EmailAttachment, EmailClient, EmailContent, EmailMessage,
+    ///     EmailRecipients,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = EmailClient::from_connection_string(&connection_string, None)?;
+    ///     let email_message = EmailMessage::new(
+    ///             "abc@domain.com",
+    ///             EmailContent::new("An exciting offer especially for you!")
+    ///                 .with_plain_text(
+    ///                     "This exciting offer was created especially for you, our most loyal customer.",
+    ///                 )
+    ///                 .with_html(
+    ///                     "<html><head><title>Exciting offer!</title></head><body><h1>This exciting offer was created especially for you, our most loyal customer.</h1></body></html>",
+    ///                 ),
+    ///             EmailRecipients::new(
+    ///                     vec![
+    ///                         EmailAddress::new("john.doe@domain.com")
+    ///                         .with_display_name("John Doe"),
+    ///                         EmailAddress::new("jane.doe@domain2.com")
+    ///                         .with_display_name("Jane Doe")
+    ///                     ],
+    ///                 )
+    ///                 .with_cc(
+    ///                     vec![
+    ///                         EmailAddress::new("wendy@someotherdomain.com")
+    ///                         .with_display_name("Wendy"),
+    ///                         EmailAddress::new("jimmy@anotherdomain.com")
+    ///                         .with_display_name("Jimmy Johns")
+    ///                     ],
+    ///                 )
+    ///                 .with_bcc(
+    ///                     vec![
+    ///                         EmailAddress::new("bob@anotherdomain.com")
+    ///                         .with_display_name("Bob"),
+    ///                         EmailAddress::new("mail@yetanotherdomain.com")
+    ///                         .with_display_name("Another DisplayName")
+    ///                     ],
+    ///                 ),
+    ///         )
+    ///         .with_headers(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("ClientCorrelationId".to_owned(), "123".to_owned()),
+    ///                 (
+    ///                     "ClientCustomHeaderName".to_owned(),
+    ///                     "ClientCustomHeaderValue".to_owned(),
+    ///                 ),
+    ///             ]),
+    ///         )
+    ///         .with_attachments(
+    ///             vec![
+    ///                 EmailAttachment::new("MyAttachment.pdf", "application/pdf",
+    ///                 "TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsu"),
+    ///                 EmailAttachment::new("MyAttachment2.docx",
+    ///                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ///                 "TG9yZW0gaXBzdW0gZG9sb3Igc2l0IGFtZXQ=")
+    ///             ],
+    ///         )
+    ///         .with_reply_to(
+    ///             vec![
+    ///                 EmailAddress::new("contoso-support@contoso.com")
+    ///                 .with_display_name("Contoso Support")
+    ///             ],
+    ///         )
+    ///         .with_user_engagement_tracking_disabled(true);
+    ///     let response = client.begin_send(&email_message, None)?.await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn begin_send(
         &self,
         email_message: &crate::email::EmailMessage,

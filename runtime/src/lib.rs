@@ -13,6 +13,7 @@ pub mod connection_string;
 pub mod credential;
 pub mod datetime;
 pub mod enums;
+pub mod env;
 pub mod error;
 #[cfg(feature = "events")]
 pub mod events;

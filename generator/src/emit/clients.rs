@@ -5,6 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::example_call::ExampleContext;
 use super::{doc, ident, long_running, type_tokens};
 use crate::ir::{
     AuthScheme, Client, HttpMethod, Module, Operation, Parameter, ParameterLocation, PathPart,
@@ -12,7 +13,7 @@ use crate::ir::{
 };
 
 /// The client struct, its options and one method per operation.
-pub fn client_tokens(client: &Client, module: &Module) -> TokenStream {
+pub fn client_tokens(client: &Client, module: &Module, cx: ExampleContext<'_>) -> TokenStream {
     let name = format_ident!("{}", client.name);
     let client_doc = doc(&client.description);
     let scope_fields = client.scope.iter().map(|p| {
@@ -57,7 +58,10 @@ pub fn client_tokens(client: &Client, module: &Module) -> TokenStream {
             }
         }
     });
-    let methods = client.operations.iter().map(operation_method);
+    let methods = client
+        .operations
+        .iter()
+        .map(|op| operation_method(op, super::doc_examples::section(module, client, op, cx)));
     let options = client.operations.iter().map(|op| operation_options(client, op));
     let (resume_methods, resume_options): (Vec<_>, Vec<_>) = client
         .operations
@@ -339,7 +343,7 @@ fn response_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn operation_method(op: &Operation) -> TokenStream {
+fn operation_method(op: &Operation, examples: TokenStream) -> TokenStream {
     let method = ident(&op.method_name);
     let options = format_ident!("{}", op.options_name);
     let mut doc_text = op.description.clone();
@@ -478,6 +482,7 @@ fn operation_method(op: &Operation) -> TokenStream {
             ///
             /// The pager yields the items of every page, following each page's next link; use
             /// `into_pages()` to see the pages themselves.
+            #examples
             pub fn #method(
                 &self,
                 #(#args)*
@@ -519,6 +524,7 @@ fn operation_method(op: &Operation) -> TokenStream {
         let tail = long_running::begin_tail();
         return quote! {
             #doc
+            #examples
             pub fn #method(
                 &self,
                 #(#args)*
@@ -542,6 +548,7 @@ fn operation_method(op: &Operation) -> TokenStream {
     let returns = response_type(op);
     quote! {
         #doc_tokens
+        #examples
         pub async fn #method(
             &self,
             #(#args)*

@@ -8,6 +8,7 @@
 //! the name tables among them, are the check stage's (`crate::check`).
 
 mod clients;
+mod definitions;
 mod events;
 mod examples;
 mod graph;
@@ -27,6 +28,11 @@ use crate::ir::{
 };
 use crate::names;
 use crate::spec::{self, LoadedSpec, ParameterLocation};
+
+pub use definitions::{
+    Definition, Definitions, EnumShape, FieldShape, ObjectShape, SetBy, UnionShape,
+    UnionVariantShape,
+};
 
 /// Lowers parsed specs into the IR, or returns every error found.
 pub fn lower(specs: &[LoadedSpec]) -> Result<Ir, Vec<Diagnostic>> {
@@ -50,6 +56,10 @@ pub struct Plan {
     pages: HashMap<String, Vec<Page>>,
     /// Status monitor types by module.
     monitors: HashMap<String, Vec<Monitor>>,
+    /// Every definition of every module, for building values from examples.
+    definitions: Definitions,
+    /// The OpenAPI example files the operations name, sorted, without repeats.
+    example_files: Vec<String>,
 }
 
 impl Plan {
@@ -66,6 +76,17 @@ impl Plan {
     /// Every module, without its items (see [`Plan`]).
     pub fn heads(&self) -> &[ModuleHead] {
         &self.heads
+    }
+
+    /// Every definition of every module (see [`Definitions`]).
+    pub fn definitions(&self) -> &Definitions {
+        &self.definitions
+    }
+
+    /// The OpenAPI example files the operations of every module name, as written in the specs
+    /// (relative to the workspace root), sorted and without repeats.
+    pub fn example_files(&self) -> &[String] {
+        &self.example_files
     }
 
     /// Module `i` in name order, lowered again from `specs` (the specs the plan was made from).
@@ -110,6 +131,8 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
     let mut monitors: BTreeMap<(String, String), (Monitor, Origin)> = BTreeMap::new();
     let mut order = Vec::new();
     let mut crate_names = Vec::new();
+    let mut definitions = Definitions::default();
+    let mut example_files = std::collections::BTreeSet::new();
     for (i, spec) in specs.iter().enumerate() {
         let Some(module) = cx.module(spec, Vec::new(), Vec::new()) else { continue };
         for paging in
@@ -149,6 +172,15 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
             crate::check::check_module(&module, &|m| gated.contains(m), specs, &mut check_errors);
             crate_names.push(crate::check::names::CrateNames::of(&module));
         }
+        definitions.add_module(&module);
+        example_files.extend(
+            module.clients.iter().flat_map(|c| &c.operations).flat_map(|o| &o.examples).filter_map(
+                |e| match &e.source {
+                    crate::ir::ExampleSource::File(path) => Some(path.clone()),
+                    crate::ir::ExampleSource::Inline(_) => None,
+                },
+            ),
+        );
         order.push((module.head(), i));
     }
     order.sort_by(|a, b| a.0.name.cmp(&b.0.name));
@@ -171,6 +203,8 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
         recursive: cx.recursive,
         pages: by_module,
         monitors: monitors_by_module,
+        definitions,
+        example_files: example_files.into_iter().collect(),
     })
 }
 
