@@ -4,8 +4,9 @@
 //! `cargo run --release --manifest-path peers/Cargo.toml --bin vs-progenitor [ROUNDS]`
 //!
 //! 1. builds `xtask` (release) in the main workspace, into `$XTASK_TARGET_DIR` (default: the
-//!    workspace's `target/`), and `progenitor-gen` (release) in this crate, and copies both
-//!    into `peers/target/peer-bench/` so that nothing else rewrites them during the run;
+//!    workspace's `target/`; a relative path is taken from the workspace root), and
+//!    `progenitor-gen` (release) in this crate, and copies both into `peers/target/peer-bench/`
+//!    so that nothing else rewrites them during the run;
 //! 2. makes scratch roots under the temp dir holding `specs/common.yaml` plus `specs/rooms.yaml`,
 //!    `specs/chat.yaml` or both (all that `codegen --root` reads);
 //! 3. for each of Rooms, Chat and Rooms + Chat, and on both cores, then on one core
@@ -44,9 +45,9 @@ fn run(command: &mut Command) -> Result<(), String> {
 /// Builds the two binaries and returns private copies of (xtask, progenitor-gen).
 fn build(root: &Path, peers: &Path) -> Result<(PathBuf, PathBuf), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let xtask_target = std::env::var("XTASK_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("target"));
+    // Relative to the workspace root, like the default.
+    let xtask_target =
+        root.join(std::env::var("XTASK_TARGET_DIR").unwrap_or_else(|_| "target".into()));
     eprintln!("building xtask (release) into {}", xtask_target.display());
     run(Command::new(&cargo).current_dir(root).env("CARGO_TARGET_DIR", &xtask_target).args([
         "build",
