@@ -134,21 +134,22 @@ fn timed(command: &mut Command, may_fail: bool) -> Result<(Duration, Duration), 
     Ok((elapsed, children_cpu().saturating_sub(cpu)))
 }
 
-/// Runs `a` and `b` alternately, once untimed then `rounds` times, calling `before` ahead of
-/// each; prints one line of medians and returns (median wall A / median wall B).
+/// Runs `a` and `b` alternately, once untimed then `rounds` times, calling `before(true)` ahead
+/// of each run of `a` and `before(false)` ahead of each run of `b`; prints one line of medians
+/// and returns (median wall A / median wall B).
 fn interleaved(
     label: &str,
     rounds: usize,
     may_fail: bool,
-    mut before: impl FnMut() -> Result<(), String>,
+    mut before: impl FnMut(bool) -> Result<(), String>,
     mut a: impl FnMut() -> Command,
     mut b: impl FnMut() -> Command,
 ) -> Result<f64, String> {
     let (mut wall_a, mut wall_b, mut cpu_a, mut cpu_b) = (vec![], vec![], vec![], vec![]);
     for timed_run in std::iter::once(false).chain(std::iter::repeat_n(true, rounds)) {
-        before()?;
+        before(true)?;
         let (wa, ca) = timed(&mut a(), may_fail)?;
-        before()?;
+        before(false)?;
         let (wb, cb) = timed(&mut b(), may_fail)?;
         if timed_run {
             wall_a.push(wa);
@@ -249,7 +250,7 @@ fn real_main() -> Result<(), String> {
             "start-up",
             rounds,
             true,
-            || Ok(()),
+            |_| Ok(()),
             || {
                 let mut c = ours_cmd(taskset);
                 c.arg("--help");
@@ -262,9 +263,12 @@ fn real_main() -> Result<(), String> {
                 label,
                 rounds,
                 false,
-                || {
-                    empty_dir(&ours.join("generated"))?;
-                    empty_dir(theirs_out)
+                |ours_next| {
+                    if ours_next {
+                        empty_dir(&ours.join("generated"))
+                    } else {
+                        empty_dir(theirs_out)
+                    }
                 },
                 || {
                     let mut c = ours_cmd(taskset);
