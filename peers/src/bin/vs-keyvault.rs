@@ -25,7 +25,7 @@
 use std::hint::black_box;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -66,6 +66,9 @@ impl TokenCredential for StaticToken {
 /// How many requests the server refused for a missing or wrong token.
 static UNAUTHORIZED: AtomicUsize = AtomicUsize::new(0);
 
+/// The request header names (and the query) of the last authorized request for each path.
+static SEEN: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
 fn start_server() -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -83,6 +86,15 @@ fn start_server() -> SocketAddr {
                         "",
                     );
                 }
+                let mut names: Vec<&str> = headers.keys().map(|k| k.as_str()).collect();
+                names.sort();
+                let seen = format!("{} ?{}", names.join(", "), uri.query().unwrap_or(""));
+                let mut last = SEEN.lock().unwrap();
+                match last.iter_mut().find(|(path, _)| path == uri.path()) {
+                    Some(entry) => entry.1 = seen,
+                    None => last.push((uri.path().to_owned(), seen)),
+                }
+                drop(last);
                 let body = match uri.path() {
                     "/rooms/99117812428622880" => ROOM,
                     "/secrets/bench-secret/" => SECRET,
@@ -267,6 +279,10 @@ fn main() {
             us(quantile(times, 0.1)),
             us(quantile(times, 0.9))
         );
+    }
+    println!("request headers (last request of each):");
+    for (path, seen) in SEEN.lock().unwrap().iter() {
+        println!("  {path}: {seen}");
     }
     let ratio = us(quantile(&mut ours, 0.5)) / us(quantile(&mut theirs, 0.5));
     println!("RATIO ours median / theirs median = {ratio:.3} (target <= 1.00)");
