@@ -181,7 +181,12 @@ async fn each_status_is_handed_out_before_the_wait_for_the_next_poll() {
 
 /// Mounts only the send: a poll would find no answer.
 async fn mount_send_only(server: &MockServer, send: ResponseTemplate) {
-    Mock::given(method("POST")).and(path("/emails:send")).respond_with(send).expect(1).mount(server).await;
+    Mock::given(method("POST"))
+        .and(path("/emails:send"))
+        .respond_with(send)
+        .expect(1)
+        .mount(server)
+        .await;
 }
 
 #[tokio::test]
@@ -201,7 +206,8 @@ async fn a_failed_send_is_a_typed_error_with_the_final_status() {
         .await
         .expect_err("a failed send is an error");
 
-    let failure = OperationFailed::from_error(&error).expect("the error is the operation's failure");
+    let failure =
+        OperationFailed::from_error(&error).expect("the error is the operation's failure");
     assert_eq!(failure.status(), &PollerStatus::Failed);
     assert_eq!(failure.code(), Some("EmailDroppedAllRecipientsSuppressed"));
     assert_eq!(failure.message(), Some("Message dropped"));
@@ -290,7 +296,11 @@ async fn resume_send_polls_by_operation_id_without_sending_again() {
         answer(200, status_body("Running"), Some("0")),
         answer(200, status_body("Succeeded"), None),
     ]);
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).expect(0).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .and(path("/emails/operations/op-1"))
         .and(wiremock::matchers::query_param("api-version", API_VERSION))
@@ -380,7 +390,12 @@ async fn the_recorded_send_polls_five_running_answers_to_success() {
     };
     let status_path = polls[0].path.clone();
     let poll_answers = Sequence::new(polls.iter().map(served).collect());
-    Mock::given(method("POST")).and(path("/emails:send")).respond_with(served(first)).expect(1).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/emails:send"))
+        .respond_with(served(first))
+        .expect(1)
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .and(path(status_path.as_str()))
         .respond_with(poll_answers.clone())
@@ -389,10 +404,7 @@ async fn the_recorded_send_polls_five_running_answers_to_success() {
     let message: EmailMessage =
         serde_json::from_value(first.request_body.json("request").cloned().expect("a body"))
             .expect("the recorded message is an EmailMessage");
-    let options = SendOptions {
-        operation_id: Some(uuid::Uuid::new_v4()),
-        ..Default::default()
-    };
+    let options = SendOptions { operation_id: Some(uuid::Uuid::new_v4()), ..Default::default() };
 
     let result = client(&server, support::wire::no_retries())
         .begin_send(&message, Some(options))

@@ -543,7 +543,8 @@ fn recorded_response(entry: &Entry, body: &Body, server_uri: &str) -> ResponseTe
     let mut template = ResponseTemplate::new(entry.status);
     for (name, value) in &entry.response_headers {
         if !NOT_SERVED.contains(&name.to_ascii_lowercase().as_str()) {
-            template = template.insert_header(name.as_str(), served_header(name, value, server_uri));
+            template =
+                template.insert_header(name.as_str(), served_header(name, value, server_uri));
         }
     }
     let content_type = entry.response_header("content-type");

@@ -31,14 +31,16 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use azure_core::error::ErrorKind;
-use azure_core::http::headers::{HeaderName, Headers, RETRY_AFTER, RETRY_AFTER_MS, X_MS_RETRY_AFTER_MS};
+use azure_core::http::headers::{
+    HeaderName, Headers, RETRY_AFTER, RETRY_AFTER_MS, X_MS_RETRY_AFTER_MS,
+};
 use azure_core::http::poller::{
     get_retry_after, PollerContinuation, PollerOptions, PollerResult, PollerState, PollerStatus,
     StatusMonitor,
 };
 use azure_core::http::{JsonFormat, Method, Poller, RawResponse, Request, Response, Url};
-use azure_core::Bytes;
 use azure_core::time::Duration;
+use azure_core::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::client::ClientCore;
@@ -157,7 +159,9 @@ where
             .map_err(|e| {
                 azure_core::Error::with_message(
                     ErrorKind::DataConversion,
-                    format!("the status of the long-running operation is not the expected JSON: {e}"),
+                    format!(
+                        "the status of the long-running operation is not the expected JSON: {e}"
+                    ),
                 )
             })?
             .status()
@@ -165,14 +169,15 @@ where
     let retry_after = retry_after(raw.headers(), options);
     let (http_status, headers, body) = raw.deconstruct();
     let body = Bytes::from(body.to_vec());
-    let response: Response<M> = RawResponse::from_bytes(http_status, headers.clone(), body.clone()).into();
+    let response: Response<M> =
+        RawResponse::from_bytes(http_status, headers.clone(), body.clone()).into();
     let step = match status {
         PollerStatus::Succeeded => PollerResult::Succeeded {
             response,
             target: Box::new(move || {
-                Box::pin(async move {
-                    Ok(RawResponse::from_bytes(http_status, headers, body).into())
-                })
+                Box::pin(
+                    async move { Ok(RawResponse::from_bytes(http_status, headers, body).into()) },
+                )
             }),
         },
         PollerStatus::Failed | PollerStatus::Canceled => {
@@ -204,7 +209,8 @@ where
 /// How long to wait before the next poll: the service's `retry-after-ms`,
 /// `x-ms-retry-after-ms` or `Retry-After`, else the poller's frequency; never negative.
 fn retry_after(headers: &Headers, options: &PollerOptions<'static>) -> Duration {
-    let wait = get_retry_after(headers, &[RETRY_AFTER_MS, X_MS_RETRY_AFTER_MS, RETRY_AFTER], options);
+    let wait =
+        get_retry_after(headers, &[RETRY_AFTER_MS, X_MS_RETRY_AFTER_MS, RETRY_AFTER], options);
     wait.max(Duration::ZERO)
 }
 

@@ -203,7 +203,10 @@ fn imports_say_where_the_hand_written_spec_is_better() {
     let send = &send[..send.find("\n  getSendResult:").unwrap_or(send.len())];
     assert!(send.contains("    long-running: {}\n"), "{send}");
     let notes = &email.text[..email.text.find("\n  sendEmail:\n").unwrap_or(0)];
-    assert!(notes.contains("long-running operation (final state via azure-async-operation)"), "{notes}");
+    assert!(
+        notes.contains("long-running operation (final state via azure-async-operation)"),
+        "{notes}"
+    );
     assert!(!email.todos.iter().any(|(_, t)| t.contains("long-running")), "{:?}", email.todos);
 }
 

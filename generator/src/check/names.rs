@@ -220,7 +220,11 @@ fn check_client(
             methods.claim_at(&lro.resume.method_name, what, &op.origin, errors);
             if let crate::ir::ResumeBy::Operation { parameters, .. } = &lro.resume.by {
                 let mut arguments = Table::new(
-                    format!("the arguments of {}::{}", client.name, names::unraw(&lro.resume.method_name)),
+                    format!(
+                        "the arguments of {}::{}",
+                        client.name,
+                        names::unraw(&lro.resume.method_name)
+                    ),
                     specs,
                 );
                 arguments.reserve(METHOD_RESERVED, "the argument or local the generator uses");

@@ -341,7 +341,11 @@ impl<'a> Lowering<'a> {
         let long_running = op.long_running.as_ref().and_then(|lro| {
             let lpath = format!("{path}.long-running");
             if op.paging.is_some() {
-                self.error_at_key(spec, &lpath, "an operation cannot both page and be long-running");
+                self.error_at_key(
+                    spec,
+                    &lpath,
+                    "an operation cannot both page and be long-running",
+                );
                 return None;
             }
             self.long_running(spec, &lpath, op_name, op, ok_body.as_ref(), lro, scope)
@@ -353,11 +357,8 @@ impl<'a> Lowering<'a> {
             method_name
         };
         // The poller reads a long-running operation's response headers itself.
-        let (headers_trait, response_format) = if long_running.is_some() {
-            (None, None)
-        } else {
-            (headers_trait, response_format)
-        };
+        let (headers_trait, response_format) =
+            if long_running.is_some() { (None, None) } else { (headers_trait, response_format) };
         Some(Operation {
             spec_name: op_name.to_owned(),
             method_name,
@@ -538,7 +539,8 @@ impl<'a> Lowering<'a> {
             })
             .map(|(name, s)| (name.clone(), s.file.clone()));
         let Some((def_name, file)) = definition else {
-            let message = format!("'{}' is not an object, so it cannot be a status monitor", monitor.name);
+            let message =
+                format!("'{}' is not an object, so it cannot be a status monitor", monitor.name);
             self.error_at_key(spec, path, message);
             return None;
         };
@@ -546,7 +548,8 @@ impl<'a> Lowering<'a> {
         let def_spec = specs.iter().find(|s| s.file == file)?;
         let fields = self.fields(def_spec, &def_name, false);
         let status_name = lro.status.as_deref().unwrap_or("status");
-        let status_path = if lro.status.is_some() { format!("{path}.status") } else { path.to_owned() };
+        let status_path =
+            if lro.status.is_some() { format!("{path}.status") } else { path.to_owned() };
         let Some(field) = fields.iter().find(|f| f.json_name == status_name) else {
             let candidates = fields.iter().map(|f| f.json_name.as_str());
             let hint = did_you_mean(suggest(status_name, candidates));
@@ -562,22 +565,37 @@ impl<'a> Lowering<'a> {
                     s.kind == SymbolKind::Enum && s.module == e.module && s.rust_name == e.name
                 });
                 let Some((enum_name, enum_symbol)) = enum_def else {
-                    let message = format!("the status property '{status_name}' of '{}' must be a string or an enum", monitor.name);
+                    let message = format!(
+                        "the status property '{status_name}' of '{}' must be a string or an enum",
+                        monitor.name
+                    );
                     self.error(spec, &status_path, message);
                     return None;
                 };
                 let enum_spec = specs.iter().find(|s| s.file == enum_symbol.file)?;
                 let enum_def = enum_spec.spec.definitions.get(enum_name)?;
-                Some(enum_def.values.as_ref().map(|v| v.keys().cloned().collect()).unwrap_or_default())
+                Some(
+                    enum_def
+                        .values
+                        .as_ref()
+                        .map(|v| v.keys().cloned().collect())
+                        .unwrap_or_default(),
+                )
             }
             _ => {
-                let message = format!("the status property '{status_name}' of '{}' must be a string or an enum", monitor.name);
+                let message = format!(
+                    "the status property '{status_name}' of '{}' must be a string or an enum",
+                    monitor.name
+                );
                 self.error(spec, &status_path, message);
                 return None;
             }
         };
         let mut seen: HashMap<String, &str> = HashMap::new();
-        let mut terminal = |cx: &mut Self, key: &'static str, given: Option<&Vec<String>>, default: &str| {
+        let mut terminal = |cx: &mut Self,
+                            key: &'static str,
+                            given: Option<&Vec<String>>,
+                            default: &str| {
             let list = match given {
                 Some(list) => list.clone(),
                 None => vec![default.to_owned()],
@@ -588,7 +606,11 @@ impl<'a> Lowering<'a> {
             }
             for value in &list {
                 if let Some(other) = seen.insert(value.to_ascii_lowercase(), key) {
-                    cx.error(spec, &lpath, format!("status '{value}' is listed under both '{other}' and '{key}'"));
+                    cx.error(
+                        spec,
+                        &lpath,
+                        format!("status '{value}' is listed under both '{other}' and '{key}'"),
+                    );
                 }
                 let Some(values) = &values else { continue };
                 if values.iter().any(|v| v.eq_ignore_ascii_case(value)) {
@@ -617,7 +639,9 @@ impl<'a> Lowering<'a> {
         };
         let by = match &lro.resume_with {
             None => ResumeBy::Url,
-            Some(name) => self.resume_with(spec, &format!("{path}.resume-with"), op, name, ok_body, scope)?,
+            Some(name) => {
+                self.resume_with(spec, &format!("{path}.resume-with"), op, name, ok_body, scope)?
+            }
         };
         let resume = Resume {
             method_name: format!("resume_{}", names::unraw(&names::value_name(op_name).ok()?)),
@@ -657,15 +681,23 @@ impl<'a> Lowering<'a> {
         if status_op.long_running.is_some() {
             problems.push("not be long-running itself");
         }
-        if status_op.parameters.iter().any(|(_, p)| p.required && p.location != ParameterLocation::Path) {
+        if status_op
+            .parameters
+            .iter()
+            .any(|(_, p)| p.required && p.location != ParameterLocation::Path)
+        {
             problems.push("take no required query or header parameter");
         }
         if !problems.is_empty() {
-            let message = format!("'{name}' cannot resume this operation: the status operation must {}", problems.join(", "));
+            let message = format!(
+                "'{name}' cannot resume this operation: the status operation must {}",
+                problems.join(", ")
+            );
             self.error(spec, path, message);
             return None;
         }
-        let lowered = self.operation(spec, &format!("operations.{name}"), name, status_op, scope)?;
+        let lowered =
+            self.operation(spec, &format!("operations.{name}"), name, status_op, scope)?;
         if lowered.ok_body.as_ref() != ok_body {
             let message = format!("'{name}' cannot resume this operation: it does not answer with the same status monitor");
             self.error(spec, path, message);

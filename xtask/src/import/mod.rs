@@ -539,7 +539,8 @@ impl Importer<'_, '_> {
                 out.comments.push(format!("{TODO}the OpenAPI key '{key}' is not carried over"));
             }
         }
-        let long_running = o.get("x-ms-long-running-operation").and_then(Value::as_bool) == Some(true);
+        let long_running =
+            o.get("x-ms-long-running-operation").and_then(Value::as_bool) == Some(true);
         let final_state_via = o
             .get("x-ms-long-running-operation-options")
             .and_then(|x| x.get("final-state-via"))
@@ -714,7 +715,9 @@ impl Importer<'_, '_> {
                 }
                 continue;
             }
-            if let Some(reference) = r.get("schema").and_then(|s| s.get("$ref")).and_then(Value::as_str) {
+            if let Some(reference) =
+                r.get("schema").and_then(|s| s.get("$ref")).and_then(Value::as_str)
+            {
                 let (_, definition) = self.docs.follow(&rfile, reference)?;
                 status_monitor |= definition.pointer("/properties/status").is_some();
             }
@@ -786,12 +789,17 @@ impl Importer<'_, '_> {
             out.comments.push(format!("{TODO}the success responses have different bodies; a spec operation has one body type for all"));
         }
         if long_running {
-            let via = final_state_via.map(|v| format!(" (final state via {v})")).unwrap_or_default();
+            let via =
+                final_state_via.map(|v| format!(" (final state via {v})")).unwrap_or_default();
             let status_monitor_protocol = matches!(
                 final_state_via,
                 None | Some("azure-async-operation" | "operation-location")
             );
-            if status_monitor_protocol && status_monitor && bodies.len() == 1 && out.paging.is_none() {
+            if status_monitor_protocol
+                && status_monitor
+                && bodies.len() == 1
+                && out.paging.is_none()
+            {
                 out.long_running = true;
                 out.comments.push(format!("{NOTE}long-running operation{via}: polled at Operation-Location until `status` is Succeeded, Failed or Canceled; list other terminal statuses under long-running if the service has them"));
             } else {
