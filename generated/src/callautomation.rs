@@ -124,10 +124,13 @@ impl CallAutomationClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallAutomationClient.answerCall",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Create an outbound call.
@@ -167,10 +170,13 @@ impl CallAutomationClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallAutomationClient.createCall",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Redirect a call.
@@ -211,10 +217,13 @@ impl CallAutomationClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallAutomationClient.redirectCall",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Reject the call.
@@ -255,10 +264,13 @@ impl CallAutomationClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallAutomationClient.rejectCall",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Start recording the call.
@@ -293,10 +305,13 @@ impl CallAutomationClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallAutomationClient.startRecording",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }
@@ -512,10 +527,13 @@ impl CallConnectionClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallConnectionClient.addParticipant",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Get call connection.
@@ -548,10 +566,10 @@ impl CallConnectionClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "CallConnectionClient.getCall");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Get participant from a call.
@@ -587,10 +605,13 @@ impl CallConnectionClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallConnectionClient.getParticipant",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Get participants from a call.
@@ -624,10 +645,13 @@ impl CallConnectionClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallConnectionClient.getParticipants",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Hangup the call.
@@ -660,10 +684,13 @@ impl CallConnectionClient {
             ::azure_core::http::Method::Delete,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallConnectionClient.hangupCall",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Remove participant from the call using identifier.
@@ -706,10 +733,13 @@ impl CallConnectionClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallConnectionClient.removeParticipants",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Terminate a call using CallConnectionId.
@@ -749,10 +779,13 @@ impl CallConnectionClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallConnectionClient.terminateCall",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Transfer the call to a participant.
@@ -795,10 +828,13 @@ impl CallConnectionClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallConnectionClient.transferToParticipant",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }
@@ -962,10 +998,13 @@ impl CallMediaClient {
             ::azure_core::http::Method::Post,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallMediaClient.cancelAllMediaOperations",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Plays audio to participants in the call. The outcome arrives at the callback URI as a PlayCompleted, PlayFailed or PlayCanceled event.
@@ -1002,10 +1041,10 @@ impl CallMediaClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(play_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "CallMediaClient.play");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Recognize media from call. The outcome arrives at the callback URI as a RecognizeCompleted, RecognizeFailed or RecognizeCanceled event.
@@ -1042,10 +1081,10 @@ impl CallMediaClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(recognize_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "CallMediaClient.recognize");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }
@@ -1125,10 +1164,13 @@ impl CallRecordingClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallRecordingClient.getRecordingProperties",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Pause recording the call.
@@ -1160,10 +1202,13 @@ impl CallRecordingClient {
             ::azure_core::http::Method::Post,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallRecordingClient.pauseRecording",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Resume recording the call.
@@ -1195,10 +1240,13 @@ impl CallRecordingClient {
             ::azure_core::http::Method::Post,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallRecordingClient.resumeRecording",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Stop recording the call.
@@ -1229,10 +1277,13 @@ impl CallRecordingClient {
             ::azure_core::http::Method::Delete,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CallRecordingClient.stopRecording",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }

@@ -86,10 +86,10 @@ impl ChatClient {
             options.repeatability_request_id.as_deref(),
             ::std::option::Option::None,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "ChatClient.createChatThread");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Deletes a thread.
@@ -121,10 +121,10 @@ impl ChatClient {
             ::azure_core::http::Method::Delete,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "ChatClient.deleteChatThread");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Gets the list of chat threads of a user.
@@ -171,7 +171,13 @@ impl ChatClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "ChatClient.listChatThreads",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -336,10 +342,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(add_chat_participants_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.addChatParticipants",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Deletes a message.
@@ -373,10 +382,13 @@ impl ChatThreadClient {
             ::azure_core::http::Method::Delete,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.deleteChatMessage",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Gets a message by id.
@@ -408,10 +420,13 @@ impl ChatThreadClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.getChatMessage",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Gets a chat thread's properties.
@@ -442,10 +457,13 @@ impl ChatThreadClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.getChatThreadProperties",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Gets a list of messages from a thread.
@@ -498,7 +516,13 @@ impl ChatThreadClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "ChatThreadClient.listChatMessages",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -550,7 +574,13 @@ impl ChatThreadClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "ChatThreadClient.listChatParticipants",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -602,7 +632,13 @@ impl ChatThreadClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "ChatThreadClient.listChatReadReceipts",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -640,10 +676,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(communication_identifier_model)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.removeChatParticipant",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Sends a message to a thread.
@@ -681,10 +720,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(send_chat_message_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.sendChatMessage",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Sends a read receipt event to a thread, on behalf of a user.
@@ -719,10 +761,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(send_read_receipt_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.sendChatReadReceipt",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Posts a typing event to a thread, on behalf of a user.
@@ -757,10 +802,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(send_typing_notification_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.sendTypingNotification",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Updates a message.
@@ -797,10 +845,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/merge-patch+json");
         request.set_json(update_chat_message_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.updateChatMessage",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Updates a thread's properties.
@@ -834,10 +885,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/merge-patch+json");
         request.set_json(update_chat_thread_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.updateChatThreadProperties",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }

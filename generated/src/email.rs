@@ -85,10 +85,10 @@ impl EmailClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "EmailClient.getSendResult");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Queues an email message to be sent to one or more recipients
@@ -124,10 +124,10 @@ impl EmailClient {
         }
         request.insert_header("content-type", "application/json");
         request.set_json(email_message)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "EmailClient.send");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }

@@ -81,10 +81,13 @@ impl CommunicationIdentityClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(communication_identity_create_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CommunicationIdentityClient.createIdentity",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Delete the identity, revoke all tokens for the identity and delete all associated data.
@@ -116,10 +119,13 @@ impl CommunicationIdentityClient {
             ::azure_core::http::Method::Delete,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CommunicationIdentityClient.deleteIdentity",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Exchange an Azure Active Directory (Azure AD) access token of a Teams user for a new Communication Identity access token with a matching expiration time.
@@ -154,10 +160,13 @@ impl CommunicationIdentityClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(teams_user_exchange_token_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CommunicationIdentityClient.exchangeTeamsUserAccessToken",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Issue a new token for an identity.
@@ -193,10 +202,13 @@ impl CommunicationIdentityClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(communication_identity_access_token_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CommunicationIdentityClient.issueAccessToken",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Revoke all access tokens for the specific identity.
@@ -229,10 +241,13 @@ impl CommunicationIdentityClient {
             ::azure_core::http::Method::Post,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "CommunicationIdentityClient.revokeAccessTokens",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }

@@ -86,10 +86,10 @@ impl RoomsClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "RoomsClient.createRoom");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Delete a room.
@@ -121,10 +121,10 @@ impl RoomsClient {
             ::azure_core::http::Method::Delete,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "RoomsClient.deleteRoom");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Retrieves an existing room by id.
@@ -154,10 +154,10 @@ impl RoomsClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "RoomsClient.getRoom");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Get participants in a room.
@@ -201,7 +201,13 @@ impl RoomsClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "RoomsClient.listParticipants",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -237,7 +243,13 @@ impl RoomsClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "RoomsClient.listRooms",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -276,10 +288,13 @@ impl RoomsClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/merge-patch+json");
         request.set_json(update_participants_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "RoomsClient.updateParticipants",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Update a room with given changes.
@@ -312,10 +327,10 @@ impl RoomsClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/merge-patch+json");
         request.set_json(update_room_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "RoomsClient.updateRoom");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }

@@ -129,6 +129,8 @@ struct Inner {
     endpoint: Url,
     api_version: String,
     pipeline: Pipeline,
+    /// The `Microsoft.Communication` tracer, when the options name a tracer provider.
+    tracer: Option<Arc<dyn azure_core::tracing::Tracer>>,
 }
 
 impl ClientCore {
@@ -169,6 +171,7 @@ impl ClientCore {
                 )
             }
         };
+        let tracer = crate::instrumentation::client_tracer(package, &client_options);
         let pipeline = Pipeline::new(
             Some(package.name),
             Some(package.version),
@@ -177,7 +180,7 @@ impl ClientCore {
             vec![Arc::new(RetryGuard), auth_policy],
             None,
         );
-        Ok(Self { inner: Arc::new(Inner { endpoint, api_version, pipeline }) })
+        Ok(Self { inner: Arc::new(Inner { endpoint, api_version, pipeline, tracer }) })
     }
 
     /// The service endpoint.
@@ -188,6 +191,11 @@ impl ClientCore {
     /// The API version sent as `api-version` on every request.
     pub fn api_version(&self) -> &str {
         &self.inner.api_version
+    }
+
+    /// The client's `Microsoft.Communication` tracer; see [`instrument`](Self::instrument).
+    pub(crate) fn tracer(&self) -> Option<&Arc<dyn azure_core::tracing::Tracer>> {
+        self.inner.tracer.as_ref()
     }
 
     /// The pipeline, for operations that need more than [`send`](Self::send).

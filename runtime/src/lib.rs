@@ -18,6 +18,7 @@ pub mod error;
 pub mod events;
 pub mod hmac;
 pub mod identifier;
+pub mod instrumentation;
 pub mod limits;
 pub mod nullable;
 pub mod number_or_string;

@@ -57,7 +57,7 @@ pub fn client_tokens(client: &Client, module: &Module) -> TokenStream {
             }
         }
     });
-    let methods = client.operations.iter().map(operation_method);
+    let methods = client.operations.iter().map(|op| operation_method(client, op));
     let options = client.operations.iter().map(|op| operation_options(client, op));
     let header_traits = client.operations.iter().filter_map(|op| headers_trait(client, op));
     let client_options = if client.parent.is_none() {
@@ -291,8 +291,10 @@ fn response_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn operation_method(op: &Operation) -> TokenStream {
+fn operation_method(client: &Client, op: &Operation) -> TokenStream {
     let method = ident(&op.method_name);
+    // The span name of the method: the client type and the operation key as the spec writes it.
+    let api_name = format!("{}.{}", client.name, op.spec_name);
     let options = format_ident!("{}", op.options_name);
     let mut doc_text = op.description.clone();
     let statuses = op
@@ -478,7 +480,7 @@ fn operation_method(op: &Operation) -> TokenStream {
                     },
                     |raw| crate::runtime::paging::next_link_field(raw, #next_link),
                     ::azure_core::http::pager::PagerOptions {
-                        context: options.method_options.context.into_owned(),
+                        context: self.core.instrument(&options.method_options.context, #api_name).into_owned(),
                         continuation: options.method_options.continuation,
                     },
                 ))
@@ -509,7 +511,8 @@ fn operation_method(op: &Operation) -> TokenStream {
             #set_body
             // Set once, before the pipeline's retry policy, so every retry resends the same values.
             #repeatability
-            let response = self.core.send(&options.method_options.context, &mut request).await?;
+            let ctx = self.core.instrument(&options.method_options.context, #api_name);
+            let response = self.core.send(&ctx, &mut request).await?;
             ::std::result::Result::Ok(response.into())
         }
     }

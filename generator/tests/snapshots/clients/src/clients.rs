@@ -108,10 +108,10 @@ impl ThingsClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "ThingsClient.createThing");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }
@@ -257,10 +257,10 @@ impl ThingClient {
             ::azure_core::http::Method::Post,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "ThingClient.touchThing");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }

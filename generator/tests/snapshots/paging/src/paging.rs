@@ -73,7 +73,13 @@ impl ItemsClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "ItemsClient.listItems",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -109,10 +115,10 @@ impl ItemsClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/merge-patch+json");
         request.set_json(item_patch)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "ItemsClient.updateItem");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }
