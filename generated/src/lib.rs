@@ -17,6 +17,10 @@ pub use ::azure_communication_runtime::events::{
     AbuseProtection, CloudEvent, Delivery, DeliveryError, EventData, EventGridEvent,
     SubscriptionValidation,
 };
+/// A scripted transport for testing code that uses the clients without the service
+/// (feature `test-util`); see "Testing your code" above.
+#[cfg(feature = "test-util")]
+pub use ::azure_communication_runtime::test_util;
 /// Azure Communication Services Call Automation: create, answer, redirect and reject calls; manage the participants of a call, transfer and end it; play audio and recognize DTMF tones; record calls; and the events the service posts to the callback URI.
 #[cfg(feature = "callautomation")]
 #[rustfmt::skip]

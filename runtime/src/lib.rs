@@ -6,6 +6,14 @@
 //! code reaches these items as `crate::runtime::…` through a private alias of this crate.
 //!
 //! The event envelopes ([`events`]) compile only with the `events` feature.
+//!
+//! Every public method of a generated client makes an azure_core tracing span named after its
+//! API (`RoomsClient.getRoom`) in the `Microsoft.Communication` namespace when the client's
+//! options carry a tracer provider: see [`instrumentation`].
+//!
+//! With the `test-util` feature, `test_util::ScriptedTransport` answers requests from
+//! responses scripted per operation and records what was sent, so that code using the clients
+//! can be tested without the service, through the real pipeline.
 
 pub mod client;
 pub mod communication_token;
@@ -24,6 +32,8 @@ pub mod nullable;
 pub mod number_or_string;
 pub mod paging;
 pub mod repeatability;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 
 pub use client::{Auth, ClientCore, PathPart};
 pub use communication_token::{CommunicationTokenCredential, CommunicationTokenRefreshOptions};

@@ -17,6 +17,10 @@ pub use ::azure_communication_runtime::events::{
     AbuseProtection, CloudEvent, Delivery, DeliveryError, EventData, EventGridEvent,
     SubscriptionValidation,
 };
+/// A scripted transport for testing code that uses the clients without the service
+/// (feature `test-util`); see "Testing your code" above.
+#[cfg(feature = "test-util")]
+pub use ::azure_communication_runtime::test_util;
 /// An event set.
 #[cfg(feature = "events")]
 #[rustfmt::skip]
