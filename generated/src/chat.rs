@@ -57,7 +57,7 @@ impl ChatClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn create_chat_thread(
         &self,
@@ -98,7 +98,7 @@ impl ChatClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn delete_chat_thread(
         &self,
@@ -133,7 +133,7 @@ impl ChatClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -272,6 +272,7 @@ for ::azure_core::http::Response<
     CreateChatThreadFormat,
 > {}
 /// The response format of [`ChatClient::create_chat_thread`]: JSON, as a type of its own so that [`CreateChatThreadHeaders`] applies to this operation's responses only.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct CreateChatThreadFormat;
 impl ::azure_core::http::Format for CreateChatThreadFormat {
@@ -316,7 +317,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn add_chat_participants(
         &self,
@@ -357,7 +358,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn delete_chat_message(
         &self,
@@ -397,7 +398,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn get_chat_message(
         &self,
@@ -435,7 +436,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn get_chat_thread_properties(
         &self,
@@ -472,7 +473,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -534,7 +535,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -592,7 +593,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -650,7 +651,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn remove_chat_participant(
         &self,
@@ -691,7 +692,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn send_chat_message(
         &self,
@@ -735,7 +736,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn send_chat_read_receipt(
         &self,
@@ -776,7 +777,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn send_typing_notification(
         &self,
@@ -817,7 +818,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn update_chat_message(
         &self,
@@ -860,7 +861,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn update_chat_thread_properties(
         &self,
@@ -1084,6 +1085,7 @@ for ::azure_core::http::Response<
     SendChatMessageFormat,
 > {}
 /// The response format of [`ChatThreadClient::send_chat_message`]: JSON, as a type of its own so that [`SendChatMessageHeaders`] applies to this operation's responses only.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct SendChatMessageFormat;
 impl ::azure_core::http::Format for SendChatMessageFormat {

@@ -62,7 +62,7 @@ impl EmailClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn get_send_result(
         &self,
@@ -97,7 +97,7 @@ impl EmailClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn send(
         &self,
@@ -192,6 +192,7 @@ for ::azure_core::http::Response<crate::email::EmailSendResult, GetSendResultFor
 impl sealed::Sealed
 for ::azure_core::http::Response<crate::email::EmailSendResult, GetSendResultFormat> {}
 /// The response format of [`EmailClient::get_send_result`]: JSON, as a type of its own so that [`GetSendResultHeaders`] applies to this operation's responses only.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct GetSendResultFormat;
 impl ::azure_core::http::Format for GetSendResultFormat {
@@ -252,6 +253,7 @@ for ::azure_core::http::Response<crate::email::EmailSendResult, SendFormat> {
 impl sealed::Sealed
 for ::azure_core::http::Response<crate::email::EmailSendResult, SendFormat> {}
 /// The response format of [`EmailClient::send`]: JSON, as a type of its own so that [`SendHeaders`] applies to this operation's responses only.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct SendFormat;
 impl ::azure_core::http::Format for SendFormat {

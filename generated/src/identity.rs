@@ -59,7 +59,7 @@ impl CommunicationIdentityClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn create_identity(
         &self,
@@ -96,7 +96,7 @@ impl CommunicationIdentityClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn delete_identity(
         &self,
@@ -134,7 +134,7 @@ impl CommunicationIdentityClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn exchange_teams_user_access_token(
         &self,
@@ -175,7 +175,7 @@ impl CommunicationIdentityClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn issue_access_token(
         &self,
@@ -217,7 +217,7 @@ impl CommunicationIdentityClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn revoke_access_tokens(
         &self,

@@ -9,7 +9,7 @@ use ::azure_communication_runtime as runtime;
 pub use ::azure_communication_runtime::{
     AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
     CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
-    Nullable, ServiceError, UserTokenCredential,
+    LimitError, Nullable, NumberOrString, ServiceError, UserTokenCredential,
 };
 #[cfg(any(feature = "callautomation", feature = "events"))]
 pub use ::azure_communication_runtime::events::{
@@ -36,7 +36,7 @@ pub mod common;
 #[cfg(feature = "email")]
 #[rustfmt::skip]
 pub mod email;
-/// The events of Azure Communication Services, as Azure Event Grid delivers them to a webhook, an Azure Function or a queue: chat, calling, call recording, SMS, email, Job Router, Advanced Messaging (WhatsApp) and presence. Parse a delivery with `runtime::events` (Event Grid or CloudEvents schema); each family has its own event set, which gives each event's `data` its type and keeps the event types it does not list as `Other`: `ChatEvent`, `CallingEvent`, `RecordingEvent`, `SmsEvent`, `EmailEvent`, `RouterEvent`, `AdvancedMessageEvent` and `PresenceEvent`. Chat user-level events are delivered once per recipient of the thread (except the sender), thread-level events once per thread.
+/// The events of Azure Communication Services, as Azure Event Grid delivers them to a webhook, an Azure Function or a queue: chat, calling, call recording, SMS, email, Job Router, Advanced Messaging (WhatsApp) and presence. Parse a delivery with `parse_event_grid` or `parse_cloud_events` (Event Grid or CloudEvents schema); each family has its own event set, which gives each event's `data` its type and keeps the event types it does not list as `Other`: `ChatEvent`, `CallingEvent`, `RecordingEvent`, `SmsEvent`, `EmailEvent`, `RouterEvent`, `AdvancedMessageEvent` and `PresenceEvent`. Chat user-level events are delivered once per recipient of the thread (except the sender), thread-level events once per thread.
 #[cfg(feature = "events")]
 #[rustfmt::skip]
 pub mod events;

@@ -62,7 +62,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn create_room(
         &self,
@@ -98,7 +98,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn delete_room(
         &self,
@@ -133,7 +133,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn get_room(
         &self,
@@ -166,7 +166,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -219,7 +219,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -261,7 +261,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn update_participants(
         &self,
@@ -303,7 +303,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn update_room(
         &self,
@@ -462,6 +462,7 @@ for ::azure_core::http::Response<crate::rooms::RoomModel, CreateRoomFormat> {
 impl sealed::Sealed
 for ::azure_core::http::Response<crate::rooms::RoomModel, CreateRoomFormat> {}
 /// The response format of [`RoomsClient::create_room`]: JSON, as a type of its own so that [`CreateRoomHeaders`] applies to this operation's responses only.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct CreateRoomFormat;
 impl ::azure_core::http::Format for CreateRoomFormat {

@@ -3,7 +3,7 @@
 //! A client built with a tracer provider in `ClientOptions::instrumentation` holds a tracer
 //! named for the `Microsoft.Communication` namespace. Each public method hands its API name
 //! (`<ClientTypeName>.<operation key of the spec>`, e.g. `RoomsClient.getRoom`) to
-//! [`ClientCore::instrument`], which returns the call's `Context` carrying azure_core's
+//! `ClientCore::instrument`, which returns the call's `Context` carrying azure_core's
 //! [`PublicApiInstrumentationInformation`] and that tracer. azure_core then makes the spans:
 //! its public-API policy one `Internal` span per call named after the API with
 //! `az.namespace = Microsoft.Communication` (status error on 5xx and failures, `error.type` on

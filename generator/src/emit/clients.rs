@@ -306,7 +306,7 @@ fn operation_method(client: &Client, op: &Operation) -> TokenStream {
     if let Some(t) = &op.headers_trait {
         doc_text.push_str(&format!(" Typed response headers: [`{t}`]."));
     }
-    doc_text.push_str("\n\n# Errors\n\nAny other status is an error whose `runtime::error::ServiceError` carries the status, the\nservice error code and the parsed error body; transport and credential failures are errors too.");
+    doc_text.push_str("\n\n# Errors\n\nAny other status is an error whose [`ServiceError`](crate::ServiceError) carries the status, the\nservice error code and the parsed error body; transport and credential failures are errors too.");
     let doc = doc(&doc_text);
     let args = positional(op).map(|p| {
         let n = ident(&p.name);
@@ -599,6 +599,7 @@ fn headers_trait(client: &Client, op: &Operation) -> Option<TokenStream> {
         impl sealed::Sealed for #response {}
 
         #[doc = #format_doc]
+        #[doc(hidden)]
         #[derive(Clone, Copy, Debug)]
         pub struct #format;
 

@@ -219,7 +219,7 @@ fn lib_rs(modules: &[ModuleHead]) -> String {
         pub use ::azure_communication_runtime::{
             AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
             CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
-            Nullable, ServiceError, UserTokenCredential,
+            LimitError, Nullable, NumberOrString, ServiceError, UserTokenCredential,
         };
         #events
         /// A scripted transport for testing code that uses the clients without the service

@@ -72,7 +72,7 @@ impl ThingsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn create_thing(
         &self,
@@ -191,6 +191,7 @@ for ::azure_core::http::Response<crate::clients::Thing, CreateThingFormat> {
 impl sealed::Sealed
 for ::azure_core::http::Response<crate::clients::Thing, CreateThingFormat> {}
 /// The response format of [`ThingsClient::create_thing`]: JSON, as a type of its own so that [`CreateThingHeaders`] applies to this operation's responses only.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct CreateThingFormat;
 impl ::azure_core::http::Format for CreateThingFormat {
@@ -234,7 +235,7 @@ impl ThingClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn touch_thing(
         &self,

@@ -9,7 +9,7 @@ use ::azure_communication_runtime as runtime;
 pub use ::azure_communication_runtime::{
     AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
     CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
-    Nullable, ServiceError, UserTokenCredential,
+    LimitError, Nullable, NumberOrString, ServiceError, UserTokenCredential,
 };
 #[cfg(any(feature = "events"))]
 pub use ::azure_communication_runtime::events::{

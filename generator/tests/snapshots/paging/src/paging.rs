@@ -44,7 +44,7 @@ impl ItemsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -91,7 +91,7 @@ impl ItemsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     pub async fn update_item(
         &self,
