@@ -44,6 +44,8 @@ struct ReadmeClient {
 
 struct ReadmeMethod {
     name: String,
+    /// The operation key of the spec: the span name's and the `test-util` script's.
+    operation: String,
     http: &'static str,
     path: String,
 }
@@ -63,6 +65,7 @@ impl ReadmeModule {
                     .iter()
                     .map(|op| ReadmeMethod {
                         name: crate::names::unraw(&op.method_name).to_owned(),
+                        operation: op.spec_name.clone(),
                         http: http(op.method),
                         path: op
                             .path
