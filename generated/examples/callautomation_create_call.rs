@@ -2,50 +2,69 @@
 
 //! Create an outbound call.
 //!
+//! The request is the documented example "Create an outbound call.", built with the models' `new` and `with_*` methods.
+//!
 //! Run with: COMMUNICATION_CONNECTION_STRING='endpoint=https://<resource>.communication.azure.com/;accesskey=<key>' cargo run -p azure-communication --example callautomation_create_call
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #[cfg(feature = "callautomation")]
 #[tokio::main]
-async fn main() -> ::std::result::Result<
-    (),
-    ::std::boxed::Box<dyn ::std::error::Error>,
-> {
-    let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
-    let client = azure_communication::callautomation::CallAutomationClient::from_connection_string(
-        &connection_string,
-        None,
-    )?;
-    let body: azure_communication::callautomation::CreateCallRequest = serde_json::from_str(
-        r##"{
-  "callbackUri": "https://app.contoso.com/callback",
-  "mediaStreamingConfiguration": {
-    "audioChannelType": "mixed",
-    "contentType": "audio",
-    "transportType": "websocket",
-    "transportUrl": "wss://contoso.websocket.server/"
-  },
-  "operationContext": "Reminder call",
-  "source": {
-    "identifier": {
-      "communicationUser": {
-        "id": "8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_da7be3a9-8788-42a6-85c6-56b2cf784fce"
-      },
-      "kind": "communicationUser"
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            let mut source = error.source();
+            while let Some(cause) = source {
+                eprintln!("caused by: {cause}");
+                source = cause.source();
+            }
+            std::process::ExitCode::FAILURE
+        }
     }
-  },
-  "targets": [
-    {
-      "communicationUser": {
-        "id": "8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_0f50d091-5bd3-448b-884d-44be7037d9b9"
-      },
-      "kind": "communicationUser"
-    }
-  ]
-}"##,
+}
+#[cfg(feature = "callautomation")]
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    use azure_communication::callautomation::{
+        CallAutomationClient, CallSource, CreateCallRequest,
+        MediaStreamingAudioChannelType, MediaStreamingConfiguration,
+        MediaStreamingContentType, MediaStreamingTransportType,
+    };
+    use azure_communication::common::{
+        CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+        CommunicationUserIdentifierModel,
+    };
+    let connection_string = azure_communication_runtime::env::required_var(
+        "COMMUNICATION_CONNECTION_STRING",
     )?;
-    let response = client.create_call(&body, None).await?;
+    let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    let create_call_request = CreateCallRequest::new(
+            vec![
+                CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_0f50d091-5bd3-448b-884d-44be7037d9b9")),)
+            ],
+            CallSource::new(
+                CommunicationIdentifierModel::new(
+                    CommunicationIdentifierModelKind::CommunicationUser(
+                        CommunicationUserIdentifierModel::new(
+                            "8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_da7be3a9-8788-42a6-85c6-56b2cf784fce",
+                        ),
+                    ),
+                ),
+            ),
+            "https://app.contoso.com/callback",
+        )
+        .with_operation_context("Reminder call")
+        .with_media_streaming_configuration(
+            MediaStreamingConfiguration::new(
+                "wss://contoso.websocket.server/",
+                MediaStreamingTransportType::Websocket,
+                MediaStreamingContentType::Audio,
+                MediaStreamingAudioChannelType::Mixed,
+            ),
+        );
+    let response = client.create_call(&create_call_request, None).await?;
     println!("status: {}", response.status());
-    println!("{:#?}", response.into_model() ?);
+    let body = response.into_model()?;
+    println!("{body:?}");
     Ok(())
 }
 #[cfg(not(feature = "callautomation"))]

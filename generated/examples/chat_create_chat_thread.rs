@@ -2,70 +2,66 @@
 
 //! Creates a chat thread.
 //!
+//! The request is the documented example "Create chat thread", built with the models' `new` and `with_*` methods.
+//!
 //! Run with: COMMUNICATION_ENDPOINT=https://<resource>.communication.azure.com COMMUNICATION_USER_TOKEN=<token> cargo run -p azure-communication --example chat_create_chat_thread
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #[cfg(feature = "chat")]
 #[tokio::main]
-async fn main() -> ::std::result::Result<
-    (),
-    ::std::boxed::Box<dyn ::std::error::Error>,
-> {
-    let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
-    let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            let mut source = error.source();
+            while let Some(cause) = source {
+                eprintln!("caused by: {cause}");
+                source = cause.source();
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+#[cfg(feature = "chat")]
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    use azure_communication::chat::{
+        ChatClient, ChatParticipant, CreateChatThreadRequest,
+    };
+    use azure_communication::common::{
+        CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+        CommunicationUserIdentifierModel,
+    };
+    let endpoint = azure_communication_runtime::env::required_var(
+        "COMMUNICATION_ENDPOINT",
+    )?;
+    let token = azure_communication_runtime::env::required_var(
+        "COMMUNICATION_USER_TOKEN",
+    )?;
     let credential = std::sync::Arc::new(
         azure_communication::UserTokenCredential::new(token),
     );
-    let client = azure_communication::chat::ChatClient::new(
-        &endpoint,
-        credential,
-        None,
-    )?;
-    let body: azure_communication::chat::CreateChatThreadRequest = serde_json::from_str(
-        r##"{
-  "participants": [
-    {
-      "communicationIdentifier": {
-        "communicationUser": {
-          "id": "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_c94ff260-162d-46d6-94fd-e79f4d213715"
-        },
-        "rawId": "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_c94ff260-162d-46d6-94fd-e79f4d213715"
-      },
-      "displayName": "Jane"
-    },
-    {
-      "communicationIdentifier": {
-        "communicationUser": {
-          "id": "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b"
-        },
-        "rawId": "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b"
-      },
-      "displayName": "Alex"
-    },
-    {
-      "communicationIdentifier": {
-        "communicationUser": {
-          "id": "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_a34d2d65-d72f-4c48-a12c-2d5c9ac75a1a"
-        },
-        "rawId": "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_a34d2d65-d72f-4c48-a12c-2d5c9ac75a1a"
-      },
-      "displayName": "Bob"
-    },
-    {
-      "communicationIdentifier": {
-        "communicationUser": {
-          "id": "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_f6762773-e33a-4727-985f-50bd1d197c7b"
-        },
-        "rawId": "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_f6762773-e33a-4727-985f-50bd1d197c7b"
-      },
-      "displayName": "Peter"
-    }
-  ],
-  "topic": "Lunch"
-}"##,
-    )?;
-    let response = client.create_chat_thread(&body, None).await?;
+    let client = ChatClient::new(&endpoint, credential, None)?;
+    let create_chat_thread_request = CreateChatThreadRequest::new("Lunch")
+        .with_participants(
+            vec![
+                ChatParticipant::new(CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_c94ff260-162d-46d6-94fd-e79f4d213715")),)
+                .with_raw_id("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_c94ff260-162d-46d6-94fd-e79f4d213715"))
+                .with_display_name("Jane"),
+                ChatParticipant::new(CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b")),)
+                .with_raw_id("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b"))
+                .with_display_name("Alex"),
+                ChatParticipant::new(CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_a34d2d65-d72f-4c48-a12c-2d5c9ac75a1a")),)
+                .with_raw_id("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_a34d2d65-d72f-4c48-a12c-2d5c9ac75a1a"))
+                .with_display_name("Bob"),
+                ChatParticipant::new(CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_f6762773-e33a-4727-985f-50bd1d197c7b")),)
+                .with_raw_id("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_f6762773-e33a-4727-985f-50bd1d197c7b"))
+                .with_display_name("Peter")
+            ],
+        );
+    let response = client.create_chat_thread(&create_chat_thread_request, None).await?;
     println!("status: {}", response.status());
-    println!("{:#?}", response.into_model() ?);
+    let body = response.into_model()?;
+    println!("{body:?}");
     Ok(())
 }
 #[cfg(not(feature = "chat"))]

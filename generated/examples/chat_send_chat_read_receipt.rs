@@ -2,34 +2,47 @@
 
 //! Sends a read receipt event to a thread, on behalf of a user.
 //!
+//! The request is the documented example "Send read receipt", built with the models' `new` and `with_*` methods.
+//!
 //! Run with: COMMUNICATION_ENDPOINT=https://<resource>.communication.azure.com COMMUNICATION_USER_TOKEN=<token> CHAT_THREAD_ID=<chatThreadId> (default: the documented example's) cargo run -p azure-communication --example chat_send_chat_read_receipt
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #[cfg(feature = "chat")]
 #[tokio::main]
-async fn main() -> ::std::result::Result<
-    (),
-    ::std::boxed::Box<dyn ::std::error::Error>,
-> {
-    let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
-    let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            let mut source = error.source();
+            while let Some(cause) = source {
+                eprintln!("caused by: {cause}");
+                source = cause.source();
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+#[cfg(feature = "chat")]
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    use azure_communication::chat::{ChatClient, SendReadReceiptRequest};
+    let endpoint = azure_communication_runtime::env::required_var(
+        "COMMUNICATION_ENDPOINT",
+    )?;
+    let token = azure_communication_runtime::env::required_var(
+        "COMMUNICATION_USER_TOKEN",
+    )?;
     let credential = std::sync::Arc::new(
         azure_communication::UserTokenCredential::new(token),
     );
-    let client = azure_communication::chat::ChatClient::new(
-        &endpoint,
-        credential,
-        None,
-    )?;
-    let chat_thread_id = std::env::var("CHAT_THREAD_ID")
-        .unwrap_or_else(|_| "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345".to_owned());
-    let body: azure_communication::chat::SendReadReceiptRequest = serde_json::from_str(
-        r##"{
-  "chatMessageId": "1591137790240"
-}"##,
-    )?;
+    let client = ChatClient::new(&endpoint, credential, None)?;
+    let client = client
+        .chat_thread_client(
+            std::env::var("CHAT_THREAD_ID")
+                .unwrap_or_else(|_| "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345".to_owned()),
+        );
+    let send_read_receipt_request = SendReadReceiptRequest::new("1591137790240");
     let response = client
-        .chat_thread_client(&chat_thread_id)
-        .send_chat_read_receipt(&body, None)
+        .send_chat_read_receipt(&send_read_receipt_request, None)
         .await?;
     println!("status: {}", response.status());
     Ok(())

@@ -2,37 +2,67 @@
 
 //! Creates a new room. On an error the service also sends the error code in the `x-ms-error-code` response header.
 //!
+//! The request is the documented example "Create a new meeting room.", built with the models' `new` and `with_*` methods.
+//!
 //! Run with: COMMUNICATION_CONNECTION_STRING='endpoint=https://<resource>.communication.azure.com/;accesskey=<key>' cargo run -p azure-communication --example rooms_create_room
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #[cfg(feature = "rooms")]
 #[tokio::main]
-async fn main() -> ::std::result::Result<
-    (),
-    ::std::boxed::Box<dyn ::std::error::Error>,
-> {
-    let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
-    let client = azure_communication::rooms::RoomsClient::from_connection_string(
-        &connection_string,
-        None,
-    )?;
-    let body: azure_communication::rooms::CreateRoomRequest = serde_json::from_str(
-        r##"{
-  "participants": {
-    "8:acs:db75ed0c-e801-41a3-99a4-66a0a119a06c_00000010-ce28-064a-83fe-084822000666": {
-      "role": "Attendee"
-    },
-    "8:acs:db75ed0c-e801-41a3-99a4-66a0a119a06c_00000010-ce28-064a-83fe-084822000777": {
-      "role": "Presenter"
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            let mut source = error.source();
+            while let Some(cause) = source {
+                eprintln!("caused by: {cause}");
+                source = cause.source();
+            }
+            std::process::ExitCode::FAILURE
+        }
     }
-  },
-  "pstnDialOutEnabled": true,
-  "validFrom": "2023-06-30T00:00:00Z",
-  "validUntil": "2023-07-30T00:00:00Z"
-}"##,
+}
+#[cfg(feature = "rooms")]
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    use azure_communication::rooms::{
+        CreateRoomRequest, ParticipantProperties, Role, RoomsClient,
+    };
+    let connection_string = azure_communication_runtime::env::required_var(
+        "COMMUNICATION_CONNECTION_STRING",
     )?;
-    let response = client.create_room(&body, None).await?;
+    let client = RoomsClient::from_connection_string(&connection_string, None)?;
+    let create_room_request = CreateRoomRequest::new()
+        .with_valid_from(
+            time::OffsetDateTime::parse(
+                "2023-06-30T00:00:00Z",
+                &time::format_description::well_known::Rfc3339,
+            )?,
+        )
+        .with_valid_until(
+            time::OffsetDateTime::parse(
+                "2023-07-30T00:00:00Z",
+                &time::format_description::well_known::Rfc3339,
+            )?,
+        )
+        .with_pstn_dial_out_enabled(true)
+        .with_participants(
+            std::collections::BTreeMap::from([
+                (
+                    "8:acs:db75ed0c-e801-41a3-99a4-66a0a119a06c_00000010-ce28-064a-83fe-084822000666"
+                        .to_owned(),
+                    ParticipantProperties::new().with_role(Role::Attendee),
+                ),
+                (
+                    "8:acs:db75ed0c-e801-41a3-99a4-66a0a119a06c_00000010-ce28-064a-83fe-084822000777"
+                        .to_owned(),
+                    ParticipantProperties::new().with_role(Role::Presenter),
+                ),
+            ]),
+        );
+    let response = client.create_room(&create_room_request, None).await?;
     println!("status: {}", response.status());
-    println!("{:#?}", response.into_model() ?);
+    let body = response.into_model()?;
+    println!("{body:?}");
     Ok(())
 }
 #[cfg(not(feature = "rooms"))]

@@ -94,6 +94,29 @@ impl CallAutomationClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// With placeholders (`<…>`) for the values to fill in:
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::{AnswerCallRequest, CallAutomationClient};
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let answer_call_request = AnswerCallRequest::new(
+    ///         "<incoming_call_context>",
+    ///         "<callback_uri>",
+    ///     );
+    ///     let response = client.answer_call(&answer_call_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn answer_call(
         &self,
         answer_call_request: &crate::callautomation::AnswerCallRequest,
@@ -141,6 +164,56 @@ impl CallAutomationClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Create an outbound call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::{
+    ///     CallAutomationClient, CallSource, CreateCallRequest, MediaStreamingAudioChannelType,
+    ///     MediaStreamingConfiguration, MediaStreamingContentType, MediaStreamingTransportType,
+    /// };
+    /// use azure_communication::common::{
+    ///     CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+    ///     CommunicationUserIdentifierModel,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let create_call_request = CreateCallRequest::new(
+    ///             vec![
+    ///                 CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_0f50d091-5bd3-448b-884d-44be7037d9b9")),)
+    ///             ],
+    ///             CallSource::new(
+    ///                 CommunicationIdentifierModel::new(
+    ///                     CommunicationIdentifierModelKind::CommunicationUser(
+    ///                         CommunicationUserIdentifierModel::new(
+    ///                             "8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_da7be3a9-8788-42a6-85c6-56b2cf784fce",
+    ///                         ),
+    ///                     ),
+    ///                 ),
+    ///             ),
+    ///             "https://app.contoso.com/callback",
+    ///         )
+    ///         .with_operation_context("Reminder call")
+    ///         .with_media_streaming_configuration(
+    ///             MediaStreamingConfiguration::new(
+    ///                 "wss://contoso.websocket.server/",
+    ///                 MediaStreamingTransportType::Websocket,
+    ///                 MediaStreamingContentType::Audio,
+    ///                 MediaStreamingAudioChannelType::Mixed,
+    ///             ),
+    ///         );
+    ///     let response = client.create_call(&create_call_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_call(
         &self,
         create_call_request: &crate::callautomation::CreateCallRequest,
@@ -187,6 +260,37 @@ impl CallAutomationClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Redirect a call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::{CallAutomationClient, RedirectCallRequest};
+    /// use azure_communication::common::{
+    ///     CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+    ///     CommunicationUserIdentifierModel,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let redirect_call_request = RedirectCallRequest::new(
+    ///         "H4sIAAAAAAAEAMVVS2/bOBD+LzrspaElPiSSBoJFNnvYoNi0aHaBtpcFRQ5t1rIokLRTJ8h/X1J2soHRQ4A9lAdZ4ry+mflm/FhpNQy3PjnrtErOj9XysbLBb8uvM9WyEkul49J2ioEiGhlKADHVKiR7oVDXUGo5tkpa8k8zH9yglhuKuLQNkqLpEMZUNSZLNFfVRWVcnAZ1uFVbyP53EQLOtzCaybsx3ZSgnZFKKk4QgLGIybZFfU8oolIZzFrWGk6yzaDG1U6tYLaBMd9MKiSn3aROjjSRoAUHhG1PEDMdIGFlg4yRUmhChWQsm62dMdl+adUQ4aIKEP0u6KPft6RePV1Uyf/PmmmT5VijnlmMpD7VDLg4r9m4G4azgjWng37weD5nBTt6OS8YlcRyBhpJwD1iggFSbccQJVRJANW1gp4XLCc/uHETS/4qJaXX2dE6pSku61pNbgETMrBfxM1hgsUIqVzWe1Lrqda6iBBpmsXx9ZWW1vUe19aHDZja9pqBMRyBpQyxriVIgNBIGa11D9wy2tWE1Q7np6iPOH51lyXtLRinrsZ4D6FwQmdY28LEKfhV7nX8+XCfkZwAB/gGOv18WEccJ1A7M/0V1BgnHwq0/JmBYSoWEi84XTC+pIyLuszCXPBrPyYY0zPTsv57OBSOxJxoXjXzV3WzJs1D/+X22gy/36m762/vhk8PV5eXOWAm5gZKqDZ5/PCdc2L/vvmjbynGh3fhPus8lVIZFzLI7PBj8BNkOsPMRBc/nURXw+DvIbM7hR3MJnmWdNE6Itt7p2Gr3HAHKblxVcyfsp724x5CnPfizbh36WVDvpaUNIMfhplbb+1Xtp87hhfPr687lq/qB4HD9ec1vN98+OzhQ9Rfp26zKq34BS47ygVtBZdNS3AjMCnb0MU/d0NyH/NEH15WmYu/BZ+7q2L6b1oN9LvVS3se5z+B4w6lWIOSHOl5+rmiSJoOI9b0jZZATMPUD7bsm5ZGjrsKfjfNcb+faPH0LyoNW7KCBgAA",
+    ///         CommunicationIdentifierModel::new(
+    ///             CommunicationIdentifierModelKind::CommunicationUser(
+    ///                 CommunicationUserIdentifierModel::new(
+    ///                     "8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_0f50d091-5bd3-448b-884d-44be7037d9b9",
+    ///                 ),
+    ///             ),
+    ///         ),
+    ///     );
+    ///     let response = client.redirect_call(&redirect_call_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn redirect_call(
         &self,
         redirect_call_request: &crate::callautomation::RedirectCallRequest,
@@ -234,6 +338,24 @@ impl CallAutomationClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// With placeholders (`<…>`) for the values to fill in:
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::{CallAutomationClient, RejectCallRequest};
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let reject_call_request = RejectCallRequest::new("<incoming_call_context>");
+    ///     let response = client.reject_call(&reject_call_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn reject_call(
         &self,
         reject_call_request: &crate::callautomation::RejectCallRequest,
@@ -281,6 +403,38 @@ impl CallAutomationClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Start recording the call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::{
+    ///     CallAutomationClient, CallLocator, CallLocatorKind, StartCallRecordingRequest,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let start_call_recording_request = StartCallRecordingRequest::new(
+    ///             CallLocator::new(
+    ///                 CallLocatorKind::ServerCallLocator(
+    ///                     "aHR0cHM6Ly9za3lwZS5uZXQvYXBpL3YyL2NwL3NreXBlLm5ldC9jb252LzFQd3ZKMTcxZFI/aT0wJmU9NzU3NzA4NzU3OQ=="
+    ///                         .to_owned(),
+    ///                 ),
+    ///             ),
+    ///         )
+    ///         .with_recording_state_callback_uri(
+    ///             "https://contoso.communications.azure.com/callback",
+    ///         );
+    ///     let response = client.start_recording(&start_call_recording_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn start_recording(
         &self,
         start_call_recording_request: &crate::callautomation::StartCallRecordingRequest,
@@ -496,6 +650,37 @@ impl CallConnectionClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Add participants to the call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::{AddParticipantsRequest, CallAutomationClient};
+    /// use azure_communication::common::{
+    ///     CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+    ///     CommunicationUserIdentifierModel, PhoneNumberIdentifierModel,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_connection_client("18dea47f-b081-4107-9a5c-4300819d2c6c");
+    ///     let add_participants_request = AddParticipantsRequest::new(
+    ///             vec![
+    ///                 CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_ae9e3307-f56e-44be-8934-80a63f080538")),)
+    ///             ],
+    ///         )
+    ///         .with_source_caller_id(PhoneNumberIdentifierModel::new("+18440123456"))
+    ///         .with_operation_context("adding participant");
+    ///     let response = client.add_participant(&add_participants_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn add_participant(
         &self,
         add_participants_request: &crate::callautomation::AddParticipantsRequest,
@@ -545,6 +730,26 @@ impl CallConnectionClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get call connection.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::CallAutomationClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_connection_client("18dea47f-b081-4107-9a5c-4300819d2c6c");
+    ///     let response = client.get_call(None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_call(
         &self,
         options: ::std::option::Option<GetCallOptions<'_>>,
@@ -581,6 +786,31 @@ impl CallConnectionClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get participant from a call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::CallAutomationClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_connection_client("18dea47f-b081-4107-9a5c-4300819d2c6c");
+    ///     let response = client
+    ///         .get_participant(
+    ///             "8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_da7be3a9-8788-42a6-85c6-56b2cf784fce",
+    ///             None,
+    ///         )
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_participant(
         &self,
         participant_mri: &str,
@@ -623,6 +853,26 @@ impl CallConnectionClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get participants from a call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::CallAutomationClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_connection_client("18dea47f-b081-4107-9a5c-4300819d2c6c");
+    ///     let response = client.get_participants(None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_participants(
         &self,
         options: ::std::option::Option<GetParticipantsOptions<'_>>,
@@ -663,6 +913,24 @@ impl CallConnectionClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Hangup the call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::CallAutomationClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_connection_client("18dea47f-b081-4107-9a5c-4300819d2c6c");
+    ///     let response = client.hangup_call(None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn hangup_call(
         &self,
         options: ::std::option::Option<HangupCallOptions<'_>>,
@@ -702,6 +970,39 @@ impl CallConnectionClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Remove participant from the call using identifier.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::{
+    ///     CallAutomationClient, RemoveParticipantsRequest,
+    /// };
+    /// use azure_communication::common::{
+    ///     CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+    ///     CommunicationUserIdentifierModel,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_connection_client("18dea47f-b081-4107-9a5c-4300819d2c6c");
+    ///     let remove_participants_request = RemoveParticipantsRequest::new(
+    ///             vec![
+    ///                 CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_ae9e3307-f56e-44be-8934-80a63f080538")),),
+    ///                 CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:q9690973-fd0b-480c-1sg2-kk58b70elb9a_de9e3322-d45g-32sa-9400-80a63f021464")),)
+    ///             ],
+    ///         )
+    ///         .with_operation_context("removing participant");
+    ///     let response = client.remove_participants(&remove_participants_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn remove_participants(
         &self,
         remove_participants_request: &crate::callautomation::RemoveParticipantsRequest,
@@ -751,6 +1052,24 @@ impl CallConnectionClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// With placeholders (`<…>`) for the values to fill in:
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::CallAutomationClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_connection_client("<call_connection_id>");
+    ///     let response = client.terminate_call(None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn terminate_call(
         &self,
         options: ::std::option::Option<TerminateCallOptions<'_>>,
@@ -797,6 +1116,46 @@ impl CallConnectionClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Transfer the call to a participant.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::{
+    ///     CallAutomationClient, TransferToParticipantRequest,
+    /// };
+    /// use azure_communication::common::{
+    ///     CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+    ///     CommunicationUserIdentifierModel, PhoneNumberIdentifierModel,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_connection_client("18dea47f-b081-4107-9a5c-4300819d2c6c");
+    ///     let transfer_to_participant_request = TransferToParticipantRequest::new(
+    ///             CommunicationIdentifierModel::new(
+    ///                 CommunicationIdentifierModelKind::CommunicationUser(
+    ///                     CommunicationUserIdentifierModel::new(
+    ///                         "8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_da7be3a9-8788-42a6-85c6-56b2cf784fce",
+    ///                     ),
+    ///                 ),
+    ///             ),
+    ///         )
+    ///         .with_transferee_caller_id(PhoneNumberIdentifierModel::new("+11234567890"))
+    ///         .with_user_to_user_information("user to user")
+    ///         .with_operation_context("trasferring call");
+    ///     let response = client
+    ///         .transfer_to_participant(&transfer_to_participant_request, None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn transfer_to_participant(
         &self,
         transfer_to_participant_request: &crate::callautomation::TransferToParticipantRequest,
@@ -974,6 +1333,24 @@ impl CallMediaClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Cancel all media operations in a call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::CallAutomationClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_media_client("18dea47f-b081-4107-9a5c-4300819d2c6c");
+    ///     let response = client.cancel_all_media_operations(None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn cancel_all_media_operations(
         &self,
         options: ::std::option::Option<CancelAllMediaOperationsOptions<'_>>,
@@ -1016,6 +1393,45 @@ impl CallMediaClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Plays audio to participants in the call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::{
+    ///     CallAutomationClient, FileSource, PlayOptionsInternal, PlayRequest, PlaySource,
+    ///     PlaySourceKind,
+    /// };
+    /// use azure_communication::common::{
+    ///     CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+    ///     CommunicationUserIdentifierModel,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_media_client("18dea47f-b081-4107-9a5c-4300819d2c6c");
+    ///     let play_request = PlayRequest::new(
+    ///             PlaySource::new(
+    ///                     PlaySourceKind::File(
+    ///                         FileSource::new("https://some.file.azure.com/sample.wav"),
+    ///                     ),
+    ///                 )
+    ///                 .with_play_source_id("string"),
+    ///         )
+    ///         .with_play_to(
+    ///             vec![
+    ///                 CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_ae9e3307-f56e-44be-8934-80a63f080538")),)
+    ///             ],
+    ///         )
+    ///         .with_play_options(PlayOptionsInternal::new(true));
+    ///     let response = client.play(&play_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn play(
         &self,
         play_request: &crate::callautomation::PlayRequest,
@@ -1056,6 +1472,58 @@ impl CallMediaClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Recognize media from call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::{
+    ///     CallAutomationClient, DtmfOptions, FileSource, PlaySource, PlaySourceKind,
+    ///     RecognizeInputType, RecognizeOptionsInternal, RecognizeRequest, Tone,
+    /// };
+    /// use azure_communication::common::{
+    ///     CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+    ///     CommunicationUserIdentifierModel,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_media_client("18dea47f-b081-4107-9a5c-4300819d2c6c");
+    ///     let recognize_request = RecognizeRequest::new(
+    ///             RecognizeInputType::Dtmf,
+    ///             RecognizeOptionsInternal::new(
+    ///                     CommunicationIdentifierModel::new(
+    ///                         CommunicationIdentifierModelKind::CommunicationUser(
+    ///                             CommunicationUserIdentifierModel::new(
+    ///                                 "8:acs:b9614373-fd0b-480c-8fd2-cb58b70eab9f_da7be3a9-8788-42a6-85c6-56b2cf784fce",
+    ///                             ),
+    ///                         ),
+    ///                     ),
+    ///                 )
+    ///                 .with_interrupt_prompt(true)
+    ///                 .with_initial_silence_timeout_in_seconds(5)
+    ///                 .with_dtmf_options(
+    ///                     DtmfOptions::new()
+    ///                         .with_inter_tone_timeout_in_seconds(3)
+    ///                         .with_max_tones_to_collect(5)
+    ///                         .with_stop_tones(vec![Tone::Pound]),
+    ///                 ),
+    ///         )
+    ///         .with_play_prompt(
+    ///             PlaySource::new(
+    ///                 PlaySourceKind::File(
+    ///                     FileSource::new("https://some.file.azure.com/sample.wav"),
+    ///                 ),
+    ///             ),
+    ///         );
+    ///     let response = client.recognize(&recognize_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn recognize(
         &self,
         recognize_request: &crate::callautomation::RecognizeRequest,
@@ -1145,6 +1613,29 @@ impl CallRecordingClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get call recording properties.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::CallAutomationClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client
+    ///         .call_recording_client(
+    ///             "eyJQbGF0Zm9ybUVuZHBvaW50SWQiOiI4YjlkYmFkMS0xOGFiLTRmODYtYWQ0Yy1jNzVmODA5ODA3NmUiLCJSZXNvdXJjZVNwZWNpZmljSWQiOiI4YjlkYmFkMS0xOGFiLTRmODYtYWQ0Yy1jNzVmODA5ODA3NmUifQ==",
+    ///         );
+    ///     let response = client.get_recording_properties(None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_recording_properties(
         &self,
         options: ::std::option::Option<GetRecordingPropertiesOptions<'_>>,
@@ -1182,6 +1673,27 @@ impl CallRecordingClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Pause recording the call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::CallAutomationClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client
+    ///         .call_recording_client(
+    ///             "eyJQbGF0Zm9ybUVuZHBvaW50SWQiOiI4YjlkYmFkMS0xOGFiLTRmODYtYWQ0Yy1jNzVmODA5ODA3NmUiLCJSZXNvdXJjZVNwZWNpZmljSWQiOiI4YjlkYmFkMS0xOGFiLTRmODYtYWQ0Yy1jNzVmODA5ODA3NmUifQ==",
+    ///         );
+    ///     let response = client.pause_recording(None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn pause_recording(
         &self,
         options: ::std::option::Option<PauseRecordingOptions<'_>>,
@@ -1220,6 +1732,24 @@ impl CallRecordingClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// With placeholders (`<…>`) for the values to fill in:
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::CallAutomationClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.call_recording_client("<recording_id>");
+    ///     let response = client.resume_recording(None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn resume_recording(
         &self,
         options: ::std::option::Option<ResumeRecordingOptions<'_>>,
@@ -1258,6 +1788,27 @@ impl CallRecordingClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Stop recording the call.":
+    ///
+    /// ```no_run
+    /// use azure_communication::callautomation::CallAutomationClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CallAutomationClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client
+    ///         .call_recording_client(
+    ///             "eyJQbGF0Zm9ybUVuZHBvaW50SWQiOiI4YjlkYmFkMS0xOGFiLTRmODYtYWQ0Yy1jNzVmODA5ODA3NmUiLCJSZXNvdXJjZVNwZWNpZmljSWQiOiI4YjlkYmFkMS0xOGFiLTRmODYtYWQ0Yy1jNzVmODA5ODA3NmUifQ==",
+    ///         );
+    ///     let response = client.stop_recording(None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn stop_recording(
         &self,
         options: ::std::option::Option<StopRecordingOptions<'_>>,

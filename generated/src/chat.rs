@@ -59,6 +59,50 @@ impl ChatClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Create chat thread":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::{ChatClient, ChatParticipant, CreateChatThreadRequest};
+    /// use azure_communication::common::{
+    ///     CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+    ///     CommunicationUserIdentifierModel,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let create_chat_thread_request = CreateChatThreadRequest::new("Lunch")
+    ///         .with_participants(
+    ///             vec![
+    ///                 ChatParticipant::new(CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_c94ff260-162d-46d6-94fd-e79f4d213715")),)
+    ///                 .with_raw_id("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_c94ff260-162d-46d6-94fd-e79f4d213715"))
+    ///                 .with_display_name("Jane"),
+    ///                 ChatParticipant::new(CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b")),)
+    ///                 .with_raw_id("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b"))
+    ///                 .with_display_name("Alex"),
+    ///                 ChatParticipant::new(CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_a34d2d65-d72f-4c48-a12c-2d5c9ac75a1a")),)
+    ///                 .with_raw_id("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_a34d2d65-d72f-4c48-a12c-2d5c9ac75a1a"))
+    ///                 .with_display_name("Bob"),
+    ///                 ChatParticipant::new(CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_f6762773-e33a-4727-985f-50bd1d197c7b")),)
+    ///                 .with_raw_id("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_f6762773-e33a-4727-985f-50bd1d197c7b"))
+    ///                 .with_display_name("Peter")
+    ///             ],
+    ///         );
+    ///     let response = client.create_chat_thread(&create_chat_thread_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_chat_thread(
         &self,
         create_chat_thread_request: &crate::chat::CreateChatThreadRequest,
@@ -100,6 +144,29 @@ impl ChatClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Delete chat thread":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::ChatClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let response = client
+    ///         .delete_chat_thread("19:9525281ac1f947fc884bcee1a9f983c2@thread.v2", None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn delete_chat_thread(
         &self,
         chat_thread_id: &str,
@@ -138,6 +205,30 @@ impl ChatClient {
     ///
     /// The pager yields the items of every page, following each page's next link; use
     /// `into_pages()` to see the pages themselves.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get threads with pagination (Max Page Size)":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::ChatClient;
+    /// use futures::TryStreamExt;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let mut pager = client.list_chat_threads(None)?;
+    ///     while let Some(item) = pager.try_next().await? {
+    ///         println!("{item:?}");
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_chat_threads(
         &self,
         options: ::std::option::Option<ListChatThreadsOptions<'_>>,
@@ -319,6 +410,56 @@ impl ChatThreadClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Add participants":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::{AddChatParticipantsRequest, ChatClient, ChatParticipant};
+    /// use azure_communication::common::{
+    ///     CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+    ///     CommunicationUserIdentifierModel,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client
+    ///         .chat_thread_client("19:f2167429acf6482880c6b7790a9086c1@thread.v2");
+    ///     let add_chat_participants_request = AddChatParticipantsRequest::new(
+    ///         vec![
+    ///             ChatParticipant::new(CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_c94ff260-162d-46d6-94fd-e79f4d213715")),)
+    ///             .with_raw_id("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_c94ff260-162d-46d6-94fd-e79f4d213715"))
+    ///             .with_display_name("Alex")
+    ///             .with_share_history_time(time::OffsetDateTime::parse("2020-06-06T05:55:41Z",
+    ///             & time::format_description::well_known::Rfc3339) ?),
+    ///             ChatParticipant::new(CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b")),)
+    ///             .with_raw_id("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b"))
+    ///             .with_display_name("Peter")
+    ///             .with_share_history_time(time::OffsetDateTime::parse("2020-06-06T05:55:41Z",
+    ///             & time::format_description::well_known::Rfc3339) ?),
+    ///             ChatParticipant::new(CommunicationIdentifierModel::new(CommunicationIdentifierModelKind::CommunicationUser(CommunicationUserIdentifierModel::new("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_f13a9208-0bb8-45c0-916c-f3ed922728ce")),)
+    ///             .with_raw_id("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_f13a9208-0bb8-45c0-916c-f3ed922728ce"))
+    ///             .with_display_name("Rama")
+    ///             .with_share_history_time(time::OffsetDateTime::parse("2020-06-06T05:55:41Z",
+    ///             & time::format_description::well_known::Rfc3339) ?)
+    ///         ],
+    ///     );
+    ///     let response = client
+    ///         .add_chat_participants(&add_chat_participants_request, None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn add_chat_participants(
         &self,
         add_chat_participants_request: &crate::chat::AddChatParticipantsRequest,
@@ -360,6 +501,28 @@ impl ChatThreadClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Delete message":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::ChatClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client.chat_thread_client("34adfa4f-cedf-4dc0-ba29-b6d1a69ab345");
+    ///     let response = client.delete_chat_message("1591768249318", None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn delete_chat_message(
         &self,
         chat_message_id: &str,
@@ -400,6 +563,30 @@ impl ChatThreadClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get Message":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::ChatClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client.chat_thread_client("34adfa4f-cedf-4dc0-ba29-b6d1a69ab345");
+    ///     let response = client.get_chat_message("1591768249318", None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_chat_message(
         &self,
         chat_message_id: &str,
@@ -438,6 +625,33 @@ impl ChatThreadClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get chat thread":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::ChatClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client
+    ///         .chat_thread_client(
+    ///             "19:uni01_zbnh3nt2dfuffezc3sox7dog7wfhk6y5qe2rwlnfhlhdzirihdpq@thread.v2",
+    ///         );
+    ///     let response = client.get_chat_thread_properties(None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_chat_thread_properties(
         &self,
         options: ::std::option::Option<GetChatThreadPropertiesOptions<'_>>,
@@ -478,6 +692,32 @@ impl ChatThreadClient {
     ///
     /// The pager yields the items of every page, following each page's next link; use
     /// `into_pages()` to see the pages themselves.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get messages with pagination (max page size)":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::ChatClient;
+    /// use futures::TryStreamExt;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client
+    ///         .chat_thread_client("19:453dafb77b26481ea2e73bcada0324af@thread.v2");
+    ///     let mut pager = client.list_chat_messages(None)?;
+    ///     while let Some(item) = pager.try_next().await? {
+    ///         println!("{item:?}");
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_chat_messages(
         &self,
         options: ::std::option::Option<ListChatMessagesOptions<'_>>,
@@ -540,6 +780,32 @@ impl ChatThreadClient {
     ///
     /// The pager yields the items of every page, following each page's next link; use
     /// `into_pages()` to see the pages themselves.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get participants with pagination (max page size)":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::ChatClient;
+    /// use futures::TryStreamExt;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client
+    ///         .chat_thread_client("19:f2167429acf6482880c6b7790a9086c1@thread.v2");
+    ///     let mut pager = client.list_chat_participants(None)?;
+    ///     while let Some(item) = pager.try_next().await? {
+    ///         println!("{item:?}");
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_chat_participants(
         &self,
         options: ::std::option::Option<ListChatParticipantsOptions<'_>>,
@@ -598,6 +864,34 @@ impl ChatThreadClient {
     ///
     /// The pager yields the items of every page, following each page's next link; use
     /// `into_pages()` to see the pages themselves.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get thread read receipts with pagination (max page size)":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::ChatClient;
+    /// use futures::TryStreamExt;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client
+    ///         .chat_thread_client(
+    ///             "19:uni01_zbnh3nt2dfuffezc3sox7dog7wfhk6y5qe2rwlnfhlhdzirihdpq@thread.v2",
+    ///         );
+    ///     let mut pager = client.list_chat_read_receipts(None)?;
+    ///     while let Some(item) = pager.try_next().await? {
+    ///         println!("{item:?}");
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_chat_read_receipts(
         &self,
         options: ::std::option::Option<ListChatReadReceiptsOptions<'_>>,
@@ -653,6 +947,45 @@ impl ChatThreadClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Remove participant":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::ChatClient;
+    /// use azure_communication::common::{
+    ///     CommunicationIdentifierModel, CommunicationIdentifierModelKind,
+    ///     CommunicationUserIdentifierModel,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client
+    ///         .chat_thread_client("19:f2167429acf6482880c6b7790a9086c1@thread.v2");
+    ///     let communication_identifier_model = CommunicationIdentifierModel::new(
+    ///             CommunicationIdentifierModelKind::CommunicationUser(
+    ///                 CommunicationUserIdentifierModel::new(
+    ///                     "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b",
+    ///                 ),
+    ///             ),
+    ///         )
+    ///         .with_raw_id(
+    ///             "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b",
+    ///         );
+    ///     let response = client
+    ///         .remove_chat_participant(&communication_identifier_model, None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn remove_chat_participant(
         &self,
         communication_identifier_model: &crate::common::CommunicationIdentifierModel,
@@ -694,6 +1027,40 @@ impl ChatThreadClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Send Message":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::{ChatClient, SendChatMessageRequest};
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client.chat_thread_client("34adfa4f-cedf-4dc0-ba29-b6d1a69ab345");
+    ///     let send_chat_message_request = SendChatMessageRequest::new(
+    ///             "Let's head out for lunch in 15 minutes.",
+    ///         )
+    ///         .with_sender_display_name("Jane")
+    ///         .with_metadata(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("someKey1".to_owned(), "someValue1".to_owned()),
+    ///                 ("someKey2".to_owned(), "someValue2".to_owned()),
+    ///             ]),
+    ///         );
+    ///     let response = client.send_chat_message(&send_chat_message_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn send_chat_message(
         &self,
         send_chat_message_request: &crate::chat::SendChatMessageRequest,
@@ -738,6 +1105,31 @@ impl ChatThreadClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Send read receipt":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::{ChatClient, SendReadReceiptRequest};
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client.chat_thread_client("34adfa4f-cedf-4dc0-ba29-b6d1a69ab345");
+    ///     let send_read_receipt_request = SendReadReceiptRequest::new("1591137790240");
+    ///     let response = client
+    ///         .send_chat_read_receipt(&send_read_receipt_request, None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn send_chat_read_receipt(
         &self,
         send_read_receipt_request: &crate::chat::SendReadReceiptRequest,
@@ -779,6 +1171,32 @@ impl ChatThreadClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Post typing event to a thread":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::{ChatClient, SendTypingNotificationRequest};
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client.chat_thread_client("34adfa4f-cedf-4dc0-ba29-b6d1a69ab345");
+    ///     let send_typing_notification_request = SendTypingNotificationRequest::new()
+    ///         .with_sender_display_name("Jane");
+    ///     let response = client
+    ///         .send_typing_notification(&send_typing_notification_request, None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn send_typing_notification(
         &self,
         send_typing_notification_request: &crate::chat::SendTypingNotificationRequest,
@@ -820,6 +1238,38 @@ impl ChatThreadClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Update message content":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::{ChatClient, UpdateChatMessageRequest};
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client.chat_thread_client("34adfa4f-cedf-4dc0-ba29-b6d1a69ab345");
+    ///     let update_chat_message_request = UpdateChatMessageRequest::new()
+    ///         .with_content("Updated message content")
+    ///         .with_metadata(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("someKey1".to_owned(), "someValue1".to_owned()),
+    ///                 ("someKey2".to_owned(), "someValue2".to_owned()),
+    ///             ]),
+    ///         );
+    ///     let response = client
+    ///         .update_chat_message("1591768249318", &update_chat_message_request, None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_chat_message(
         &self,
         chat_message_id: &str,
@@ -863,6 +1313,35 @@ impl ChatThreadClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Update chat thread topic":
+    ///
+    /// ```no_run
+    /// use azure_communication::chat::{ChatClient, UpdateChatThreadRequest};
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ChatClient::new(&endpoint, credential, None)?;
+    ///     let client = client
+    ///         .chat_thread_client(
+    ///             "19:uni01_zbnh3nt2dfuffezc3sox7dog7wfhk6y5qe2rwlnfhlhdzirihdpq@thread.v2",
+    ///         );
+    ///     let update_chat_thread_request = UpdateChatThreadRequest::new()
+    ///         .with_topic("Updated Thread Topic");
+    ///     let response = client
+    ///         .update_chat_thread_properties(&update_chat_thread_request, None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_chat_thread_properties(
         &self,
         update_chat_thread_request: &crate::chat::UpdateChatThreadRequest,

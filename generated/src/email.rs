@@ -64,6 +64,27 @@ impl EmailClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get Message Status FailedTerminalStatus":
+    ///
+    /// ```no_run
+    /// use azure_communication::email::EmailClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = EmailClient::from_connection_string(&connection_string, None)?;
+    ///     let response = client
+    ///         .get_send_result("F9168C5E-CEB2-4faa-B6BF-329BF39FA1E4", None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_send_result(
         &self,
         operation_id: &str,
@@ -93,18 +114,105 @@ impl EmailClient {
     }
     /// Queues an email message to be sent to one or more recipients
     ///
-    /// Succeeds with `202` (The service has accepted the request and will start processing the message later. It will return 'Accepted' immediately and include an 'Operation-Location' header. Client side should further query the operation/message status using the URL specified in 'Operation-Location' header. Once the send operation has succeeded, you can get additional status about email delivery through either Azure Monitor or Event Grid events (for events reference, please refer to: <https://learn.microsoft.com/en-us/azure/event-grid/communication-services-email-events>)). Typed response headers: \[`SendHeaders`\].
+    /// Succeeds with `202` (The service has accepted the request and will start processing the message later. It will return 'Accepted' immediately and include an 'Operation-Location' header. Client side should further query the operation/message status using the URL specified in 'Operation-Location' header. Once the send operation has succeeded, you can get additional status about email delivery through either Azure Monitor or Event Grid events (for events reference, please refer to: <https://learn.microsoft.com/en-us/azure/event-grid/communication-services-email-events>)).
+    ///
+    /// This is a long-running operation: the method sends the first request when the returned poller is first polled, and the poller then polls the operation's status monitor (`Operation-Location`), waiting as long as each answer's `Retry-After` says (else the `frequency` of the options' `method_options`).
+    ///
+    /// * `.await` the poller for the final \[`EmailSendResult`\] once the status is terminal; when the operation fails or is canceled, the error's inner error is a \[`OperationFailed`\](crate::OperationFailed) holding the final status body.
+    /// * Or read it as a stream (`futures::TryStreamExt::try_next`) to see every status, and stop at any point; after a terminal status, `.await` it for the result instead of reading the stream further.
+    /// * To pick up an operation started earlier (by this or another process), use \[`Self::resume_send`\].
     ///
     /// # Errors
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
-    pub async fn send(
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Send Email":
+    ///
+    /// ```no_run
+    /// use azure_communication::email::{
+    ///     EmailAddress, EmailAttachment, EmailClient, EmailContent, EmailMessage,
+    ///     EmailRecipients,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = EmailClient::from_connection_string(&connection_string, None)?;
+    ///     let email_message = EmailMessage::new(
+    ///             "abc@domain.com",
+    ///             EmailContent::new("An exciting offer especially for you!")
+    ///                 .with_plain_text(
+    ///                     "This exciting offer was created especially for you, our most loyal customer.",
+    ///                 )
+    ///                 .with_html(
+    ///                     "<html><head><title>Exciting offer!</title></head><body><h1>This exciting offer was created especially for you, our most loyal customer.</h1></body></html>",
+    ///                 ),
+    ///             EmailRecipients::new(
+    ///                     vec![
+    ///                         EmailAddress::new("john.doe@domain.com")
+    ///                         .with_display_name("John Doe"),
+    ///                         EmailAddress::new("jane.doe@domain2.com")
+    ///                         .with_display_name("Jane Doe")
+    ///                     ],
+    ///                 )
+    ///                 .with_cc(
+    ///                     vec![
+    ///                         EmailAddress::new("wendy@someotherdomain.com")
+    ///                         .with_display_name("Wendy"),
+    ///                         EmailAddress::new("jimmy@anotherdomain.com")
+    ///                         .with_display_name("Jimmy Johns")
+    ///                     ],
+    ///                 )
+    ///                 .with_bcc(
+    ///                     vec![
+    ///                         EmailAddress::new("bob@anotherdomain.com")
+    ///                         .with_display_name("Bob"),
+    ///                         EmailAddress::new("mail@yetanotherdomain.com")
+    ///                         .with_display_name("Another DisplayName")
+    ///                     ],
+    ///                 ),
+    ///         )
+    ///         .with_headers(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("ClientCorrelationId".to_owned(), "123".to_owned()),
+    ///                 (
+    ///                     "ClientCustomHeaderName".to_owned(),
+    ///                     "ClientCustomHeaderValue".to_owned(),
+    ///                 ),
+    ///             ]),
+    ///         )
+    ///         .with_attachments(
+    ///             vec![
+    ///                 EmailAttachment::new("MyAttachment.pdf", "application/pdf",
+    ///                 "TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsu"),
+    ///                 EmailAttachment::new("MyAttachment2.docx",
+    ///                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ///                 "TG9yZW0gaXBzdW0gZG9sb3Igc2l0IGFtZXQ=")
+    ///             ],
+    ///         )
+    ///         .with_reply_to(
+    ///             vec![
+    ///                 EmailAddress::new("contoso-support@contoso.com")
+    ///                 .with_display_name("Contoso Support")
+    ///             ],
+    ///         )
+    ///         .with_user_engagement_tracking_disabled(true);
+    ///     let response = client.begin_send(&email_message, None)?.await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn begin_send(
         &self,
         email_message: &crate::email::EmailMessage,
         options: ::std::option::Option<SendOptions<'_>>,
     ) -> ::azure_core::Result<
-        ::azure_core::http::Response<crate::email::EmailSendResult, SendFormat>,
+        ::azure_core::http::Poller<crate::email::EmailSendResult>,
     > {
         let options = options.unwrap_or_default();
         let url = self
@@ -124,11 +232,54 @@ impl EmailClient {
         }
         request.insert_header("content-type", "application/json");
         request.set_json(email_message)?;
-        let ctx = self
+        let mut method_options = options.method_options.into_owned();
+        method_options.context = self
             .core
-            .instrument(&options.method_options.context, "EmailClient.send");
-        let response = self.core.send(&ctx, &mut request).await?;
-        ::std::result::Result::Ok(response.into())
+            .instrument(&method_options.context, "EmailClient.send");
+        ::std::result::Result::Ok(
+            crate::runtime::lro::poller(
+                self.core.clone(),
+                crate::runtime::lro::Start::Request(request),
+                method_options,
+            ),
+        )
+    }
+    /// Resumes polling a `send` operation started earlier (for example by \[`Self::begin_send`\] in another process), without sending its first request again.
+    ///
+    /// The status monitor is the one `getSendResult` reads, found by `operation_id`.
+    ///
+    /// The poller behaves as the one \[`Self::begin_send`\] returns.
+    ///
+    /// # Errors
+    ///
+    /// An invalid status monitor is an error here; the service's answers are the poller's.
+    pub fn resume_send(
+        &self,
+        operation_id: &str,
+        options: ::std::option::Option<ResumeSendOptions<'_>>,
+    ) -> ::azure_core::Result<
+        ::azure_core::http::Poller<crate::email::EmailSendResult>,
+    > {
+        let options = options.unwrap_or_default();
+        let url = self
+            .core
+            .url(
+                &[
+                    crate::runtime::client::PathPart::Literal("/emails/operations/"),
+                    crate::runtime::client::PathPart::Param(operation_id),
+                ],
+            )?;
+        let mut method_options = options.method_options.into_owned();
+        method_options.context = self
+            .core
+            .instrument(&method_options.context, "EmailClient.send");
+        ::std::result::Result::Ok(
+            crate::runtime::lro::poller(
+                self.core.clone(),
+                crate::runtime::lro::Start::StatusMonitor(url),
+                method_options,
+            ),
+        )
     }
 }
 /// Options for [`EmailClient`].
@@ -158,17 +309,30 @@ impl ::std::fmt::Debug for GetSendResultOptions<'_> {
         f.debug_struct("GetSendResultOptions").finish_non_exhaustive()
     }
 }
-/// Optional parameters of [`EmailClient::send`].
+/// Optional parameters of [`EmailClient::begin_send`].
 #[derive(Clone, Default)]
 pub struct SendOptions<'a> {
     /// This is the ID provided by the customer to identify the long running operation. If an ID is not provided by the customer, the service will generate one.
     pub operation_id: ::std::option::Option<::uuid::Uuid>,
-    /// Per-call options such as the `Context`.
-    pub method_options: ::azure_core::http::ClientMethodOptions<'a>,
+    /// Per-call options: the `Context`, and the polling `frequency` used when the service
+    /// does not say when to poll again (30 seconds unless set; at least 1 second).
+    pub method_options: ::azure_core::http::poller::PollerOptions<'a>,
 }
 impl ::std::fmt::Debug for SendOptions<'_> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SendOptions").finish_non_exhaustive()
+    }
+}
+/// Options of [`EmailClient::resume_send`].
+#[derive(Clone, Default)]
+pub struct ResumeSendOptions<'a> {
+    /// Per-call options: the `Context`, and the polling `frequency` used when the service
+    /// does not say when to poll again (30 seconds unless set; at least 1 second).
+    pub method_options: ::azure_core::http::poller::PollerOptions<'a>,
+}
+impl ::std::fmt::Debug for ResumeSendOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResumeSendOptions").finish_non_exhaustive()
     }
 }
 /// Typed response headers of [`EmailClient::get_send_result`].
@@ -210,66 +374,6 @@ impl ::azure_core::http::Format for GetSendResultFormat {
 }
 impl ::azure_core::http::DeserializeWith<GetSendResultFormat>
 for crate::email::EmailSendResult {
-    fn deserialize_with(
-        body: ::azure_core::http::response::ResponseBody,
-    ) -> ::azure_core::Result<Self> {
-        body.json()
-    }
-}
-/// Typed response headers of [`EmailClient::send`].
-pub trait SendHeaders: sealed::Sealed {
-    /// The `Operation-Location` header: Location url of where to poll the status of this operation from.
-    ///
-    /// `Ok(None)` when the response does not have the header; an error when its value
-    /// does not parse.
-    fn operation_location(
-        &self,
-    ) -> ::azure_core::Result<::std::option::Option<::std::string::String>>;
-    /// The `retry-after` header: This header will only be present when the operation status is a non-terminal status. It indicates the minimum amount of time in seconds to wait before polling for operation status again.
-    ///
-    /// `Ok(None)` when the response does not have the header; an error when its value
-    /// does not parse.
-    fn retry_after(&self) -> ::azure_core::Result<::std::option::Option<i32>>;
-}
-impl SendHeaders
-for ::azure_core::http::Response<crate::email::EmailSendResult, SendFormat> {
-    fn operation_location(
-        &self,
-    ) -> ::azure_core::Result<::std::option::Option<::std::string::String>> {
-        self.headers()
-            .get_optional_as::<
-                ::std::string::String,
-                _,
-            >(&::azure_core::http::headers::HeaderName::from("operation-location"))
-    }
-    fn retry_after(&self) -> ::azure_core::Result<::std::option::Option<i32>> {
-        self.headers()
-            .get_optional_as::<
-                i32,
-                _,
-            >(&::azure_core::http::headers::HeaderName::from("retry-after"))
-    }
-}
-impl sealed::Sealed
-for ::azure_core::http::Response<crate::email::EmailSendResult, SendFormat> {}
-/// The response format of [`EmailClient::send`]: JSON, as a type of its own so that [`SendHeaders`] applies to this operation's responses only.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug)]
-pub struct SendFormat;
-impl ::azure_core::http::Format for SendFormat {
-    fn deserialize<T: ::serde::de::DeserializeOwned, S: ::std::convert::AsRef<[u8]>>(
-        body: S,
-    ) -> ::azure_core::Result<T> {
-        ::serde_json::from_slice(body.as_ref())
-            .map_err(|e| {
-                ::azure_core::Error::new(
-                    ::azure_core::error::ErrorKind::DataConversion,
-                    e,
-                )
-            })
-    }
-}
-impl ::azure_core::http::DeserializeWith<SendFormat> for crate::email::EmailSendResult {
     fn deserialize_with(
         body: ::azure_core::http::response::ResponseBody,
     ) -> ::azure_core::Result<Self> {
@@ -907,5 +1011,17 @@ impl<'de> ::serde::Deserialize<'de> for EmailSendStatus {
                 ::std::result::Result::Err(never) => match never {}
             },
         )
+    }
+}
+impl ::azure_core::http::poller::StatusMonitor for EmailSendResult {
+    type Output = EmailSendResult;
+    type Format = ::azure_core::http::JsonFormat;
+    fn status(&self) -> ::azure_core::http::poller::PollerStatus {
+        const TERMINAL: crate::runtime::lro::Terminal = crate::runtime::lro::Terminal {
+            succeeded: &["Succeeded"],
+            failed: &["Failed"],
+            canceled: &["Canceled"],
+        };
+        TERMINAL.status(::std::option::Option::Some(self.status.as_str()))
     }
 }

@@ -61,6 +61,44 @@ impl CommunicationIdentityClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Create an Identity and optionally an access token with custom expiration time within the \[60-1440\] minutes range. If expiration time is not specified, the default value of 1440 minutes (24 hours) will be used.":
+    ///
+    /// ```no_run
+    /// use azure_communication::identity::{
+    ///     CommunicationIdentityClient, CommunicationIdentityCreateRequest,
+    ///     CommunicationIdentityTokenScope,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CommunicationIdentityClient::from_connection_string(
+    ///         &connection_string,
+    ///         None,
+    ///     )?;
+    ///     let communication_identity_create_request = CommunicationIdentityCreateRequest::new()
+    ///         .with_create_token_with_scopes(
+    ///             vec![
+    ///                 CommunicationIdentityTokenScope::Chat,
+    ///                 CommunicationIdentityTokenScope::Voip,
+    ///                 CommunicationIdentityTokenScope::ChatJoin,
+    ///                 CommunicationIdentityTokenScope::ChatJoinLimited,
+    ///                 CommunicationIdentityTokenScope::VoipJoin
+    ///             ],
+    ///         )
+    ///         .with_expires_in_minutes(60);
+    ///     let response = client
+    ///         .create_identity(&communication_identity_create_request, None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_identity(
         &self,
         communication_identity_create_request: &crate::identity::CommunicationIdentityCreateRequest,
@@ -98,6 +136,31 @@ impl CommunicationIdentityClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Delete an identity":
+    ///
+    /// ```no_run
+    /// use azure_communication::identity::CommunicationIdentityClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CommunicationIdentityClient::from_connection_string(
+    ///         &connection_string,
+    ///         None,
+    ///     )?;
+    ///     let response = client
+    ///         .delete_identity(
+    ///             "8:acs:2dee53b4-368b-45b4-ab52-8493fb117652_00000005-14a2-493b-8a72-5a3a0d000081",
+    ///             None,
+    ///         )
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn delete_identity(
         &self,
         id: &str,
@@ -136,6 +199,37 @@ impl CommunicationIdentityClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Exchange a Teams user access token":
+    ///
+    /// ```no_run
+    /// use azure_communication::identity::{
+    ///     CommunicationIdentityClient, TeamsUserExchangeTokenRequest,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CommunicationIdentityClient::from_connection_string(
+    ///         &connection_string,
+    ///         None,
+    ///     )?;
+    ///     let teams_user_exchange_token_request = TeamsUserExchangeTokenRequest::new(
+    ///         "AzureActiveDirectoryAccessTokenOfATeamsUser",
+    ///         "2c3e1e83-8fd7-4615-ad2b-b8c1229845ac",
+    ///         "32c0a5db-05ec-78ea-51ab-3f06b329397e",
+    ///     );
+    ///     let response = client
+    ///         .exchange_teams_user_access_token(&teams_user_exchange_token_request, None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn exchange_teams_user_access_token(
         &self,
         teams_user_exchange_token_request: &crate::identity::TeamsUserExchangeTokenRequest,
@@ -177,6 +271,47 @@ impl CommunicationIdentityClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Issue an access token. Optionally specify a custom expiration time within the \[60-1440\] minutes range. In case an expiration time is not specified, the default value of 1440 minutes (24 hours) will be used.":
+    ///
+    /// ```no_run
+    /// use azure_communication::identity::{
+    ///     CommunicationIdentityAccessTokenRequest, CommunicationIdentityClient,
+    ///     CommunicationIdentityTokenScope,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CommunicationIdentityClient::from_connection_string(
+    ///         &connection_string,
+    ///         None,
+    ///     )?;
+    ///     let communication_identity_access_token_request = CommunicationIdentityAccessTokenRequest::new(
+    ///             vec![
+    ///                 CommunicationIdentityTokenScope::Chat,
+    ///                 CommunicationIdentityTokenScope::Voip,
+    ///                 CommunicationIdentityTokenScope::ChatJoin,
+    ///                 CommunicationIdentityTokenScope::ChatJoinLimited,
+    ///                 CommunicationIdentityTokenScope::VoipJoin
+    ///             ],
+    ///         )
+    ///         .with_expires_in_minutes(60);
+    ///     let response = client
+    ///         .issue_access_token(
+    ///             "8:acs:2dee53b4-368b-45b4-ab52-8493fb117652_00000005-14a2-493b-8a72-5a3a0d000081",
+    ///             &communication_identity_access_token_request,
+    ///             None,
+    ///         )
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn issue_access_token(
         &self,
         id: &str,
@@ -219,6 +354,31 @@ impl CommunicationIdentityClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Revoke access tokens":
+    ///
+    /// ```no_run
+    /// use azure_communication::identity::CommunicationIdentityClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = CommunicationIdentityClient::from_connection_string(
+    ///         &connection_string,
+    ///         None,
+    ///     )?;
+    ///     let response = client
+    ///         .revoke_access_tokens(
+    ///             "8:acs:2dee53b4-368b-45b4-ab52-8493fb117652_00000005-14a2-493b-8a72-5a3a0d000081",
+    ///             None,
+    ///         )
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn revoke_access_tokens(
         &self,
         id: &str,

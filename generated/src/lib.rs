@@ -9,7 +9,8 @@ use ::azure_communication_runtime as runtime;
 pub use ::azure_communication_runtime::{
     AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
     CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
-    LimitError, Nullable, NumberOrString, ServiceError, UserTokenCredential,
+    LimitError, Nullable, NumberOrString, OperationFailed, ServiceError,
+    UserTokenCredential,
 };
 #[cfg(any(feature = "callautomation", feature = "events"))]
 pub use ::azure_communication_runtime::events::{

@@ -64,6 +64,55 @@ impl RoomsClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Create a new meeting room.":
+    ///
+    /// ```no_run
+    /// use azure_communication::rooms::{
+    ///     CreateRoomRequest, ParticipantProperties, Role, RoomsClient,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = RoomsClient::from_connection_string(&connection_string, None)?;
+    ///     let create_room_request = CreateRoomRequest::new()
+    ///         .with_valid_from(
+    ///             time::OffsetDateTime::parse(
+    ///                 "2023-06-30T00:00:00Z",
+    ///                 &time::format_description::well_known::Rfc3339,
+    ///             )?,
+    ///         )
+    ///         .with_valid_until(
+    ///             time::OffsetDateTime::parse(
+    ///                 "2023-07-30T00:00:00Z",
+    ///                 &time::format_description::well_known::Rfc3339,
+    ///             )?,
+    ///         )
+    ///         .with_pstn_dial_out_enabled(true)
+    ///         .with_participants(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "8:acs:db75ed0c-e801-41a3-99a4-66a0a119a06c_00000010-ce28-064a-83fe-084822000666"
+    ///                         .to_owned(),
+    ///                     ParticipantProperties::new().with_role(Role::Attendee),
+    ///                 ),
+    ///                 (
+    ///                     "8:acs:db75ed0c-e801-41a3-99a4-66a0a119a06c_00000010-ce28-064a-83fe-084822000777"
+    ///                         .to_owned(),
+    ///                     ParticipantProperties::new().with_role(Role::Presenter),
+    ///                 ),
+    ///             ]),
+    ///         );
+    ///     let response = client.create_room(&create_room_request, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_room(
         &self,
         create_room_request: &crate::rooms::CreateRoomRequest,
@@ -100,6 +149,23 @@ impl RoomsClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Delete a meeting room.":
+    ///
+    /// ```no_run
+    /// use azure_communication::rooms::RoomsClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = RoomsClient::from_connection_string(&connection_string, None)?;
+    ///     let response = client.delete_room("99199690362660524", None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn delete_room(
         &self,
         room_id: &str,
@@ -135,6 +201,25 @@ impl RoomsClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get meeting room.":
+    ///
+    /// ```no_run
+    /// use azure_communication::rooms::RoomsClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = RoomsClient::from_connection_string(&connection_string, None)?;
+    ///     let response = client.get_room("99117812428622880", None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_room(
         &self,
         room_id: &str,
@@ -171,6 +256,26 @@ impl RoomsClient {
     ///
     /// The pager yields the items of every page, following each page's next link; use
     /// `into_pages()` to see the pages themselves.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Get participants":
+    ///
+    /// ```no_run
+    /// use azure_communication::rooms::RoomsClient;
+    /// use futures::TryStreamExt;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = RoomsClient::from_connection_string(&connection_string, None)?;
+    ///     let mut pager = client.list_participants("99199690362660524", None)?;
+    ///     while let Some(item) = pager.try_next().await? {
+    ///         println!("{item:?}");
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_participants(
         &self,
         room_id: &str,
@@ -224,6 +329,26 @@ impl RoomsClient {
     ///
     /// The pager yields the items of every page, following each page's next link; use
     /// `into_pages()` to see the pages themselves.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "List all rooms.":
+    ///
+    /// ```no_run
+    /// use azure_communication::rooms::RoomsClient;
+    /// use futures::TryStreamExt;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = RoomsClient::from_connection_string(&connection_string, None)?;
+    ///     let mut pager = client.list_rooms(None)?;
+    ///     while let Some(item) = pager.try_next().await? {
+    ///         println!("{item:?}");
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_rooms(
         &self,
         options: ::std::option::Option<ListRoomsOptions<'_>>,
@@ -263,6 +388,49 @@ impl RoomsClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Update participants":
+    ///
+    /// ```no_run
+    /// use azure_communication::rooms::{
+    ///     ParticipantProperties, Role, RoomsClient, UpdateParticipantsRequest,
+    /// };
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = RoomsClient::from_connection_string(&connection_string, None)?;
+    ///     let update_participants_request = UpdateParticipantsRequest::new()
+    ///         .with_participants(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "8:acs:db75ed0c-e801-41a3-99a4-66a0a119a06c_00000010-ce28-064a-83fe-084822000666"
+    ///                         .to_owned(),
+    ///                     Some(ParticipantProperties::new().with_role(Role::Attendee)),
+    ///                 ),
+    ///                 (
+    ///                     "8:acs:db75ed0c-e801-41a3-99a4-66a0a119a06c_00000010-ce28-064a-83fe-084822000777"
+    ///                         .to_owned(),
+    ///                     Some(ParticipantProperties::new().with_role(Role::Presenter)),
+    ///                 ),
+    ///                 (
+    ///                     "8:acs:db75ed0c-e801-41a3-99a4-66a0a119a06c_00000010-ce28-064a-83fe-084822000888"
+    ///                         .to_owned(),
+    ///                     None,
+    ///                 ),
+    ///             ]),
+    ///         );
+    ///     let response = client
+    ///         .update_participants("99199690362660524", &update_participants_request, None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_participants(
         &self,
         room_id: &str,
@@ -305,6 +473,41 @@ impl RoomsClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// From the documented example "Update meeting room's properties.":
+    ///
+    /// ```no_run
+    /// use azure_communication::rooms::{RoomsClient, UpdateRoomRequest};
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = RoomsClient::from_connection_string(&connection_string, None)?;
+    ///     let update_room_request = UpdateRoomRequest::new()
+    ///         .with_valid_from(
+    ///             time::OffsetDateTime::parse(
+    ///                 "2023-06-30T00:00:00Z",
+    ///                 &time::format_description::well_known::Rfc3339,
+    ///             )?,
+    ///         )
+    ///         .with_valid_until(
+    ///             time::OffsetDateTime::parse(
+    ///                 "2023-07-30T00:00:00Z",
+    ///                 &time::format_description::well_known::Rfc3339,
+    ///             )?,
+    ///         )
+    ///         .with_pstn_dial_out_enabled(true);
+    ///     let response = client
+    ///         .update_room("99199690362660524", &update_room_request, None)
+    ///         .await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_room(
         &self,
         room_id: &str,

@@ -44,6 +44,9 @@ pub struct Module {
     pub event_sets: Vec<EventSet>,
     /// Structs of this module that a paging operation (of any module) returns, sorted by name.
     pub pages: Vec<Page>,
+    /// Status monitors of long-running operations defined here (possibly polled by operations of
+    /// other modules).
+    pub monitors: Vec<Monitor>,
 }
 
 impl Module {
@@ -104,6 +107,62 @@ pub struct Page {
     pub items_required: bool,
     /// Item type.
     pub item: Type,
+}
+
+/// A status monitor: a struct that long-running operations poll, which implements azure_core's
+/// `StatusMonitor` in its own module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Monitor {
+    /// Rust name of the struct.
+    pub name: String,
+    /// Rust field holding the status.
+    pub status_field: String,
+    /// Whether that field is required (else a missing status means "still running").
+    pub status_required: bool,
+    /// The statuses meaning success, failure and cancellation, as the service spells them.
+    pub succeeded: Vec<String>,
+    /// See `succeeded`.
+    pub failed: Vec<String>,
+    /// See `succeeded`.
+    pub canceled: Vec<String>,
+}
+
+/// How a long-running operation is polled.
+#[derive(Debug, Clone)]
+pub struct LongRunning {
+    /// The status monitor type (the operation's success body), which may live in another module.
+    pub monitor: Named,
+    /// Its status field and terminal statuses.
+    pub status: Monitor,
+    /// The `resume_…` method.
+    pub resume: Resume,
+}
+
+/// The `resume_…` method of a long-running operation.
+#[derive(Debug, Clone)]
+pub struct Resume {
+    /// Rust method name.
+    pub method_name: String,
+    /// Name of its options struct.
+    pub options_name: String,
+    /// How it finds the status monitor: by the path of a status operation, or by URL.
+    pub by: ResumeBy,
+}
+
+/// How a `resume_…` method finds the status monitor.
+#[derive(Debug, Clone)]
+pub enum ResumeBy {
+    /// The status monitor URL, as the first response's `Operation-Location` gave it.
+    Url,
+    /// The path of the named `GET` operation (by spec name), with its path parameters.
+    Operation {
+        /// The status operation's name in the spec.
+        spec_name: String,
+        /// Its path template.
+        path: Vec<PathPart>,
+        /// Its path parameters, positional in `resume_…`.
+        parameters: Vec<Parameter>,
+    },
 }
 
 /// A resolved type.
@@ -371,6 +430,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// How a list operation pages.
     pub paging: Option<Paging>,
+    /// How a long-running operation is polled (its method is then `begin_…`).
+    pub long_running: Option<LongRunning>,
     /// Success responses by status.
     pub responses: Vec<Response>,
     /// The body type shared by every success response, if any.

@@ -330,7 +330,11 @@ async fn an_email_error_gives_status_code_message_and_its_typed_body() {
             EmailRecipients::new(vec![EmailAddress::new("to@contoso.com")]),
         );
 
-        let error = client.send(&message_to_send, None).await.expect_err("a 400");
+        let error = client
+            .begin_send(&message_to_send, None)
+            .expect("the poller builds")
+            .await
+            .expect_err("a 400");
 
         // Status, code and message: as for every other service.
         let service = ServiceError::from_error(&error).expect("a service error");

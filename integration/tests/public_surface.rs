@@ -51,6 +51,7 @@ const GENERATED_ROOT: &[&str] = &[
     "use LimitError",
     "use Nullable",
     "use NumberOrString",
+    "use OperationFailed",
     "use RoomsClient",
     "use RoomsClientOptions",
     "use ServiceError",
@@ -78,6 +79,10 @@ const RUNTIME_INTERNALS: &[&str] = &[
     "is_repeatable",
     "rfc3339",
     "rfc1123",
+    "Start",
+    "Terminal",
+    "poller",
+    "status_monitor_url",
 ];
 
 fn is_public(vis: &Visibility) -> bool {

@@ -186,3 +186,42 @@ async fn an_unscripted_operation_fails_with_an_error_naming_it() {
         "{debug}"
     );
 }
+
+/// A long-running operation is scripted under one name: its first request and every poll of
+/// its status monitor are the operation's.
+#[cfg(feature = "email")]
+#[tokio::test]
+async fn a_long_running_operation_takes_its_polls_from_the_same_script() {
+    use azure_communication::email::{EmailClient, EmailClientOptions, EmailMessage};
+
+    let transport = ScriptedTransport::new();
+    let monitor = format!("{ENDPOINT}/emails/operations/op-1?api-version=2023-03-31");
+    transport
+        .respond(
+            "send",
+            ScriptedResponse::json(202, &json!({ "id": "op-1", "status": "Running" }))
+                .with_header("operation-location", monitor.clone())
+                .with_header("retry-after", "0"),
+        )
+        .respond(
+            "send",
+            ScriptedResponse::json(200, &json!({ "id": "op-1", "status": "Succeeded" })),
+        );
+    let options =
+        EmailClientOptions { client_options: transport.client_options(), ..Default::default() };
+    let client =
+        EmailClient::new(ENDPOINT, AccessKeyCredential::new(KEY).unwrap(), Some(options)).unwrap();
+    let message: EmailMessage = serde_json::from_value(json!({
+        "senderAddress": "sender@contoso.example",
+        "content": { "subject": "Hello", "plainText": "Hi" },
+        "recipients": { "to": [{ "address": "to@contoso.example" }] }
+    }))
+    .unwrap();
+
+    let result = client.begin_send(&message, None).unwrap().await.unwrap();
+
+    assert_eq!(result.into_model().unwrap().id, "op-1");
+    let requests = transport.requests_for("EmailClient.send");
+    assert_eq!(requests.iter().map(|r| r.method).collect::<Vec<_>>(), [Method::Post, Method::Get]);
+    assert_eq!(requests[1].url.as_str(), monitor);
+}

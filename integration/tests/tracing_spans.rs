@@ -5,7 +5,7 @@
 //! span as azure_core does; and no attribute carries the access key, the request signature, the
 //! user token or the message content. Calls run against a loopback server.
 
-#![cfg(all(feature = "rooms", feature = "chat"))]
+#![cfg(all(feature = "rooms", feature = "chat", feature = "email"))]
 
 use azure_communication_test_support as support;
 
@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 use azure_communication::chat::{ChatClient, ChatClientOptions, SendChatMessageRequest};
+use azure_communication::email::{EmailClient, EmailClientOptions, EmailMessage};
 use azure_communication::rooms::{RoomsClient, RoomsClientOptions};
 use azure_core::http::{ClientOptions, Context, InstrumentationOptions, Request};
 use azure_core::tracing::{
@@ -412,4 +413,53 @@ async fn a_scoped_client_method_is_named_after_its_own_client() {
     assert_eq!(http.len(), 1);
     assert_eq!(http[0].parent.as_deref(), Some("ChatThreadClient.sendChatMessage"));
     assert_no_secret(&provider, &server, &[content]).await;
+}
+
+#[tokio::test]
+async fn a_long_running_operation_makes_one_span_for_the_whole_poller() {
+    let server = MockServer::start().await;
+    let monitor = format!("{}/emails/operations/op-1?api-version=2023-03-31", server.uri());
+    Mock::given(method("POST"))
+        .and(path("/emails:send"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .set_body_json(json!({ "id": "op-1", "status": "Running" }))
+                .insert_header("operation-location", monitor.as_str())
+                .insert_header("retry-after", "0"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/emails/operations/op-1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "id": "op-1", "status": "Succeeded" })),
+        )
+        .mount(&server)
+        .await;
+    let provider = Arc::new(MemProvider::default());
+    let options = EmailClientOptions { client_options: traced(&provider), ..Default::default() };
+    let client = EmailClient::new(&server.uri(), wire::access_key(), Some(options)).unwrap();
+    let message: EmailMessage = serde_json::from_value(json!({
+        "senderAddress": "sender@contoso.example",
+        "content": { "subject": "Hello", "plainText": "the secret plans for Tuesday" },
+        "recipients": { "to": [{ "address": "to@contoso.example" }] }
+    }))
+    .unwrap();
+
+    client.begin_send(&message, None).unwrap().await.unwrap();
+
+    let api = provider.named("EmailClient.send");
+    assert_eq!(api.len(), 1, "{:?}", provider.spans());
+    assert_eq!(api[0].kind, "Internal");
+    assert_eq!(api[0].attribute("az.namespace"), Some("Microsoft.Communication"));
+    assert!(api[0].ended);
+    let http: Vec<_> = provider.spans().into_iter().filter(|s| s.kind == "Client").collect();
+    assert_eq!(
+        http.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["POST", "GET"],
+        "the send and one poll"
+    );
+    assert!(http.iter().all(|s| s.parent.as_deref() == Some("EmailClient.send")));
+    assert_no_secret(&provider, &server, &["the secret plans", "to@contoso.example"]).await;
 }

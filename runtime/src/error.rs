@@ -33,7 +33,7 @@ use std::fmt;
 pub const MAX_ERROR_BODY_BYTES: usize = 1024 * 1024;
 
 /// Longest message (in characters) that [`ServiceError`]'s `Display` prints.
-const MAX_DISPLAYED_MESSAGE_CHARS: usize = 1024;
+pub(crate) const MAX_DISPLAYED_MESSAGE_CHARS: usize = 1024;
 
 /// What could be made of the error response body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +92,25 @@ fn lenient_object<'de, D: serde::Deserializer<'de>>(
     Ok(serde_json::from_value(serde_json::Value::deserialize(d)?).ok())
 }
 
+/// The code and message of a JSON object body, under `error` or at the top level; `None` when
+/// the body is not a JSON object.
+fn parse_code_and_message(body: &[u8]) -> Option<(Option<String>, Option<String>)> {
+    let envelope = serde_json::from_slice::<ErrorEnvelope>(body).ok()?;
+    Some(match envelope.error {
+        Some(inner) if inner.code.is_some() || inner.message.is_some() => {
+            (inner.code, inner.message)
+        }
+        _ => (envelope.top.code, envelope.top.message),
+    })
+}
+
+/// The non-blank code and message of an error (or status) body, if it has them.
+pub(crate) fn code_and_message(body: &[u8]) -> (Option<String>, Option<String>) {
+    let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+    let (code, message) = parse_code_and_message(body).unwrap_or_default();
+    (non_empty(code), non_empty(message))
+}
+
 impl ServiceError {
     /// Builds the error for a response with `status`, `headers` and (the first bytes of) its
     /// body. `complete` is false when the body was cut short.
@@ -110,13 +129,7 @@ impl ServiceError {
             (BodyState::Incomplete, None, None, None)
         } else if body.iter().all(u8::is_ascii_whitespace) {
             (BodyState::Empty, None, None, None)
-        } else if let Ok(envelope) = serde_json::from_slice::<ErrorEnvelope>(body) {
-            let (code, message) = match envelope.error {
-                Some(inner) if inner.code.is_some() || inner.message.is_some() => {
-                    (inner.code, inner.message)
-                }
-                _ => (envelope.top.code, envelope.top.message),
-            };
+        } else if let Some((code, message)) = parse_code_and_message(body) {
             (BodyState::Parsed, code, message, Some(Bytes::copy_from_slice(body)))
         } else {
             (BodyState::Unrecognized, None, None, None)
@@ -194,7 +207,7 @@ impl ServiceError {
 }
 
 /// Writes `text` with control characters escaped and at most `max` characters.
-fn write_sanitized(f: &mut fmt::Formatter<'_>, text: &str, max: usize) -> fmt::Result {
+pub(crate) fn write_sanitized(f: &mut fmt::Formatter<'_>, text: &str, max: usize) -> fmt::Result {
     for (index, c) in text.chars().enumerate() {
         if index == max {
             return f.write_str("…");

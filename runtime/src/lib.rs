@@ -24,6 +24,7 @@ pub mod credential;
 #[doc(hidden)]
 pub mod datetime;
 pub mod enums;
+pub mod env;
 pub mod error;
 #[cfg(feature = "events")]
 pub mod events;
@@ -32,6 +33,7 @@ pub mod hmac;
 pub mod identifier;
 pub mod instrumentation;
 pub mod limits;
+pub mod lro;
 pub mod nullable;
 pub mod number_or_string;
 #[doc(hidden)]
@@ -51,6 +53,7 @@ pub use credential::{
 pub use error::ServiceError;
 pub use identifier::{CommunicationCloud, CommunicationIdentifier};
 pub use limits::{CallLimits, LimitError};
+pub use lro::OperationFailed;
 pub use nullable::Nullable;
 #[doc(hidden)]
 pub use repeatability::RepeatabilityStyle;

@@ -9,7 +9,9 @@
 //! span name), or by its full API name with the client type (`"RoomsClient.getRoom"`), which
 //! wins when both are scripted. Each scripted response answers one request (one try: a retried
 //! call takes one response per try); a request whose operation has no response left fails with
-//! an error that names the operation, so a test never reaches the network.
+//! an error that names the operation, so a test never reaches the network. The polls of a
+//! long-running operation's status monitor belong to that operation (`"send"` answers
+//! `begin_send`'s first request, then its polls, in order).
 //!
 //! ```
 //! use azure_communication_runtime::test_util::{ScriptedResponse, ScriptedTransport};

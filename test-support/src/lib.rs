@@ -5,6 +5,25 @@
 pub mod openapi;
 pub mod wire;
 
+/// The first status response of a long-running operation's poller (the answer to its first
+/// request), or the error that answer was. The poller is dropped after it: no status monitor is
+/// polled.
+pub async fn first_status<M>(
+    poller: azure_core::Result<azure_core::http::Poller<M>>,
+) -> azure_core::Result<azure_core::http::Response<M>>
+where
+    M: azure_core::http::poller::StatusMonitor,
+{
+    use futures::TryStreamExt as _;
+    let mut poller = poller?;
+    poller.try_next().await?.ok_or_else(|| {
+        azure_core::Error::with_message(
+            azure_core::error::ErrorKind::Other,
+            "the poller ended without a status",
+        )
+    })
+}
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;

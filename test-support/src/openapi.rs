@@ -102,11 +102,28 @@ impl Example {
 impl ExampleResponse {
     /// The response a loopback server sends for it.
     pub fn template(&self) -> ResponseTemplate {
+        self.build(None)
+    }
+
+    /// The response a loopback server at `base` sends for it: as [`template`](Self::template),
+    /// with the absolute URL of an `Operation-Location` header moved onto `base` (the documented
+    /// one names the real service, which a client does not poll from a loopback server).
+    pub fn template_on(&self, base: &str) -> ResponseTemplate {
+        self.build(Some(base))
+    }
+
+    fn build(&self, base: Option<&str>) -> ResponseTemplate {
         let mut template = ResponseTemplate::new(self.status);
         if let Some(body) = &self.body {
             template = template.set_body_raw(body.to_string(), "application/json");
         }
         for (name, value) in &self.headers {
+            let value = match base {
+                Some(base) if name.eq_ignore_ascii_case("operation-location") => {
+                    on_origin(value, base)
+                }
+                _ => value.clone(),
+            };
             template = template.insert_header(name.as_str(), value.as_str());
         }
         template
@@ -115,5 +132,22 @@ impl ExampleResponse {
     /// Whether the status is a success.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+}
+
+/// `url` with the scheme, host and port of `base`; `url` unchanged when either is not an
+/// absolute URL.
+pub fn on_origin(url: &str, base: &str) -> String {
+    use azure_core::http::Url;
+    let (Ok(mut url), Ok(base)) = (Url::parse(url), Url::parse(base)) else {
+        return url.to_owned();
+    };
+    let moved = url.set_scheme(base.scheme()).is_ok()
+        && url.set_host(base.host_str()).is_ok()
+        && url.set_port(base.port()).is_ok();
+    if moved {
+        url.to_string()
+    } else {
+        base.to_string()
     }
 }

@@ -7,6 +7,20 @@ use std::path::{Path, PathBuf};
 
 use api_codegen::SpecSource;
 
+/// Hands the generator the OpenAPI example files the specs name (relative to `root`), from
+/// which it builds the doc examples of client methods. A file that cannot be read is left out:
+/// its operation is documented with placeholders, and its wire test reports the missing file.
+pub fn with_example_files<'a>(
+    root: &Path,
+    files: api_codegen::Files<'a>,
+) -> api_codegen::Files<'a> {
+    let paths = files.example_files();
+    paths.into_iter().fold(files, |files, path| match fs::read_to_string(root.join(&path)) {
+        Ok(text) => files.with_example_file(path, text),
+        Err(_) => files,
+    })
+}
+
 /// What `codegen` does with the result.
 pub enum Mode {
     /// Write changed files.
@@ -32,6 +46,7 @@ pub fn run(root: &Path, mode: Mode) -> Result<String, String> {
         ));
         text
     })?;
+    let files = with_example_files(root, files);
     let out = root.join("generated");
     let mut produced = BTreeSet::new();
     let mut changed = Vec::new();

@@ -18,7 +18,8 @@ fn main() -> ExitCode {
         ["codegen" | "bench-specs" | "compile-time", .., "--help" | "-h"] => Ok(USAGE.to_owned()),
         ["codegen"] => codegen::run(&root, codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&root, codegen::Mode::Check),
-        // Checks another tree laid out like this one (`specs/`, `generated/`), e.g. an export.
+        // Another tree laid out like this one (`specs/`, `generated/`), e.g. an export.
+        ["codegen", "--root", other] => codegen::run(Path::new(other), codegen::Mode::Write),
         ["codegen", "--check", "--root", other] => {
             codegen::run(Path::new(other), codegen::Mode::Check)
         }
@@ -60,6 +61,8 @@ usage: cargo xtask <command>
 
   codegen          regenerate generated/ from specs/
   codegen --check  fail if generated/ is not what codegen would write
+  codegen [--check] --root DIR
+                   the same for DIR/specs and DIR/generated instead of this workspace's
   import OPENAPI [--operations ID,ID…] [--module NAME] [--out FILE [--force]]
                    write a starting spec from an OpenAPI (Swagger 2.0) file
   drift SPEC [OPENAPI] | drift --all

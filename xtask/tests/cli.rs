@@ -77,3 +77,24 @@ fn drift_all_passes_on_the_shipped_specs() {
     // Every shipped spec names its source and is compared.
     assert_eq!(stdout.matches(": 0 unmarked differences,").count(), specs, "{stdout}");
 }
+
+#[test]
+fn codegen_root_writes_the_generated_tree_of_another_directory() {
+    let root = std::env::temp_dir().join(format!("xtask-cli-root-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("specs")).unwrap();
+    let specs = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs");
+    for name in ["common.yaml", "rooms.yaml"] {
+        std::fs::copy(format!("{specs}/{name}"), root.join("specs").join(name)).unwrap();
+    }
+    let dir = root.to_str().unwrap();
+    let out = xtask(&["codegen", "--root", dir]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("codegen: "), "{}", text(&out.stdout));
+    assert!(root.join("generated/src/rooms.rs").is_file());
+    assert!(!root.join("generated/src/chat.rs").exists());
+    // The tree written is the one --check then accepts.
+    let out = xtask(&["codegen", "--check", "--root", dir]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::remove_dir_all(&root).unwrap();
+}

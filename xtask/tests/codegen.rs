@@ -19,13 +19,22 @@ fn generated_files_are_fresh() {
     }
 }
 
-/// A copy of the real specs and the generated crate in a temporary directory.
+/// A copy of the real specs and the generated crate in a temporary directory, with the
+/// conformance files beside it as a clone has them (the specs' example files, from which the
+/// doc examples are built, are found there).
 fn scratch_copy(name: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("xtask-codegen-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&root);
+    let scratch = std::env::temp_dir().join(format!("xtask-codegen-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&scratch);
+    let root = scratch.join("workspace");
     copy_dir(&workspace_root().join("specs"), &root.join("specs"), &[]);
     copy_dir(&workspace_root().join("generated"), &root.join("generated"), &[]);
+    std::os::unix::fs::symlink(workspace_root().join("../shared"), scratch.join("shared")).unwrap();
     root
+}
+
+/// Removes a scratch copy made by [`scratch_copy`].
+fn remove_scratch(root: &Path) {
+    fs::remove_dir_all(root.parent().expect("the scratch directory")).unwrap();
 }
 
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
@@ -70,7 +79,7 @@ fn a_broken_spec_leaves_generated_untouched_and_reports_every_error() {
     assert!(error.contains("specs/chat.yaml:") && error.contains("unknown type 'CommunicationIdentifier' (did you mean 'CommunicationIdentifierModel'?)"), "{error}");
     assert!(error.ends_with("2 errors in specs/; generated/ was not changed"), "{error}");
     assert_eq!(before, snapshot(&root.join("generated")), "generated/ changed");
-    fs::remove_dir_all(&root).unwrap();
+    remove_scratch(&root);
 }
 
 #[test]
@@ -95,7 +104,7 @@ fn only_changed_files_are_rewritten() {
         before.iter().zip(&after).filter(|(a, b)| a.1 != b.1).map(|(a, _)| a.0.clone()).collect();
     assert_eq!(changed, [root.join("generated/src/rooms.rs")]);
     assert!(run(&root, Mode::Check).is_ok());
-    fs::remove_dir_all(&root).unwrap();
+    remove_scratch(&root);
 }
 
 #[test]
@@ -125,5 +134,5 @@ fn files_no_longer_generated_are_removed_also_from_test_directories_but_hand_wri
         .filter(|(p, ..)| p.to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    fs::remove_dir_all(&root).unwrap();
+    remove_scratch(&root);
 }

@@ -209,7 +209,10 @@ async fn create_call_create_an_outbound_call_open_api_example() {
                     support::rename_keys(example.json("createCallRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -293,7 +296,10 @@ async fn redirect_call_redirect_a_call() {
                     support::rename_keys(example.json("redirectCallRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -366,7 +372,10 @@ async fn start_recording_start_recording_the_call() {
                     support::rename_keys(example.json("startCallRecording"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -454,7 +463,10 @@ async fn add_participant_add_participants_to_the_call() {
                     support::rename_keys(example.json("addParticipantsRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -535,7 +547,10 @@ async fn get_call_get_call_connection() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -614,7 +629,10 @@ async fn get_participant_get_participant_from_a_call() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -690,7 +708,10 @@ async fn get_participants_get_participants_from_a_call() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -765,7 +786,10 @@ async fn hangup_call_hangup_the_call() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -841,7 +865,10 @@ async fn remove_participants_remove_participant_from_the_call_using_identifier()
                     support::rename_keys(example.json("removeParticipantsRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -933,7 +960,10 @@ async fn transfer_to_participant_transfer_the_call_to_a_participant() {
                     ),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1017,7 +1047,10 @@ async fn cancel_all_media_operations_cancel_all_media_operations_in_a_call() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1093,7 +1126,10 @@ async fn play_plays_audio_to_participants_in_the_call() {
                     support::rename_keys(example.json("playRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1175,7 +1211,10 @@ async fn recognize_recognize_media_from_call() {
                     support::rename_keys(example.json("recognizeRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1247,7 +1286,10 @@ async fn get_recording_properties_get_call_recording_properties() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1321,7 +1363,10 @@ async fn pause_recording_pause_recording_the_call() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1387,7 +1432,10 @@ async fn stop_recording_stop_recording_the_call() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::callautomation::CallAutomationClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()

@@ -241,7 +241,10 @@ async fn create_chat_thread_create_chat_thread_open_api_example() {
                     support::rename_keys(example.json("createChatThreadRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -326,7 +329,10 @@ async fn create_chat_thread_create_chat_thread_with_repeatability_request_id_hea
                     support::rename_keys(example.json("createChatThreadRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -409,7 +415,10 @@ async fn delete_chat_thread_delete_chat_thread() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -474,7 +483,10 @@ async fn list_chat_threads_get_threads_with_pagination_max_page_size() {
         for (name, value) in example.texts(&["maxPageSize", "startTime"]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -565,7 +577,10 @@ async fn add_chat_participants_add_participants() {
                     support::rename_keys(example.json("addChatParticipantsRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -653,7 +668,10 @@ async fn delete_chat_message_delete_message() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -728,7 +746,10 @@ async fn get_chat_message_get_message() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -806,7 +827,10 @@ async fn get_chat_thread_properties_get_chat_thread() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -885,7 +909,10 @@ async fn list_chat_messages_get_messages_with_pagination_max_page_size() {
         for (name, value) in example.texts(&["maxPageSize", "startTime"]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -970,7 +997,10 @@ async fn list_chat_participants_get_participants_with_pagination_max_page_size()
         for (name, value) in example.texts(&["maxPageSize", "skip"]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1055,7 +1085,10 @@ async fn list_chat_read_receipts_get_thread_read_receipts_with_pagination_max_pa
         for (name, value) in example.texts(&["maxPageSize", "skip"]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1150,7 +1183,10 @@ async fn remove_chat_participant_remove_participant() {
                     ),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1235,7 +1271,10 @@ async fn send_chat_message_send_message() {
                     support::rename_keys(example.json("sendChatMessageRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1383,7 +1422,10 @@ async fn send_chat_read_receipt_send_read_receipt_open_api_example() {
                     support::rename_keys(example.json("sendReadReceiptRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1751,7 +1793,10 @@ async fn send_typing_notification_post_typing_event_to_a_thread() {
                     ),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1844,7 +1889,10 @@ async fn update_chat_message_update_message_content() {
                     support::rename_keys(example.json("updateChatMessageRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -1934,7 +1982,10 @@ async fn update_chat_thread_properties_update_chat_thread_topic() {
                     support::rename_keys(example.json("updateChatThreadRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::chat::ChatClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()

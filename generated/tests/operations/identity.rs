@@ -31,7 +31,10 @@ async fn create_identity_create_an_identity_and_optionally_an_access_token_with_
                     support::rename_keys(example.json("body"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::identity::CommunicationIdentityClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -107,7 +110,10 @@ async fn delete_identity_delete_an_identity() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::identity::CommunicationIdentityClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -176,7 +182,10 @@ async fn exchange_teams_user_access_token_exchange_a_teams_user_access_token() {
                     support::rename_keys(example.json("body"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::identity::CommunicationIdentityClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -260,7 +269,10 @@ async fn issue_access_token_issue_an_access_token_optionally_specify_a_custom_ex
                     support::rename_keys(example.json("body"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::identity::CommunicationIdentityClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -338,7 +350,10 @@ async fn revoke_access_tokens_revoke_access_tokens() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::identity::CommunicationIdentityClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()

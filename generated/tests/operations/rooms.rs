@@ -136,7 +136,10 @@ async fn create_room_create_a_new_meeting_room_open_api_example() {
                     ),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -212,7 +215,10 @@ async fn delete_room_delete_a_meeting_room() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -273,7 +279,10 @@ async fn get_room_get_meeting_room() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -342,7 +351,10 @@ async fn list_participants_get_participants() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -413,7 +425,10 @@ async fn list_rooms_list_all_rooms() {
         for (name, value) in example.texts(&[]) {
             mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
         }
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -498,7 +513,10 @@ async fn update_participants_update_participants() {
                     support::rename_keys(example.json("updateParticipantsRequest"), &[]),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()
@@ -590,7 +608,10 @@ async fn update_room_update_meeting_room_s_properties() {
                     ),
                 ),
             );
-        mock.respond_with(response.template()).expect(1).mount(&server).await;
+        mock.respond_with(response.template_on(&server.uri()))
+            .expect(1)
+            .mount(&server)
+            .await;
         let client_options = azure_communication::rooms::RoomsClientOptions {
             client_options: support::wire::loopback(),
             ..Default::default()

@@ -38,6 +38,7 @@ pub const CRATE_ROOT_RESERVED: &[&str] = &[
     "LimitError",
     "Nullable",
     "NumberOrString",
+    "OperationFailed",
     "ServiceError",
     "UserTokenCredential",
     "parse_cloud_events",
@@ -174,6 +175,10 @@ pub fn check_module(module: &Module, specs: &[LoadedSpec], errors: &mut Diagnost
         for op in &client.operations {
             let what = format!("the options of operation '{}'", op.spec_name);
             items.claim_at(&op.options_name, what, &op.origin, errors);
+            if let Some(lro) = &op.long_running {
+                let what = format!("the options of resuming operation '{}'", op.spec_name);
+                items.claim_at(&lro.resume.options_name, what, &op.origin, errors);
+            }
             if let Some(t) = &op.headers_trait {
                 let what = format!("the response headers of operation '{}'", op.spec_name);
                 items.claim_at(t, what, &op.origin, errors);
@@ -210,12 +215,30 @@ fn check_client(
         methods.claim_at(&child.accessor, what, &child.origin, errors);
     }
     for op in &client.operations {
-        methods.claim_at(
-            &op.method_name,
-            format!("operation '{}'", op.spec_name),
-            &op.origin,
-            errors,
-        );
+        let what = match op.long_running {
+            Some(_) => format!("the begin method of long-running operation '{}'", op.spec_name),
+            None => format!("operation '{}'", op.spec_name),
+        };
+        methods.claim_at(&op.method_name, what, &op.origin, errors);
+        if let Some(lro) = &op.long_running {
+            let what = format!("the resume method of operation '{}'", op.spec_name);
+            methods.claim_at(&lro.resume.method_name, what, &op.origin, errors);
+            if let crate::ir::ResumeBy::Operation { parameters, .. } = &lro.resume.by {
+                let mut arguments = Table::new(
+                    format!(
+                        "the arguments of {}::{}",
+                        client.name,
+                        names::unraw(&lro.resume.method_name)
+                    ),
+                    specs,
+                );
+                arguments.reserve(METHOD_RESERVED, "the argument or local the generator uses");
+                for p in parameters {
+                    let what = format!("path parameter '{}'", p.wire_name);
+                    arguments.claim_at(&p.name, what, &op.origin, errors);
+                }
+            }
+        }
         let mut arguments = Table::new(
             format!("the arguments of {}::{}", client.name, names::unraw(&op.method_name)),
             specs,

@@ -5,14 +5,15 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, ident, type_tokens};
+use super::example_call::ExampleContext;
+use super::{doc, ident, long_running, type_tokens};
 use crate::ir::{
     AuthScheme, Client, HttpMethod, Module, Operation, Parameter, ParameterLocation, PathPart,
     Repeatability, Type,
 };
 
 /// The client struct, its options and one method per operation.
-pub fn client_tokens(client: &Client, module: &Module) -> TokenStream {
+pub fn client_tokens(client: &Client, module: &Module, cx: ExampleContext<'_>) -> TokenStream {
     let name = format_ident!("{}", client.name);
     let client_doc = doc(&client.description);
     let scope_fields = client.scope.iter().map(|p| {
@@ -57,8 +58,15 @@ pub fn client_tokens(client: &Client, module: &Module) -> TokenStream {
             }
         }
     });
-    let methods = client.operations.iter().map(|op| operation_method(client, op));
+    let methods = client.operations.iter().map(|op| {
+        operation_method(client, op, super::doc_examples::section(module, client, op, cx))
+    });
     let options = client.operations.iter().map(|op| operation_options(client, op));
+    let (resume_methods, resume_options): (Vec<_>, Vec<_>) = client
+        .operations
+        .iter()
+        .filter_map(|op| op.long_running.as_ref().map(|lro| long_running::resume(client, op, lro)))
+        .unzip();
     let header_traits = client.operations.iter().filter_map(|op| headers_trait(client, op));
     let client_options = if client.parent.is_none() {
         client_options(client)
@@ -82,10 +90,12 @@ pub fn client_tokens(client: &Client, module: &Module) -> TokenStream {
             #(#scope_getters)*
             #(#accessors)*
             #(#methods)*
+            #(#resume_methods)*
         }
 
         #client_options
         #(#options)*
+        #(#resume_options)*
         #(#header_traits)*
     }
 }
@@ -205,7 +215,9 @@ fn operation_options(client: &Client, op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.options_name);
     let label = &op.options_name;
     // A listing can stop after any page and resume from that page's continuation.
-    let method_options = if op.paging.is_some() {
+    let method_options = if op.long_running.is_some() {
+        long_running::method_options_field()
+    } else if op.paging.is_some() {
         quote! {
             /// Per-call options: the `Context`, and the continuation of a page to resume the
             /// listing after it (from `into_pages()`'s `continuation()` of an earlier listing).
@@ -276,6 +288,45 @@ fn to_text(ty: &Type, value: TokenStream) -> TokenStream {
     }
 }
 
+/// The statements turning non-string path parameters into their text (first), and the
+/// `PathPart`s of `path` (second), for `self.core.url(&[…])`.
+pub(super) fn path_code(
+    path: &[PathPart],
+    parameters: &[Parameter],
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    // Path parameters that are not strings become their text before the path is built.
+    let texts = parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Path && p.ty != Type::String)
+        .map(|p| {
+            let n = ident(&p.name);
+            let text = to_text(&p.ty, quote! { value });
+            quote! { let #n = { let value = &#n; ::std::string::String::from(#text) }; }
+        })
+        .collect();
+    let parts = path
+        .iter()
+        .map(|part| match part {
+            PathPart::Literal(text) => quote! { crate::runtime::client::PathPart::Literal(#text) },
+            PathPart::Parameter(name) => {
+                let n = ident(name);
+                // String parameters are `&str` already; others were turned into a `String` above.
+                let is_str = parameters.iter().any(|p| &p.name == name && p.ty == Type::String);
+                if is_str {
+                    quote! { crate::runtime::client::PathPart::Param(#n) }
+                } else {
+                    quote! { crate::runtime::client::PathPart::Param(&#n) }
+                }
+            }
+            PathPart::Scope(name) => {
+                let n = ident(name);
+                quote! { crate::runtime::client::PathPart::Param(&self.#n) }
+            }
+        })
+        .collect();
+    (texts, parts)
+}
+
 fn response_type(op: &Operation) -> TokenStream {
     let body = match &op.ok_body {
         Some(ty) => type_tokens(ty),
@@ -291,7 +342,7 @@ fn response_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn operation_method(client: &Client, op: &Operation) -> TokenStream {
+fn operation_method(client: &Client, op: &Operation, examples: TokenStream) -> TokenStream {
     let method = ident(&op.method_name);
     // The span name of the method: the client type and the operation key as the spec writes it.
     let api_name = format!("{}.{}", client.name, op.spec_name);
@@ -307,7 +358,7 @@ fn operation_method(client: &Client, op: &Operation) -> TokenStream {
         doc_text.push_str(&format!(" Typed response headers: [`{t}`]."));
     }
     doc_text.push_str("\n\n# Errors\n\nAny other status is an error whose [`ServiceError`](crate::ServiceError) carries the status, the\nservice error code and the parsed error body; transport and credential failures are errors too.");
-    let doc = doc(&doc_text);
+    let doc_tokens = doc(&doc_text);
     let args = positional(op).map(|p| {
         let n = ident(&p.name);
         let ty = if p.ty == Type::String {
@@ -322,23 +373,7 @@ fn operation_method(client: &Client, op: &Operation) -> TokenStream {
         let ty = type_tokens(&b.ty);
         quote! { #n: &#ty, }
     });
-    let path_parts = op.path.iter().map(|part| match part {
-        PathPart::Literal(text) => quote! { crate::runtime::client::PathPart::Literal(#text) },
-        PathPart::Parameter(name) => {
-            let n = ident(name);
-            // String parameters are `&str` already; others were turned into a `String` above.
-            let is_str = op.parameters.iter().any(|p| &p.name == name && p.ty == Type::String);
-            if is_str {
-                quote! { crate::runtime::client::PathPart::Param(#n) }
-            } else {
-                quote! { crate::runtime::client::PathPart::Param(&#n) }
-            }
-        }
-        PathPart::Scope(name) => {
-            let n = ident(name);
-            quote! { crate::runtime::client::PathPart::Param(&self.#n) }
-        }
-    });
+    let (path_texts, path_parts) = path_code(&op.path, &op.parameters);
     let query = op.parameters.iter().filter(|p| p.location == ParameterLocation::Query).map(|p| {
         let wire = &p.wire_name;
         let n = ident(&p.name);
@@ -411,16 +446,6 @@ fn operation_method(client: &Client, op: &Operation) -> TokenStream {
             );
         },
     };
-    // Path parameters that are not strings become their text before the path is built.
-    let path_texts = op
-        .parameters
-        .iter()
-        .filter(|p| p.location == ParameterLocation::Path && p.ty != Type::String)
-        .map(|p| {
-            let n = ident(&p.name);
-            let text = to_text(&p.ty, quote! { value });
-            quote! { let #n = { let value = &#n; ::std::string::String::from(#text) }; }
-        });
     if let Some(paging) = &op.paging {
         let page = op.ok_body.as_ref().map(type_tokens).unwrap_or_else(|| quote! { () });
         let next_link = &paging.next_link;
@@ -454,10 +479,11 @@ fn operation_method(client: &Client, op: &Operation) -> TokenStream {
             quote! {}
         };
         return quote! {
-            #doc
+            #doc_tokens
             ///
             /// The pager yields the items of every page, following each page's next link; use
             /// `into_pages()` to see the pages themselves.
+            #examples
             pub fn #method(
                 &self,
                 #(#args)*
@@ -487,14 +513,43 @@ fn operation_method(client: &Client, op: &Operation) -> TokenStream {
             }
         };
     }
-    let returns = response_type(op);
     let url_mut = if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) {
         quote! { mut }
     } else {
         quote! {}
     };
+    if let Some(lro) = &op.long_running {
+        let returns = long_running::begin_returns(lro);
+        let text = long_running::begin_doc(lro) + "\n\n# Errors";
+        let doc = doc(&doc_text.replacen("\n\n# Errors", &text, 1));
+        let tail = long_running::begin_tail(&api_name);
+        return quote! {
+            #doc
+            #examples
+            pub fn #method(
+                &self,
+                #(#args)*
+                #body_arg
+                options: ::std::option::Option<#options<'_>>,
+            ) -> #returns {
+                let options = options.unwrap_or_default();
+                #(#path_texts)*
+                let #url_mut url = self.core.url(&[#(#path_parts),*])?;
+                #(#query)*
+                let mut request = ::azure_core::http::Request::new(url, ::azure_core::http::Method::#http_method);
+                request.insert_header("accept", "application/json");
+                #(#headers)*
+                #set_body
+                // Set once: the poller sends this request as it is, retries included.
+                #repeatability
+                #tail
+            }
+        };
+    }
+    let returns = response_type(op);
     quote! {
-        #doc
+        #doc_tokens
+        #examples
         pub async fn #method(
             &self,
             #(#args)*

@@ -6,14 +6,18 @@
 //! formatted, grows with the number of modules.
 
 mod clients;
+mod construct;
 mod crate_files;
+mod doc_examples;
 mod events;
+mod example_call;
 mod examples;
+mod long_running;
 mod models;
 mod runnable_examples;
 mod wire_tests;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -21,6 +25,7 @@ use quote::{format_ident, quote};
 use crate::ir::{Module, ModuleHead, Type};
 use crate::lower::Plan;
 use crate::spec::LoadedSpec;
+use example_call::ExampleContext;
 
 /// Every file the generator writes, as (path relative to the generated crate, contents), made
 /// as they are asked for: modules are lowered again from the specs a few at a time, as many as
@@ -42,6 +47,8 @@ pub struct Files<'a> {
     /// What the README says of each module emitted so far.
     readme: Vec<crate_files::ReadmeModule>,
     ready: VecDeque<(String, String)>,
+    /// The contents of the OpenAPI example files the specs name, by path as written.
+    example_files: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -62,16 +69,16 @@ struct Emitted {
     readme: crate_files::ReadmeModule,
 }
 
-fn emit_module(module: &Module) -> Emitted {
+fn emit_module(module: &Module, cx: ExampleContext<'_>) -> Emitted {
     let name = &module.name;
-    let mut files = vec![(format!("src/{name}.rs"), module_rs(module))];
+    let mut files = vec![(format!("src/{name}.rs"), module_rs(module, cx))];
     let examples = examples::module_rs(module);
     let example_tests = examples.is_some();
     files.extend(examples.map(|tests| (format!("tests/examples/{name}.rs"), tests)));
     let wire = wire_tests::module_rs(module);
     let wire_tests = wire.is_some();
     files.extend(wire.map(|tests| (format!("tests/operations/{name}.rs"), tests)));
-    files.extend(runnable_examples::examples(module));
+    files.extend(runnable_examples::examples(module, cx));
     Emitted {
         files,
         head: module.head(),
@@ -94,7 +101,22 @@ impl<'a> Files<'a> {
             wire_tests: Vec::new(),
             readme: Vec::new(),
             ready: VecDeque::new(),
+            example_files: BTreeMap::new(),
         }
+    }
+
+    /// The OpenAPI example files the specs name, as written (relative to the workspace root),
+    /// sorted and without repeats. Their requests become the doc examples of client methods.
+    pub fn example_files(&self) -> Vec<String> {
+        self.plan.example_files().to_vec()
+    }
+
+    /// Hands the generator the contents of an example file named by a spec (see
+    /// [`Files::example_files`]). Operations whose example files are not given are documented
+    /// with examples built from placeholders.
+    pub fn with_example_file(mut self, path: String, contents: String) -> Self {
+        self.example_files.insert(path, contents);
+        self
     }
 
     /// Formats `threads` modules at once (at least one); the output does not depend on it.
@@ -117,10 +139,14 @@ impl<'a> Files<'a> {
                     .filter_map(|i| self.plan.module(&self.specs, i))
                     .collect();
                 self.next_module = end;
+                let cx = ExampleContext {
+                    definitions: self.plan.definitions(),
+                    example_files: &self.example_files,
+                };
                 let emitted: Vec<Emitted> = if batch.len() > 1 {
                     std::thread::scope(|scope| {
                         let handles: Vec<_> =
-                            batch.iter().map(|m| scope.spawn(move || emit_module(m))).collect();
+                            batch.iter().map(|m| scope.spawn(move || emit_module(m, cx))).collect();
                         handles
                             .into_iter()
                             .map(|h| {
@@ -129,7 +155,7 @@ impl<'a> Files<'a> {
                             .collect()
                     })
                 } else {
-                    batch.iter().map(emit_module).collect()
+                    batch.iter().map(|m| emit_module(m, cx)).collect()
                 };
                 for e in emitted {
                     self.ready.extend(e.files);
@@ -219,7 +245,7 @@ fn lib_rs(modules: &[ModuleHead]) -> String {
         pub use ::azure_communication_runtime::{
             AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
             CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
-            LimitError, Nullable, NumberOrString, ServiceError, UserTokenCredential,
+            LimitError, Nullable, NumberOrString, OperationFailed, ServiceError, UserTokenCredential,
         };
         #events
         /// A scripted transport for testing code that uses the clients without the service
@@ -232,11 +258,12 @@ fn lib_rs(modules: &[ModuleHead]) -> String {
     format_file("every spec in specs/", tokens)
 }
 
-fn module_rs(module: &Module) -> String {
+fn module_rs(module: &Module, cx: ExampleContext<'_>) -> String {
     let structs = module.structs.iter().map(models::struct_tokens);
     let pages = clients::page_impls(module);
+    let monitors = long_running::monitor_impls(module);
     let enums = module.enums.iter().map(models::enum_tokens);
-    let clients = module.clients.iter().map(|c| clients::client_tokens(c, module));
+    let clients = module.clients.iter().map(|c| clients::client_tokens(c, module, cx));
     let events = module.event_sets.iter().map(events::event_set_tokens);
     let doc = inner_doc(&module.description);
     let has_headers =
@@ -259,6 +286,7 @@ fn module_rs(module: &Module) -> String {
         #(#enums)*
         #(#events)*
         #(#pages)*
+        #(#monitors)*
     };
     format_file(&module.spec_file, tokens)
 }

@@ -1,19 +1,22 @@
 //! One runnable program per operation under `examples/`, built from the operation's first
 //! documented example and reading the endpoint and credential from the environment.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{format_file, ident, json_literal};
-use crate::ir::{AuthScheme, Client, Module, Operation, Type};
+use super::example_call::{
+    build, client_setup, documented_requests, scoped_client, token_only, ExampleContext,
+};
+use super::format_file;
+use crate::ir::{Client, ExampleSource, Module, Operation};
 use crate::names;
 
-/// `examples/<module>_<operation>.rs` for every operation of `module` with a success example.
-pub fn examples(module: &Module) -> Vec<(String, String)> {
+/// `examples/<module>_<operation>.rs` for every operation of `module` with a success example
+/// written out in its spec that the generated types can express.
+pub fn examples(module: &Module, cx: ExampleContext<'_>) -> Vec<(String, String)> {
     let mut files = Vec::new();
     for client in &module.clients {
         for op in &client.operations {
-            if let Some(text) = example(module, client, op) {
+            if let Some(text) = example(module, client, op, cx) {
                 let name = names::runnable_example_file(&module.name, &op.method_name);
                 files.push((name, text));
             }
@@ -22,116 +25,91 @@ pub fn examples(module: &Module) -> Vec<(String, String)> {
     files
 }
 
-fn example(module: &Module, client: &Client, op: &Operation) -> Option<String> {
-    let ex =
-        op.examples.iter().filter_map(|e| e.inline()).find(|e| (200..300).contains(&e.status))?;
-    let module_ident = ident(&module.name);
-    let top = module.top_client(client);
-    let top_name = format_ident!("{}", top.name);
-    let token_only = top.auth.iter().all(|a| *a == AuthScheme::UserToken);
-    let (env_doc, build) = if token_only {
-        (
-            "COMMUNICATION_ENDPOINT=https://<resource>.communication.azure.com COMMUNICATION_USER_TOKEN=<token>",
-            quote! {
-                let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
-                let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
-                let credential = std::sync::Arc::new(
-                    azure_communication::UserTokenCredential::new(token),
-                );
-                let client = azure_communication::#module_ident::#top_name::new(&endpoint, credential, None)?;
-            },
-        )
+fn example(
+    module: &Module,
+    client: &Client,
+    op: &Operation,
+    cx: ExampleContext<'_>,
+) -> Option<String> {
+    // Only the examples written out in the spec (the crate-wide name check reserves their
+    // files); the first success one is the documented request.
+    let inline = op.examples.iter().find(|e| match &e.source {
+        ExampleSource::Inline(i) => (200..300).contains(&i.status),
+        ExampleSource::File(_) => false,
+    })?;
+    let values = documented_requests(op, cx)
+        .into_iter()
+        .find(|v| v.title.as_deref() == Some(inline.title.as_str()))?;
+    let call = build(module, client, op, cx, &values).ok()?;
+    // Every variable is read through the runtime's helper, whose error names the variable.
+    let setup = client_setup(module, client, |name| {
+        quote! { azure_communication_runtime::env::required_var(#name)? }
+    });
+    let env_doc = if token_only(module, client) {
+        "COMMUNICATION_ENDPOINT=https://<resource>.communication.azure.com COMMUNICATION_USER_TOKEN=<token>"
     } else {
-        (
-            "COMMUNICATION_CONNECTION_STRING='endpoint=https://<resource>.communication.azure.com/;accesskey=<key>'",
-            quote! {
-                let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
-                let client = azure_communication::#module_ident::#top_name::from_connection_string(&connection_string, None)?;
-            },
-        )
+        "COMMUNICATION_CONNECTION_STRING='endpoint=https://<resource>.communication.azure.com/;accesskey=<key>'"
     };
-    let param = |wire: &str| ex.parameters.iter().find(|(n, _)| n == wire).map(|(_, v)| v.clone());
-    let env_name = |wire: &str| {
-        names::value_name(wire).map(|n| names::unraw(&n).to_ascii_uppercase()).unwrap_or_default()
-    };
+    // The scoped client's parameters (a thread id) come from the environment, defaulting to
+    // the documented example's.
     let mut env_lines = vec![env_doc.to_owned()];
-    let mut lets = Vec::new();
-    let mut call = quote! { client };
-    if client.parent.is_some() {
-        let accessor = format_ident!("{}", client.accessor);
-        let mut values = Vec::new();
-        for p in &client.scope {
-            let var = format_ident!("{}", names::unraw(&p.name));
-            let env = env_name(&p.wire_name);
-            let default =
-                param(&p.wire_name).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            env_lines.push(format!("{env}=<{}> (default: the documented example's)", p.wire_name));
-            lets.push(
-                quote! { let #var = std::env::var(#env).unwrap_or_else(|_| #default.to_owned()); },
-            );
-            values.push(quote! { &#var });
-        }
-        call = quote! { #call.#accessor(#(#values),*) };
-    }
-    let positional: Vec<TokenStream> = op
-        .parameters
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| {
-            let json = param(&p.wire_name).map(|v| v.to_string()).unwrap_or_default();
-            if p.ty == Type::String {
-                let value = param(&p.wire_name)
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                quote! { #value }
-            } else {
-                let ty = super::examples::public_type(&p.ty);
-                quote! { serde_json::from_str::<#ty>(#json)? }
-            }
-        })
-        .collect();
-    let body = match (&op.body, &ex.request_body) {
-        (Some(b), Some(json)) => {
-            let ty = super::examples::public_type(&b.ty);
-            let json = json_literal(json);
-            lets.push(quote! {
-                // The request documented for this operation; build your own with the model's
-                // `new` and `with_*` methods.
-                let body: #ty = serde_json::from_str(#json)?;
-            });
-            quote! { &body, }
-        }
-        _ => quote! {},
-    };
-    let method = ident(&op.method_name);
-    let print = if op.ok_body.is_some() {
-        quote! { println!("{:#?}", response.into_model()?); }
-    } else {
-        quote! {}
-    };
+    let scoped = scoped_client(client, &call, |p, value| {
+        let env = names::value_name(&p.wire_name)
+            .map(|n| names::unraw(&n).to_ascii_uppercase())
+            .unwrap_or_default();
+        env_lines.push(format!("{env}=<{}> (default: the documented example's)", p.wire_name));
+        quote! { std::env::var(#env).unwrap_or_else(|_| #value.to_owned()) }
+    });
+    let env_doc = env_lines.join(" ");
     let run_doc = format!(
-        " Run with: {} cargo run -p azure-communication --example {}_{}",
-        env_lines.join(" "),
+        " Run with: {env_doc} cargo run -p azure-communication --example {}_{}",
         module.name,
         names::unraw(&op.method_name)
     );
     let title = format!(" {}", op.description.lines().next().unwrap_or_default());
+    let built_from = format!(
+        " The request is the documented example \"{}\", built with the models' `new` and `with_*` methods.",
+        inline.title
+    );
     let feature = &module.name;
     let disabled = format!("this example needs the `{feature}` feature");
+    let imports = &call.imports;
+    let lets = &call.lets;
+    let body = &call.call;
     let tokens = quote! {
         #![doc = #title]
+        #![doc = ""]
+        #![doc = #built_from]
         #![doc = ""]
         #![doc = #run_doc]
         #![cfg_attr(rustfmt, rustfmt::skip)]
 
         #[cfg(feature = #feature)]
         #[tokio::main]
-        async fn main() -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
-            #build
-            #(#lets)*
-            let response = #call.#method(#(#positional,)* #body None).await?;
-            println!("status: {}", response.status());
-            #print
+        async fn main() -> std::process::ExitCode {
+            match run().await {
+                Ok(()) => std::process::ExitCode::SUCCESS,
+                // The message and its causes, each with `Display`: never `Debug`, which may show
+                // request details.
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    let mut source = error.source();
+                    while let Some(cause) = source {
+                        eprintln!("caused by: {cause}");
+                        source = cause.source();
+                    }
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
+
+        #[cfg(feature = #feature)]
+        async fn run() -> Result<(), Box<dyn std::error::Error>> {
+            #imports
+            #setup
+            #scoped
+            #lets
+            #body
             Ok(())
         }
 

@@ -106,8 +106,14 @@ fn example_test(
         let json = super::json_literal(b);
         quote! { .set_body_raw(#json, "application/json") }
     });
-    let response_headers =
-        ex.response_headers.iter().map(|(k, v)| quote! { .insert_header(#k, #v) });
+    // A status monitor URL is moved onto the loopback server, which answers for the service.
+    let response_headers = ex.response_headers.iter().map(|(k, v)| {
+        if k.eq_ignore_ascii_case("operation-location") {
+            quote! { .insert_header(#k, support::openapi::on_origin(#v, &server.uri()).as_str()) }
+        } else {
+            quote! { .insert_header(#k, #v) }
+        }
+    });
     let mut call = quote! { client };
     if client.parent.is_some() {
         let accessor = format_ident!("{}", client.accessor);
@@ -125,6 +131,13 @@ fn example_test(
         let ty = public_type(&op.body.as_ref().map(|b| b.ty.clone()).unwrap_or(Type::Json));
         quote! { &serde_json::from_str::<#ty>(#json).expect("the example request parses"), }
     });
+    let call = quote! { #call.#method_ident(#(#positional,)* #body_arg None) };
+    // A long-running operation's example is its first answer: the poller's first status.
+    let call = if op.long_running.is_some() {
+        quote! { support::first_status(#call).await }
+    } else {
+        quote! { #call.await }
+    };
     let check = if (200..300).contains(&status) {
         let model_check = match (&ex.response_body, &op.ok_body) {
             (Some(b), Some(_)) => {
@@ -219,7 +232,7 @@ fn example_test(
             };
             let client = azure_communication::#module_ident::#top_name::new(&server.uri(), #credential, Some(options))
                 .expect("the client builds");
-            let result = #call.#method_ident(#(#positional,)* #body_arg None).await;
+            let result = #call;
             #check
         }
     }
@@ -373,6 +386,9 @@ fn file_example_test(
                 pager.into_pages().next().await.expect("a first page")
             }
         }
+    } else if op.long_running.is_some() {
+        // The documented answer is the first status; its status monitor is polled no further.
+        quote! { support::first_status(#call.#method_ident(#(#positional,)* #body_arg Some(options))).await }
     } else {
         quote! { #call.#method_ident(#(#positional,)* #body_arg Some(options)).await }
     };
@@ -406,7 +422,7 @@ fn file_example_test(
                     mock = mock.and(wiremock::matchers::query_param(name, value.as_str()));
                 }
                 #body_check
-                mock.respond_with(response.template()).expect(1).mount(&server).await;
+                mock.respond_with(response.template_on(&server.uri())).expect(1).mount(&server).await;
                 let client_options = azure_communication::#module_ident::#top_options {
                     client_options: support::wire::loopback(),
                     ..Default::default()

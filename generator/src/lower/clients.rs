@@ -338,6 +338,27 @@ impl<'a> Lowering<'a> {
             }
             self.paging(spec, &format!("{path}.paging"), ok_body.as_ref(), p)
         });
+        let long_running = op.long_running.as_ref().and_then(|lro| {
+            let lpath = format!("{path}.long-running");
+            if op.paging.is_some() {
+                self.error_at_key(
+                    spec,
+                    &lpath,
+                    "an operation cannot both page and be long-running",
+                );
+                return None;
+            }
+            self.long_running(spec, &lpath, op_name, op, ok_body.as_ref(), lro, scope)
+        });
+        // A long-running operation's method starts it and returns a poller.
+        let method_name = if long_running.is_some() {
+            format!("begin_{}", names::unraw(&method_name))
+        } else {
+            method_name
+        };
+        // The poller reads a long-running operation's response headers itself.
+        let (headers_trait, response_format) =
+            if long_running.is_some() { (None, None) } else { (headers_trait, response_format) };
         Some(Operation {
             spec_name: op_name.to_owned(),
             method_name,
@@ -351,6 +372,7 @@ impl<'a> Lowering<'a> {
             repeatability: op.repeatability,
             body,
             paging,
+            long_running,
             responses,
             ok_body,
             error,
@@ -484,6 +506,209 @@ impl<'a> Lowering<'a> {
                 None
             }
         }
+    }
+}
+
+impl<'a> Lowering<'a> {
+    /// How a long-running operation is polled: its success body is the status monitor, an
+    /// object whose string or enum property `status` holds the status, and the terminal
+    /// statuses are the service's spelling of success, failure and cancellation.
+    #[allow(clippy::too_many_arguments)]
+    fn long_running(
+        &mut self,
+        spec: &LoadedSpec,
+        path: &str,
+        op_name: &str,
+        op: &spec::Operation,
+        ok_body: Option<&Type>,
+        lro: &spec::LongRunning,
+        scope: &spec::Map<String, spec::ScopeParameter>,
+    ) -> Option<LongRunning> {
+        let Some(Type::Named(monitor)) = ok_body else {
+            let message = "a long-running operation needs a success body that is an object: the status monitor it polls";
+            self.error_at_key(spec, path, message);
+            return None;
+        };
+        let definition = self
+            .symbols
+            .iter()
+            .find(|(_, s)| {
+                s.kind == SymbolKind::Object
+                    && s.module == monitor.module
+                    && s.rust_name == monitor.name
+            })
+            .map(|(name, s)| (name.clone(), s.file.clone()));
+        let Some((def_name, file)) = definition else {
+            let message =
+                format!("'{}' is not an object, so it cannot be a status monitor", monitor.name);
+            self.error_at_key(spec, path, message);
+            return None;
+        };
+        let specs = self.specs;
+        let def_spec = specs.iter().find(|s| s.file == file)?;
+        let fields = self.fields(def_spec, &def_name, false);
+        let status_name = lro.status.as_deref().unwrap_or("status");
+        let status_path =
+            if lro.status.is_some() { format!("{path}.status") } else { path.to_owned() };
+        let Some(field) = fields.iter().find(|f| f.json_name == status_name) else {
+            let candidates = fields.iter().map(|f| f.json_name.as_str());
+            let hint = did_you_mean(suggest(status_name, candidates));
+            let message = format!("the status monitor '{}' has no property '{status_name}' to read the status from{hint}", monitor.name);
+            self.error(spec, &status_path, message);
+            return None;
+        };
+        // The values the status may take, when it is an enum.
+        let values: Option<Vec<String>> = match &field.ty {
+            Type::String => None,
+            Type::Named(e) => {
+                let enum_def = self.symbols.iter().find(|(_, s)| {
+                    s.kind == SymbolKind::Enum && s.module == e.module && s.rust_name == e.name
+                });
+                let Some((enum_name, enum_symbol)) = enum_def else {
+                    let message = format!(
+                        "the status property '{status_name}' of '{}' must be a string or an enum",
+                        monitor.name
+                    );
+                    self.error(spec, &status_path, message);
+                    return None;
+                };
+                let enum_spec = specs.iter().find(|s| s.file == enum_symbol.file)?;
+                let enum_def = enum_spec.spec.definitions.get(enum_name)?;
+                Some(
+                    enum_def
+                        .values
+                        .as_ref()
+                        .map(|v| v.keys().cloned().collect())
+                        .unwrap_or_default(),
+                )
+            }
+            _ => {
+                let message = format!(
+                    "the status property '{status_name}' of '{}' must be a string or an enum",
+                    monitor.name
+                );
+                self.error(spec, &status_path, message);
+                return None;
+            }
+        };
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        let mut terminal = |cx: &mut Self,
+                            key: &'static str,
+                            given: Option<&Vec<String>>,
+                            default: &str| {
+            let list = match given {
+                Some(list) => list.clone(),
+                None => vec![default.to_owned()],
+            };
+            let lpath = format!("{path}.{key}");
+            if given.is_some_and(Vec::is_empty) && key == "succeeded" {
+                cx.error(spec, &lpath, "at least one status must mean success");
+            }
+            for value in &list {
+                if let Some(other) = seen.insert(value.to_ascii_lowercase(), key) {
+                    cx.error(
+                        spec,
+                        &lpath,
+                        format!("status '{value}' is listed under both '{other}' and '{key}'"),
+                    );
+                }
+                let Some(values) = &values else { continue };
+                if values.iter().any(|v| v.eq_ignore_ascii_case(value)) {
+                    continue;
+                }
+                // Defaults absent from the enum are harmless, except success, which must exist.
+                if given.is_some() || key == "succeeded" {
+                    let hint = did_you_mean(suggest(value, values.iter().map(String::as_str)));
+                    let at = if given.is_some() { lpath.clone() } else { path.to_owned() };
+                    let message = format!("the status enum of '{}' has no value '{value}'{hint}; list the statuses meaning {key} under '{key}'", monitor.name);
+                    cx.error(spec, &at, message);
+                }
+            }
+            list
+        };
+        let succeeded = terminal(self, "succeeded", lro.succeeded.as_ref(), "Succeeded");
+        let failed = terminal(self, "failed", lro.failed.as_ref(), "Failed");
+        let canceled = terminal(self, "canceled", lro.canceled.as_ref(), "Canceled");
+        let status = Monitor {
+            name: monitor.name.clone(),
+            status_field: field.name.clone(),
+            status_required: field.required,
+            succeeded,
+            failed,
+            canceled,
+        };
+        let by = match &lro.resume_with {
+            None => ResumeBy::Url,
+            Some(name) => {
+                self.resume_with(spec, &format!("{path}.resume-with"), op, name, ok_body, scope)?
+            }
+        };
+        let resume = Resume {
+            method_name: format!("resume_{}", names::unraw(&names::value_name(op_name).ok()?)),
+            options_name: format!("Resume{}", names::derived_type_name(op_name, "Options").ok()?),
+            by,
+        };
+        Some(LongRunning { monitor: monitor.clone(), status, resume })
+    }
+
+    /// The status operation `name` that `resume_…` borrows the path of: a `GET` of the same
+    /// client answering with the same status monitor, whose only required parameters are in the
+    /// path.
+    fn resume_with(
+        &mut self,
+        spec: &LoadedSpec,
+        path: &str,
+        op: &spec::Operation,
+        name: &str,
+        ok_body: Option<&Type>,
+        scope: &spec::Map<String, spec::ScopeParameter>,
+    ) -> Option<ResumeBy> {
+        let Some(status_op) = spec.spec.operations.get(name) else {
+            let hint = did_you_mean(suggest(name, spec.spec.operations.keys().map(String::as_str)));
+            self.error(spec, path, format!("there is no operation '{name}' in this spec{hint}"));
+            return None;
+        };
+        let client_of = |o: &spec::Operation| {
+            o.client.clone().or_else(|| spec.spec.clients.keys().next().cloned())
+        };
+        let mut problems = Vec::new();
+        if client_of(status_op) != client_of(op) {
+            problems.push("belong to the same client");
+        }
+        if status_op.method != spec::HttpMethod::Get {
+            problems.push("be a GET");
+        }
+        if status_op.long_running.is_some() {
+            problems.push("not be long-running itself");
+        }
+        if status_op
+            .parameters
+            .iter()
+            .any(|(_, p)| p.required && p.location != ParameterLocation::Path)
+        {
+            problems.push("take no required query or header parameter");
+        }
+        if !problems.is_empty() {
+            let message = format!(
+                "'{name}' cannot resume this operation: the status operation must {}",
+                problems.join(", ")
+            );
+            self.error(spec, path, message);
+            return None;
+        }
+        let lowered =
+            self.operation(spec, &format!("operations.{name}"), name, status_op, scope)?;
+        if lowered.ok_body.as_ref() != ok_body {
+            let message = format!("'{name}' cannot resume this operation: it does not answer with the same status monitor");
+            self.error(spec, path, message);
+            return None;
+        }
+        let parameters = lowered
+            .parameters
+            .into_iter()
+            .filter(|p| p.location == ParameterLocation::Path)
+            .collect();
+        Some(ResumeBy::Operation { spec_name: name.to_owned(), path: lowered.path, parameters })
     }
 }
 

@@ -8,6 +8,7 @@
 //! the name tables among them, are the check stage's (`crate::check`).
 
 mod clients;
+mod definitions;
 mod events;
 mod examples;
 mod graph;
@@ -20,12 +21,18 @@ use std::mem::take;
 use crate::diagnostics::{suggest, Diagnostic, Diagnostics};
 use crate::ir::RUNTIME_TRAITS;
 use crate::ir::{
-    Body, Client, Enum, EventSet, EventVariant, Field, Ir, Literal, Module, ModuleHead, Named,
-    Operation, OperationExample, Origin, Page, Paging, Parameter, PathPart, Response,
-    ResponseHeader, RuntimeTrait, Struct, Type, Union, UnionVariant, Variant,
+    Body, Client, Enum, EventSet, EventVariant, Field, Ir, Literal, LongRunning, Module,
+    ModuleHead, Monitor, Named, Operation, OperationExample, Origin, Page, Paging, Parameter,
+    PathPart, Response, ResponseHeader, Resume, ResumeBy, RuntimeTrait, Struct, Type, Union,
+    UnionVariant, Variant,
 };
 use crate::names;
 use crate::spec::{self, LoadedSpec, ParameterLocation};
+
+pub use definitions::{
+    Definition, Definitions, EnumShape, FieldShape, ObjectShape, SetBy, UnionShape,
+    UnionVariantShape,
+};
 
 /// Lowers parsed specs into the IR, or returns every error found.
 pub fn lower(specs: &[LoadedSpec]) -> Result<Ir, Vec<Diagnostic>> {
@@ -47,6 +54,12 @@ pub struct Plan {
     recursive: HashSet<(String, String, usize)>,
     /// Page types by module.
     pages: HashMap<String, Vec<Page>>,
+    /// Status monitor types by module.
+    monitors: HashMap<String, Vec<Monitor>>,
+    /// Every definition of every module, for building values from examples.
+    definitions: Definitions,
+    /// The OpenAPI example files the operations name, sorted, without repeats.
+    example_files: Vec<String>,
 }
 
 impl Plan {
@@ -65,6 +78,17 @@ impl Plan {
         &self.heads
     }
 
+    /// Every definition of every module (see [`Definitions`]).
+    pub fn definitions(&self) -> &Definitions {
+        &self.definitions
+    }
+
+    /// The OpenAPI example files the operations of every module name, as written in the specs
+    /// (relative to the workspace root), sorted and without repeats.
+    pub fn example_files(&self) -> &[String] {
+        &self.example_files
+    }
+
     /// Module `i` in name order, lowered again from `specs` (the specs the plan was made from).
     pub fn module(&mut self, specs: &[LoadedSpec], i: usize) -> Option<Module> {
         let spec = &specs[*self.order.get(i)?];
@@ -76,7 +100,8 @@ impl Plan {
         };
         let name = names::module_name(&spec.spec.module).unwrap_or_default();
         let pages = self.pages.remove(&name).unwrap_or_default();
-        let module = cx.module(spec, pages);
+        let monitors = self.monitors.remove(&name).unwrap_or_default();
+        let module = cx.module(spec, pages, monitors);
         self.symbols = cx.symbols;
         self.recursive = cx.recursive;
         module
@@ -103,10 +128,13 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
         .collect();
     let mut check_errors = Diagnostics::default();
     let mut pages: BTreeMap<(String, String), Page> = BTreeMap::new();
+    let mut monitors: BTreeMap<(String, String), (Monitor, Origin)> = BTreeMap::new();
     let mut order = Vec::new();
     let mut crate_names = Vec::new();
+    let mut definitions = Definitions::default();
+    let mut example_files = std::collections::BTreeSet::new();
     for (i, spec) in specs.iter().enumerate() {
-        let Some(module) = cx.module(spec, Vec::new()) else { continue };
+        let Some(module) = cx.module(spec, Vec::new(), Vec::new()) else { continue };
         for paging in
             module.clients.iter().flat_map(|c| &c.operations).filter_map(|o| o.paging.as_ref())
         {
@@ -118,10 +146,41 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
                 item: paging.item.clone(),
             });
         }
+        for op in module.clients.iter().flat_map(|c| &c.operations) {
+            let Some(lro) = &op.long_running else { continue };
+            let key = (lro.monitor.module.clone(), lro.monitor.name.clone());
+            let path = format!("{}.long-running", op.origin.path);
+            match monitors.get(&key) {
+                Some((known, first)) if known != &lro.status => check_errors.push(Diagnostic {
+                    file: op.origin.file.clone(),
+                    position: spec::key_position(specs, &op.origin.file, &path),
+                    path: path.clone(),
+                    message: format!(
+                        "'{}' is polled by another long-running operation ({}) with another status property or other terminal statuses; a status monitor has one of each",
+                        lro.monitor.name,
+                        cx.where_is(&first.file, &first.path)
+                    ),
+                }),
+                Some(_) => {}
+                None => {
+                    let origin = Origin { file: op.origin.file.clone(), path };
+                    monitors.insert(key, (lro.status.clone(), origin));
+                }
+            }
+        }
         if check {
             crate::check::check_module(&module, &|m| gated.contains(m), specs, &mut check_errors);
             crate_names.push(crate::check::names::CrateNames::of(&module));
         }
+        definitions.add_module(&module);
+        example_files.extend(
+            module.clients.iter().flat_map(|c| &c.operations).flat_map(|o| &o.examples).filter_map(
+                |e| match &e.source {
+                    crate::ir::ExampleSource::File(path) => Some(path.clone()),
+                    crate::ir::ExampleSource::Inline(_) => None,
+                },
+            ),
+        );
         order.push((module.head(), i));
     }
     order.sort_by(|a, b| a.0.name.cmp(&b.0.name));
@@ -133,7 +192,20 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
     for ((module, _), page) in pages {
         by_module.entry(module).or_default().push(page);
     }
-    Ok(Plan { symbols: cx.symbols, order, heads, recursive: cx.recursive, pages: by_module })
+    let mut monitors_by_module: HashMap<String, Vec<Monitor>> = HashMap::new();
+    for ((module, _), (monitor, _)) in monitors {
+        monitors_by_module.entry(module).or_default().push(monitor);
+    }
+    Ok(Plan {
+        symbols: cx.symbols,
+        order,
+        heads,
+        recursive: cx.recursive,
+        pages: by_module,
+        monitors: monitors_by_module,
+        definitions,
+        example_files: example_files.into_iter().collect(),
+    })
 }
 
 /// A definition visible to references.

@@ -6,8 +6,14 @@ use std::collections::HashMap;
 use super::*;
 
 impl<'a> Lowering<'a> {
-    /// The module of `spec`; `pages` are its structs that paging operations return.
-    pub(super) fn module(&mut self, spec: &'a LoadedSpec, pages: Vec<Page>) -> Option<Module> {
+    /// The module of `spec`; `pages` are its structs that paging operations return, `monitors`
+    /// those that long-running operations poll.
+    pub(super) fn module(
+        &mut self,
+        spec: &'a LoadedSpec,
+        pages: Vec<Page>,
+        monitors: Vec<Monitor>,
+    ) -> Option<Module> {
         let name = names::module_name(&spec.spec.module).ok()?;
         let mut structs = Vec::new();
         let mut enums = Vec::new();
@@ -66,6 +72,7 @@ impl<'a> Lowering<'a> {
             clients,
             event_sets,
             pages,
+            monitors,
         })
     }
 

@@ -117,6 +117,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// How a list operation pages.
     pub paging: Option<Paging>,
+    /// How a long-running operation is polled to its end.
+    #[serde(rename = "long-running")]
+    pub long_running: Option<LongRunning>,
     /// Success responses by status.
     pub responses: Map<u16, Response>,
     /// Body type of error responses.
@@ -238,6 +241,24 @@ pub struct Paging {
     pub items: String,
     /// The string property holding the next page's URL.
     pub next_link: String,
+}
+
+/// How a long-running operation is polled: its success body is the status monitor, polled at
+/// the `Operation-Location` the first response names until its status is terminal.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LongRunning {
+    /// The property of the status monitor holding the status (`status` unless given).
+    pub status: Option<String>,
+    /// The statuses meaning success (`[Succeeded]` unless given).
+    pub succeeded: Option<Vec<String>>,
+    /// The statuses meaning failure (`[Failed]` unless given).
+    pub failed: Option<Vec<String>>,
+    /// The statuses meaning cancellation (`[Canceled]` unless given).
+    pub canceled: Option<Vec<String>>,
+    /// A `GET` operation of the same client that reads one status monitor: the generated
+    /// `resume_…` method takes its path parameters (else the status monitor URL).
+    pub resume_with: Option<String>,
 }
 
 /// A success response.

@@ -539,15 +539,14 @@ impl Importer<'_, '_> {
                 out.comments.push(format!("{TODO}the OpenAPI key '{key}' is not carried over"));
             }
         }
-        if o.get("x-ms-long-running-operation").and_then(Value::as_bool) == Some(true) {
-            let via = o
-                .get("x-ms-long-running-operation-options")
-                .and_then(|x| x.get("final-state-via"))
-                .and_then(Value::as_str)
-                .map(|v| format!(" (final state via {v})"))
-                .unwrap_or_default();
-            out.comments.push(format!("{TODO}long-running operation{via}; the spec format cannot say so yet, so this is a plain call that returns the first response"));
-        }
+        let long_running =
+            o.get("x-ms-long-running-operation").and_then(Value::as_bool) == Some(true);
+        let final_state_via = o
+            .get("x-ms-long-running-operation-options")
+            .and_then(|x| x.get("final-state-via"))
+            .and_then(Value::as_str);
+        // Whether a success body is a status monitor: a definition with a `status` property.
+        let mut status_monitor = false;
         // Parameters.
         let repeatability = openapi::repeatability(&op.parameters);
         if repeatability != "none" {
@@ -716,6 +715,12 @@ impl Importer<'_, '_> {
                 }
                 continue;
             }
+            if let Some(reference) =
+                r.get("schema").and_then(|s| s.get("$ref")).and_then(Value::as_str)
+            {
+                let (_, definition) = self.docs.follow(&rfile, reference)?;
+                status_monitor |= definition.pointer("/properties/status").is_some();
+            }
             let mut comments = Vec::new();
             let body = match r.get("schema") {
                 Some(schema) => {
@@ -782,6 +787,24 @@ impl Importer<'_, '_> {
         }
         if bodies.len() > 1 {
             out.comments.push(format!("{TODO}the success responses have different bodies; a spec operation has one body type for all"));
+        }
+        if long_running {
+            let via =
+                final_state_via.map(|v| format!(" (final state via {v})")).unwrap_or_default();
+            let status_monitor_protocol = matches!(
+                final_state_via,
+                None | Some("azure-async-operation" | "operation-location")
+            );
+            if status_monitor_protocol
+                && status_monitor
+                && bodies.len() == 1
+                && out.paging.is_none()
+            {
+                out.long_running = true;
+                out.comments.push(format!("{NOTE}long-running operation{via}: polled at Operation-Location until `status` is Succeeded, Failed or Canceled; list other terminal statuses under long-running if the service has them"));
+            } else {
+                out.comments.push(format!("{TODO}long-running operation{via} whose success body is not a status monitor with a `status` property; it is a plain call that returns the first response until 'long-running' describes it"));
+            }
         }
         if out.responses.is_empty() {
             out.comments.push(format!(

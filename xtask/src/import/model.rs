@@ -70,6 +70,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// `paging`: (items, next-link).
     pub paging: Option<(String, String)>,
+    /// `long-running: {}`: the OpenAPI's long-running operation, polled with the defaults.
+    pub long_running: bool,
     /// `responses`.
     pub responses: Vec<Response>,
     /// `error`.

@@ -212,6 +212,9 @@ fn operation(out: &mut String, op: &Operation) {
             scalar(next, Context::Flow)
         ));
     }
+    if op.long_running {
+        out.push_str("    long-running: {}\n");
+    }
     out.push_str("    responses:\n");
     for r in &op.responses {
         response(out, r);

@@ -74,6 +74,26 @@ impl ThingsClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// With placeholders (`<…>`) for the values to fill in:
+    ///
+    /// ```no_run
+    /// use azure_communication::clients::{Thing, ThingsClient};
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = ThingsClient::from_connection_string(&connection_string, None)?;
+    ///     let thing = Thing::new("<name>");
+    ///     let response = client.create_thing("<x_ms_tag>", &thing, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_thing(
         &self,
         x_ms_tag: &str,
@@ -237,6 +257,24 @@ impl ThingClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// With placeholders (`<…>`) for the values to fill in:
+    ///
+    /// ```no_run
+    /// use azure_communication::clients::ThingsClient;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let connection_string = std::env::var("COMMUNICATION_CONNECTION_STRING")?;
+    ///     let client = ThingsClient::from_connection_string(&connection_string, None)?;
+    ///     let client = client.thing_client("<thing_id>");
+    ///     let response = client.touch_thing(None).await?;
+    ///     println!("status: {}", response.status());
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn touch_thing(
         &self,
         options: ::std::option::Option<TouchThingOptions<'_>>,

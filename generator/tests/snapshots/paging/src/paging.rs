@@ -49,6 +49,30 @@ impl ItemsClient {
     ///
     /// The pager yields the items of every page, following each page's next link; use
     /// `into_pages()` to see the pages themselves.
+    ///
+    /// # Examples
+    ///
+    /// With placeholders (`<…>`) for the values to fill in:
+    ///
+    /// ```no_run
+    /// use azure_communication::paging::ItemsClient;
+    /// use futures::TryStreamExt;
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ItemsClient::new(&endpoint, credential, None)?;
+    ///     let mut pager = client.list_items(None)?;
+    ///     while let Some(item) = pager.try_next().await? {
+    ///         println!("{item:?}");
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub fn list_items(
         &self,
         options: ::std::option::Option<ListItemsOptions<'_>>,
@@ -93,6 +117,30 @@ impl ItemsClient {
     ///
     /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
+    ///
+    /// # Examples
+    ///
+    /// With placeholders (`<…>`) for the values to fill in:
+    ///
+    /// ```no_run
+    /// use azure_communication::paging::{ItemPatch, ItemsClient};
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let endpoint = std::env::var("COMMUNICATION_ENDPOINT")?;
+    ///     let token = std::env::var("COMMUNICATION_USER_TOKEN")?;
+    ///     let credential = std::sync::Arc::new(
+    ///         azure_communication::UserTokenCredential::new(token),
+    ///     );
+    ///     let client = ItemsClient::new(&endpoint, credential, None)?;
+    ///     let item_patch = ItemPatch::new();
+    ///     let response = client.update_item("<item_id>", &item_patch, None).await?;
+    ///     println!("status: {}", response.status());
+    ///     let body = response.into_model()?;
+    ///     println!("{body:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_item(
         &self,
         item_id: &str,

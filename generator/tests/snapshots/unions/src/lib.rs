@@ -9,7 +9,8 @@ use ::azure_communication_runtime as runtime;
 pub use ::azure_communication_runtime::{
     AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
     CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
-    LimitError, Nullable, NumberOrString, ServiceError, UserTokenCredential,
+    LimitError, Nullable, NumberOrString, OperationFailed, ServiceError,
+    UserTokenCredential,
 };
 /// A scripted transport for testing code that uses the clients without the service
 /// (feature `test-util`); see "Testing your code" above.
