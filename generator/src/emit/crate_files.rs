@@ -6,6 +6,42 @@ use askama::Template;
 
 use crate::ir::{AuthScheme, Client, HttpMethod, Module, ModuleHead, PathPart};
 
+/// The README rows of an operation: its method, and the `resume_…` method of a long-running
+/// one (a `GET` of the status monitor).
+fn readme_methods(op: &crate::ir::Operation) -> Vec<ReadmeMethod> {
+    let mut rows = vec![ReadmeMethod {
+        name: crate::names::unraw(&op.method_name).to_owned(),
+        operation: op.spec_name.clone(),
+        http: http(op.method),
+        path: path_text(&op.path),
+    }];
+    if let Some(lro) = &op.long_running {
+        let path = match &lro.resume.by {
+            crate::ir::ResumeBy::Operation { path, .. } => path_text(path),
+            crate::ir::ResumeBy::Url => "{status_url}".to_owned(),
+        };
+        rows.push(ReadmeMethod {
+            name: crate::names::unraw(&lro.resume.method_name).to_owned(),
+            // Traced and scripted as the operation it resumes.
+            operation: op.spec_name.clone(),
+            http: "GET",
+            path,
+        });
+    }
+    rows
+}
+
+fn path_text(path: &[PathPart]) -> String {
+    path.iter()
+        .map(|p| match p {
+            PathPart::Literal(text) => text.clone(),
+            PathPart::Parameter(name) | PathPart::Scope(name) => {
+                format!("{{{}}}", crate::names::unraw(name))
+            }
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "Cargo.toml.txt", escape = "none")]
 struct Manifest<'a> {
@@ -60,25 +96,7 @@ impl ReadmeModule {
                 name: c.name.clone(),
                 auth_doc: auth_doc(module, c),
                 quickstart: quickstart(module, c),
-                methods: c
-                    .operations
-                    .iter()
-                    .map(|op| ReadmeMethod {
-                        name: crate::names::unraw(&op.method_name).to_owned(),
-                        operation: op.spec_name.clone(),
-                        http: http(op.method),
-                        path: op
-                            .path
-                            .iter()
-                            .map(|p| match p {
-                                PathPart::Literal(text) => text.clone(),
-                                PathPart::Parameter(name) | PathPart::Scope(name) => {
-                                    format!("{{{}}}", crate::names::unraw(name))
-                                }
-                            })
-                            .collect(),
-                    })
-                    .collect(),
+                methods: c.operations.iter().flat_map(readme_methods).collect(),
             })
             .collect();
         ReadmeModule {
