@@ -57,7 +57,7 @@ impl ChatClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -130,10 +130,10 @@ impl ChatClient {
             options.repeatability_request_id.as_deref(),
             ::std::option::Option::None,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "ChatClient.createChatThread");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Deletes a thread.
@@ -142,7 +142,7 @@ impl ChatClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -188,10 +188,10 @@ impl ChatClient {
             ::azure_core::http::Method::Delete,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "ChatClient.deleteChatThread");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Gets the list of chat threads of a user.
@@ -200,7 +200,7 @@ impl ChatClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -262,7 +262,13 @@ impl ChatClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "ChatClient.listChatThreads",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -357,6 +363,7 @@ for ::azure_core::http::Response<
     CreateChatThreadFormat,
 > {}
 /// The response format of [`ChatClient::create_chat_thread`]: JSON, as a type of its own so that [`CreateChatThreadHeaders`] applies to this operation's responses only.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct CreateChatThreadFormat;
 impl ::azure_core::http::Format for CreateChatThreadFormat {
@@ -401,7 +408,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -477,10 +484,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(add_chat_participants_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.addChatParticipants",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Deletes a message.
@@ -489,7 +499,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -536,10 +546,13 @@ impl ChatThreadClient {
             ::azure_core::http::Method::Delete,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.deleteChatMessage",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Gets a message by id.
@@ -548,7 +561,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -595,10 +608,13 @@ impl ChatThreadClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.getChatMessage",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Gets a chat thread's properties.
@@ -607,7 +623,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -656,10 +672,13 @@ impl ChatThreadClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.getChatThreadProperties",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Gets a list of messages from a thread.
@@ -668,7 +687,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -738,7 +757,13 @@ impl ChatThreadClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "ChatThreadClient.listChatMessages",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -750,7 +775,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -816,7 +841,13 @@ impl ChatThreadClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "ChatThreadClient.listChatParticipants",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -828,7 +859,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -896,7 +927,13 @@ impl ChatThreadClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "ChatThreadClient.listChatReadReceipts",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -908,7 +945,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -973,10 +1010,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(communication_identifier_model)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.removeChatParticipant",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Sends a message to a thread.
@@ -985,7 +1025,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -1048,10 +1088,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(send_chat_message_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.sendChatMessage",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Sends a read receipt event to a thread, on behalf of a user.
@@ -1060,7 +1103,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -1111,10 +1154,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(send_read_receipt_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.sendChatReadReceipt",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Posts a typing event to a thread, on behalf of a user.
@@ -1123,7 +1169,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -1175,10 +1221,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/json");
         request.set_json(send_typing_notification_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.sendTypingNotification",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Updates a message.
@@ -1187,7 +1236,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -1247,10 +1296,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/merge-patch+json");
         request.set_json(update_chat_message_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.updateChatMessage",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Updates a thread's properties.
@@ -1259,7 +1311,7 @@ impl ChatThreadClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -1313,10 +1365,13 @@ impl ChatThreadClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/merge-patch+json");
         request.set_json(update_chat_thread_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "ChatThreadClient.updateChatThreadProperties",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }
@@ -1509,6 +1564,7 @@ for ::azure_core::http::Response<
     SendChatMessageFormat,
 > {}
 /// The response format of [`ChatThreadClient::send_chat_message`]: JSON, as a type of its own so that [`SendChatMessageHeaders`] applies to this operation's responses only.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct SendChatMessageFormat;
 impl ::azure_core::http::Format for SendChatMessageFormat {

@@ -62,7 +62,7 @@ impl EmailClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -106,10 +106,10 @@ impl EmailClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "EmailClient.getSendResult");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Queues an email message to be sent to one or more recipients
@@ -118,13 +118,13 @@ impl EmailClient {
     ///
     /// This is a long-running operation: the method sends the first request when the returned poller is first polled, and the poller then polls the operation's status monitor (`Operation-Location`), waiting as long as each answer's `Retry-After` says (else the `frequency` of the options' `method_options`).
     ///
-    /// * `.await` the poller for the final \[`EmailSendResult`\] once the status is terminal; when the operation fails or is canceled, the error's inner error is a `runtime::lro::OperationFailed` holding the final status body.
+    /// * `.await` the poller for the final \[`EmailSendResult`\] once the status is terminal; when the operation fails or is canceled, the error's inner error is a \[`OperationFailed`\](crate::OperationFailed) holding the final status body.
     /// * Or read it as a stream (`futures::TryStreamExt::try_next`) to see every status, and stop at any point; after a terminal status, `.await` it for the result instead of reading the stream further.
     /// * To pick up an operation started earlier (by this or another process), use \[`Self::resume_send`\].
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -232,11 +232,15 @@ impl EmailClient {
         }
         request.insert_header("content-type", "application/json");
         request.set_json(email_message)?;
+        let mut method_options = options.method_options.into_owned();
+        method_options.context = self
+            .core
+            .instrument(&method_options.context, "EmailClient.send");
         ::std::result::Result::Ok(
             crate::runtime::lro::poller(
                 self.core.clone(),
                 crate::runtime::lro::Start::Request(request),
-                options.method_options.into_owned(),
+                method_options,
             ),
         )
     }
@@ -265,11 +269,15 @@ impl EmailClient {
                     crate::runtime::client::PathPart::Param(operation_id),
                 ],
             )?;
+        let mut method_options = options.method_options.into_owned();
+        method_options.context = self
+            .core
+            .instrument(&method_options.context, "EmailClient.send");
         ::std::result::Result::Ok(
             crate::runtime::lro::poller(
                 self.core.clone(),
                 crate::runtime::lro::Start::StatusMonitor(url),
-                options.method_options.into_owned(),
+                method_options,
             ),
         )
     }
@@ -348,6 +356,7 @@ for ::azure_core::http::Response<crate::email::EmailSendResult, GetSendResultFor
 impl sealed::Sealed
 for ::azure_core::http::Response<crate::email::EmailSendResult, GetSendResultFormat> {}
 /// The response format of [`EmailClient::get_send_result`]: JSON, as a type of its own so that [`GetSendResultHeaders`] applies to this operation's responses only.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct GetSendResultFormat;
 impl ::azure_core::http::Format for GetSendResultFormat {

@@ -9,7 +9,8 @@ use ::azure_communication_runtime as runtime;
 pub use ::azure_communication_runtime::{
     AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
     CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
-    Nullable, ServiceError, UserTokenCredential,
+    LimitError, Nullable, NumberOrString, OperationFailed, ServiceError,
+    UserTokenCredential,
 };
 #[cfg(any(feature = "callautomation", feature = "events"))]
 pub use ::azure_communication_runtime::events::{
@@ -17,6 +18,10 @@ pub use ::azure_communication_runtime::events::{
     AbuseProtection, CloudEvent, Delivery, DeliveryError, EventData, EventGridEvent,
     SubscriptionValidation,
 };
+/// A scripted transport for testing code that uses the clients without the service
+/// (feature `test-util`); see "Testing your code" above.
+#[cfg(feature = "test-util")]
+pub use ::azure_communication_runtime::test_util;
 /// Azure Communication Services Call Automation: create, answer, redirect and reject calls; manage the participants of a call, transfer and end it; play audio and recognize DTMF tones; record calls; and the events the service posts to the callback URI.
 #[cfg(feature = "callautomation")]
 #[rustfmt::skip]
@@ -32,7 +37,7 @@ pub mod common;
 #[cfg(feature = "email")]
 #[rustfmt::skip]
 pub mod email;
-/// The events of Azure Communication Services, as Azure Event Grid delivers them to a webhook, an Azure Function or a queue: chat, calling, call recording, SMS, email, Job Router, Advanced Messaging (WhatsApp) and presence. Parse a delivery with `runtime::events` (Event Grid or CloudEvents schema); each family has its own event set, which gives each event's `data` its type and keeps the event types it does not list as `Other`: `ChatEvent`, `CallingEvent`, `RecordingEvent`, `SmsEvent`, `EmailEvent`, `RouterEvent`, `AdvancedMessageEvent` and `PresenceEvent`. Chat user-level events are delivered once per recipient of the thread (except the sender), thread-level events once per thread.
+/// The events of Azure Communication Services, as Azure Event Grid delivers them to a webhook, an Azure Function or a queue: chat, calling, call recording, SMS, email, Job Router, Advanced Messaging (WhatsApp) and presence. Parse a delivery with `parse_event_grid` or `parse_cloud_events` (Event Grid or CloudEvents schema); each family has its own event set, which gives each event's `data` its type and keeps the event types it does not list as `Other`: `ChatEvent`, `CallingEvent`, `RecordingEvent`, `SmsEvent`, `EmailEvent`, `RouterEvent`, `AdvancedMessageEvent` and `PresenceEvent`. Chat user-level events are delivered once per recipient of the thread (except the sender), thread-level events once per thread.
 #[cfg(feature = "events")]
 #[rustfmt::skip]
 pub mod events;

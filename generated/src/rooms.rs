@@ -62,7 +62,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -135,10 +135,10 @@ impl RoomsClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "RoomsClient.createRoom");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Delete a room.
@@ -147,7 +147,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -187,10 +187,10 @@ impl RoomsClient {
             ::azure_core::http::Method::Delete,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "RoomsClient.deleteRoom");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Retrieves an existing room by id.
@@ -199,7 +199,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -239,10 +239,10 @@ impl RoomsClient {
             ::azure_core::http::Method::Get,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "RoomsClient.getRoom");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Get participants in a room.
@@ -251,7 +251,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -306,7 +306,13 @@ impl RoomsClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "RoomsClient.listParticipants",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -318,7 +324,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// The pager yields the items of every page, following each page's next link; use
@@ -362,7 +368,13 @@ impl RoomsClient {
                 },
                 |raw| crate::runtime::paging::next_link_field(raw, "nextLink"),
                 ::azure_core::http::pager::PagerOptions {
-                    context: options.method_options.context.into_owned(),
+                    context: self
+                        .core
+                        .instrument(
+                            &options.method_options.context,
+                            "RoomsClient.listRooms",
+                        )
+                        .into_owned(),
                     continuation: options.method_options.continuation,
                 },
             ),
@@ -374,7 +386,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -444,10 +456,13 @@ impl RoomsClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/merge-patch+json");
         request.set_json(update_participants_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(
+                &options.method_options.context,
+                "RoomsClient.updateParticipants",
+            );
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
     /// Update a room with given changes.
@@ -456,7 +471,7 @@ impl RoomsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -515,10 +530,10 @@ impl RoomsClient {
         request.insert_header("accept", "application/json");
         request.insert_header("content-type", "application/merge-patch+json");
         request.set_json(update_room_request)?;
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "RoomsClient.updateRoom");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }
@@ -650,6 +665,7 @@ for ::azure_core::http::Response<crate::rooms::RoomModel, CreateRoomFormat> {
 impl sealed::Sealed
 for ::azure_core::http::Response<crate::rooms::RoomModel, CreateRoomFormat> {}
 /// The response format of [`RoomsClient::create_room`]: JSON, as a type of its own so that [`CreateRoomHeaders`] applies to this operation's responses only.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct CreateRoomFormat;
 impl ::azure_core::http::Format for CreateRoomFormat {

@@ -59,6 +59,7 @@ use std::{
 const PATH_PARAM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// How a client authenticates.
+#[doc(hidden)]
 #[derive(Clone, Debug)]
 pub enum Auth {
     /// Sign every try with the access key (HMAC-SHA256).
@@ -96,6 +97,7 @@ impl From<BearerCredential> for Auth {
 }
 
 /// One piece of a request path.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathPart<'a> {
     /// Spec text, used as is (e.g. `"/chat/threads/"`). The first part should start with `/`.
@@ -108,6 +110,7 @@ pub enum PathPart<'a> {
 /// The crate a client belongs to, named in the user agent as
 /// `azsdk-rust-<name>/<version> (<platform>)`. Generated clients pass their own crate's
 /// `CARGO_PKG_NAME` and `CARGO_PKG_VERSION`.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Package {
     /// The crate name.
@@ -119,6 +122,7 @@ pub struct Package {
 /// The shared core of a generated client: endpoint, API version and pipeline.
 ///
 /// Cloning is cheap (one `Arc`).
+#[doc(hidden)]
 #[derive(Clone, Debug)]
 pub struct ClientCore {
     inner: Arc<Inner>,
@@ -129,6 +133,8 @@ struct Inner {
     endpoint: Url,
     api_version: String,
     pipeline: Pipeline,
+    /// The `Microsoft.Communication` tracer, when the options name a tracer provider.
+    tracer: Option<Arc<dyn azure_core::tracing::Tracer>>,
 }
 
 impl ClientCore {
@@ -169,6 +175,7 @@ impl ClientCore {
                 )
             }
         };
+        let tracer = crate::instrumentation::client_tracer(package, &client_options);
         let pipeline = Pipeline::new(
             Some(package.name),
             Some(package.version),
@@ -177,7 +184,7 @@ impl ClientCore {
             vec![Arc::new(RetryGuard), auth_policy],
             None,
         );
-        Ok(Self { inner: Arc::new(Inner { endpoint, api_version, pipeline }) })
+        Ok(Self { inner: Arc::new(Inner { endpoint, api_version, pipeline, tracer }) })
     }
 
     /// The service endpoint.
@@ -188,6 +195,11 @@ impl ClientCore {
     /// The API version sent as `api-version` on every request.
     pub fn api_version(&self) -> &str {
         &self.inner.api_version
+    }
+
+    /// The client's `Microsoft.Communication` tracer; see [`instrument`](Self::instrument).
+    pub(crate) fn tracer(&self) -> Option<&Arc<dyn azure_core::tracing::Tracer>> {
+        self.inner.tracer.as_ref()
     }
 
     /// The pipeline, for operations that need more than [`send`](Self::send).
@@ -448,6 +460,7 @@ const REFRESH_MARGIN: Duration = Duration::minutes(5);
 /// was built with [`plain_http_for_tests`]. Its refusal is also an error of kind
 /// [`ErrorKind::Credential`] that says what to do, where azure_core's reaches the caller as
 /// "non-transport error occurred which will not be retried".
+#[doc(hidden)]
 pub struct BearerTokenPolicy {
     credential: Arc<dyn TokenCredential>,
     scopes: Vec<String>,

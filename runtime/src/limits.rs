@@ -362,6 +362,7 @@ const RETRIED_STATUSES: [StatusCode; 6] = [
 /// Whether `request` may be processed twice if it is sent twice: `POST` and `PATCH` are not,
 /// unless they carry a repeatability request ID or the `PATCH` is a JSON merge-patch (applying
 /// the same merge-patch twice leaves the same state).
+#[doc(hidden)]
 pub fn is_repeatable(request: &Request) -> bool {
     // Headers are looked at through `iter`: `get_optional_str` builds (and drops) an error,
     // with a backtrace under RUST_BACKTRACE, whenever the header is missing.

@@ -50,6 +50,7 @@ use crate::error::{code_and_message, write_sanitized, MAX_DISPLAYED_MESSAGE_CHAR
 const OPERATION_LOCATION: HeaderName = HeaderName::from_static("operation-location");
 
 /// Where a poller starts.
+#[doc(hidden)]
 #[derive(Debug, Clone)]
 pub enum Start {
     /// Send the operation's first request (a `begin_…` method).
@@ -60,6 +61,7 @@ pub enum Start {
 
 /// The terminal statuses of a status monitor, as the service spells them; compared without
 /// regard to case.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 pub struct Terminal {
     /// Statuses meaning success.
@@ -94,6 +96,7 @@ impl Terminal {
 
 /// Builds the poller of a long-running operation whose status monitor body is `M` (see the
 /// module docs). The final result is the last status body.
+#[doc(hidden)]
 pub fn poller<M>(core: ClientCore, start: Start, options: PollerOptions<'static>) -> Poller<M>
 where
     M: StatusMonitor<Output = M, Format = JsonFormat> + DeserializeOwned + Send + 'static,
@@ -238,6 +241,7 @@ fn continuation_url(continuation: PollerContinuation) -> azure_core::Result<Url>
 ///
 /// Returns an error of kind [`ErrorKind::DataConversion`] when `location` is not a URL or is
 /// on another scheme, host or port than the endpoint.
+#[doc(hidden)]
 pub fn status_monitor_url(core: &ClientCore, location: &str) -> azure_core::Result<Url> {
     monitor_url(core, location)
 }

@@ -27,6 +27,7 @@ pub const CRATE_ROOT_RESERVED: &[&str] = &[
     "runtime",
     "azure_communication_runtime",
     "support",
+    "test_util",
     "AccessKeyCredential",
     "CallLimits",
     "CommunicationCloud",
@@ -34,7 +35,10 @@ pub const CRATE_ROOT_RESERVED: &[&str] = &[
     "CommunicationTokenCredential",
     "CommunicationTokenRefreshOptions",
     "ConnectionString",
+    "LimitError",
     "Nullable",
+    "NumberOrString",
+    "OperationFailed",
     "ServiceError",
     "UserTokenCredential",
     "parse_cloud_events",
@@ -51,10 +55,11 @@ pub const CRATE_ROOT_RESERVED: &[&str] = &[
 ];
 
 /// Cargo feature names with a meaning of their own.
-const RESERVED_FEATURES: &[&str] = &["default"];
+const RESERVED_FEATURES: &[&str] = &["default", "test-util"];
 
 /// Locals and arguments of every generated operation method.
-const METHOD_RESERVED: &[&str] = &["self", "options", "url", "request", "response", "headers"];
+const METHOD_RESERVED: &[&str] =
+    &["self", "options", "url", "request", "response", "headers", "ctx"];
 
 /// Who claimed a name, for the message of a clash.
 struct Claim {

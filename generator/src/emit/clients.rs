@@ -58,10 +58,9 @@ pub fn client_tokens(client: &Client, module: &Module, cx: ExampleContext<'_>) -
             }
         }
     });
-    let methods = client
-        .operations
-        .iter()
-        .map(|op| operation_method(op, super::doc_examples::section(module, client, op, cx)));
+    let methods = client.operations.iter().map(|op| {
+        operation_method(client, op, super::doc_examples::section(module, client, op, cx))
+    });
     let options = client.operations.iter().map(|op| operation_options(client, op));
     let (resume_methods, resume_options): (Vec<_>, Vec<_>) = client
         .operations
@@ -343,8 +342,10 @@ fn response_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn operation_method(op: &Operation, examples: TokenStream) -> TokenStream {
+fn operation_method(client: &Client, op: &Operation, examples: TokenStream) -> TokenStream {
     let method = ident(&op.method_name);
+    // The span name of the method: the client type and the operation key as the spec writes it.
+    let api_name = format!("{}.{}", client.name, op.spec_name);
     let options = format_ident!("{}", op.options_name);
     let mut doc_text = op.description.clone();
     let statuses = op
@@ -356,7 +357,7 @@ fn operation_method(op: &Operation, examples: TokenStream) -> TokenStream {
     if let Some(t) = &op.headers_trait {
         doc_text.push_str(&format!(" Typed response headers: [`{t}`]."));
     }
-    doc_text.push_str("\n\n# Errors\n\nAny other status is an error whose `runtime::error::ServiceError` carries the status, the\nservice error code and the parsed error body; transport and credential failures are errors too.");
+    doc_text.push_str("\n\n# Errors\n\nAny other status is an error whose [`ServiceError`](crate::ServiceError) carries the status, the\nservice error code and the parsed error body; transport and credential failures are errors too.");
     let doc_tokens = doc(&doc_text);
     let args = positional(op).map(|p| {
         let n = ident(&p.name);
@@ -505,7 +506,7 @@ fn operation_method(op: &Operation, examples: TokenStream) -> TokenStream {
                     },
                     |raw| crate::runtime::paging::next_link_field(raw, #next_link),
                     ::azure_core::http::pager::PagerOptions {
-                        context: options.method_options.context.into_owned(),
+                        context: self.core.instrument(&options.method_options.context, #api_name).into_owned(),
                         continuation: options.method_options.continuation,
                     },
                 ))
@@ -521,7 +522,7 @@ fn operation_method(op: &Operation, examples: TokenStream) -> TokenStream {
         let returns = long_running::begin_returns(lro);
         let text = long_running::begin_doc(lro) + "\n\n# Errors";
         let doc = doc(&doc_text.replacen("\n\n# Errors", &text, 1));
-        let tail = long_running::begin_tail();
+        let tail = long_running::begin_tail(&api_name);
         return quote! {
             #doc
             #examples
@@ -565,7 +566,8 @@ fn operation_method(op: &Operation, examples: TokenStream) -> TokenStream {
             #set_body
             // Set once, before the pipeline's retry policy, so every retry resends the same values.
             #repeatability
-            let response = self.core.send(&options.method_options.context, &mut request).await?;
+            let ctx = self.core.instrument(&options.method_options.context, #api_name);
+            let response = self.core.send(&ctx, &mut request).await?;
             ::std::result::Result::Ok(response.into())
         }
     }
@@ -652,6 +654,7 @@ fn headers_trait(client: &Client, op: &Operation) -> Option<TokenStream> {
         impl sealed::Sealed for #response {}
 
         #[doc = #format_doc]
+        #[doc(hidden)]
         #[derive(Clone, Copy, Debug)]
         pub struct #format;
 

@@ -11,6 +11,7 @@ use crate::ir::{AuthScheme, Client, HttpMethod, Module, ModuleHead, PathPart};
 fn readme_methods(op: &crate::ir::Operation) -> Vec<ReadmeMethod> {
     let mut rows = vec![ReadmeMethod {
         name: crate::names::unraw(&op.method_name).to_owned(),
+        operation: op.spec_name.clone(),
         http: http(op.method),
         path: path_text(&op.path),
     }];
@@ -21,6 +22,8 @@ fn readme_methods(op: &crate::ir::Operation) -> Vec<ReadmeMethod> {
         };
         rows.push(ReadmeMethod {
             name: crate::names::unraw(&lro.resume.method_name).to_owned(),
+            // Traced and scripted as the operation it resumes.
+            operation: op.spec_name.clone(),
             http: "GET",
             path,
         });
@@ -77,6 +80,8 @@ struct ReadmeClient {
 
 struct ReadmeMethod {
     name: String,
+    /// The operation key of the spec: the span name's and the `test-util` script's.
+    operation: String,
     http: &'static str,
     path: String,
 }

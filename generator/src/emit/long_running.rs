@@ -23,7 +23,7 @@ pub fn begin_doc(lro: &LongRunning) -> String {
          `frequency` of the options' `method_options`).\n\n\
          * `.await` the poller for the final [`{monitor}`] once the status is terminal; when the \
          operation fails or is canceled, the error's inner error is a \
-         `runtime::lro::OperationFailed` holding the final status body.\n\
+         [`OperationFailed`](crate::OperationFailed) holding the final status body.\n\
          * Or read it as a stream (`futures::TryStreamExt::try_next`) to see every status, and \
          stop at any point; after a terminal status, `.await` it for the result instead of reading \
          the stream further.\n\
@@ -34,13 +34,16 @@ pub fn begin_doc(lro: &LongRunning) -> String {
     )
 }
 
-/// The end of a `begin_…` method's body, once `request` is built.
-pub fn begin_tail() -> TokenStream {
+/// The end of a `begin_…` method's body, once `request` is built. The poller makes one span,
+/// `api_name`, for the whole operation.
+pub fn begin_tail(api_name: &str) -> TokenStream {
     quote! {
+        let mut method_options = options.method_options.into_owned();
+        method_options.context = self.core.instrument(&method_options.context, #api_name);
         ::std::result::Result::Ok(crate::runtime::lro::poller(
             self.core.clone(),
             crate::runtime::lro::Start::Request(request),
-            options.method_options.into_owned(),
+            method_options,
         ))
     }
 }
@@ -104,6 +107,8 @@ pub fn resume(client: &Client, op: &Operation, lro: &LongRunning) -> (TokenStrea
         op.spec_name
     );
     let method_doc = doc(&doc_text);
+    // Traced (and scripted in tests) as the operation it resumes.
+    let api_name = format!("{}.{}", client.name, op.spec_name);
     let method_tokens = quote! {
         #method_doc
         pub fn #method(
@@ -113,10 +118,12 @@ pub fn resume(client: &Client, op: &Operation, lro: &LongRunning) -> (TokenStrea
         ) -> #returns {
             let options = options.unwrap_or_default();
             #url
+            let mut method_options = options.method_options.into_owned();
+            method_options.context = self.core.instrument(&method_options.context, #api_name);
             ::std::result::Result::Ok(crate::runtime::lro::poller(
                 self.core.clone(),
                 crate::runtime::lro::Start::StatusMonitor(url),
-                options.method_options.into_owned(),
+                method_options,
             ))
         }
     };

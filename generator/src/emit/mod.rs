@@ -199,7 +199,8 @@ impl Iterator for Files<'_> {
 }
 
 /// `src/lib.rs`: the crate root, declaring every module and re-exporting what users touch: the
-/// clients, the credentials, errors and `Nullable` of the runtime, and event parsing.
+/// clients, the credentials, errors and `Nullable` of the runtime, event parsing and, with the
+/// `test-util` feature, the scripted transport.
 fn lib_rs(modules: &[ModuleHead]) -> String {
     let declarations = modules.iter().map(|m| {
         let name = ident(&m.name);
@@ -244,9 +245,13 @@ fn lib_rs(modules: &[ModuleHead]) -> String {
         pub use ::azure_communication_runtime::{
             AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
             CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
-            Nullable, ServiceError, UserTokenCredential,
+            LimitError, Nullable, NumberOrString, OperationFailed, ServiceError, UserTokenCredential,
         };
         #events
+        /// A scripted transport for testing code that uses the clients without the service
+        /// (feature `test-util`); see "Testing your code" above.
+        #[cfg(feature = "test-util")]
+        pub use ::azure_communication_runtime::test_util;
         #(#declarations)*
         #(#clients)*
     };

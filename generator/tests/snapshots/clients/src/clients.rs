@@ -72,7 +72,7 @@ impl ThingsClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -128,10 +128,10 @@ impl ThingsClient {
             options.repeatability_request_id.as_deref(),
             options.repeatability_first_sent,
         );
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "ThingsClient.createThing");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }
@@ -211,6 +211,7 @@ for ::azure_core::http::Response<crate::clients::Thing, CreateThingFormat> {
 impl sealed::Sealed
 for ::azure_core::http::Response<crate::clients::Thing, CreateThingFormat> {}
 /// The response format of [`ThingsClient::create_thing`]: JSON, as a type of its own so that [`CreateThingHeaders`] applies to this operation's responses only.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct CreateThingFormat;
 impl ::azure_core::http::Format for CreateThingFormat {
@@ -254,7 +255,7 @@ impl ThingClient {
     ///
     /// # Errors
     ///
-    /// Any other status is an error whose `runtime::error::ServiceError` carries the status, the
+    /// Any other status is an error whose \[`ServiceError`\](crate::ServiceError) carries the status, the
     /// service error code and the parsed error body; transport and credential failures are errors too.
     ///
     /// # Examples
@@ -295,10 +296,10 @@ impl ThingClient {
             ::azure_core::http::Method::Post,
         );
         request.insert_header("accept", "application/json");
-        let response = self
+        let ctx = self
             .core
-            .send(&options.method_options.context, &mut request)
-            .await?;
+            .instrument(&options.method_options.context, "ThingClient.touchThing");
+        let response = self.core.send(&ctx, &mut request).await?;
         ::std::result::Result::Ok(response.into())
     }
 }

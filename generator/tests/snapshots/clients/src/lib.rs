@@ -9,8 +9,13 @@ use ::azure_communication_runtime as runtime;
 pub use ::azure_communication_runtime::{
     AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
     CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
-    Nullable, ServiceError, UserTokenCredential,
+    LimitError, Nullable, NumberOrString, OperationFailed, ServiceError,
+    UserTokenCredential,
 };
+/// A scripted transport for testing code that uses the clients without the service
+/// (feature `test-util`); see "Testing your code" above.
+#[cfg(feature = "test-util")]
+pub use ::azure_communication_runtime::test_util;
 /// A client, a scoped client and operations with every kind of parameter.
 #[cfg(feature = "clients")]
 #[rustfmt::skip]

@@ -9,7 +9,8 @@ use ::azure_communication_runtime as runtime;
 pub use ::azure_communication_runtime::{
     AccessKeyCredential, CallLimits, CommunicationCloud, CommunicationIdentifier,
     CommunicationTokenCredential, CommunicationTokenRefreshOptions, ConnectionString,
-    Nullable, ServiceError, UserTokenCredential,
+    LimitError, Nullable, NumberOrString, OperationFailed, ServiceError,
+    UserTokenCredential,
 };
 #[cfg(any(feature = "events"))]
 pub use ::azure_communication_runtime::events::{
@@ -17,6 +18,10 @@ pub use ::azure_communication_runtime::events::{
     AbuseProtection, CloudEvent, Delivery, DeliveryError, EventData, EventGridEvent,
     SubscriptionValidation,
 };
+/// A scripted transport for testing code that uses the clients without the service
+/// (feature `test-util`); see "Testing your code" above.
+#[cfg(feature = "test-util")]
+pub use ::azure_communication_runtime::test_util;
 /// An event set.
 #[cfg(feature = "events")]
 #[rustfmt::skip]
