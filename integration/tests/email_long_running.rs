@@ -111,6 +111,14 @@ async fn mount(server: &MockServer, send: ResponseTemplate, polls: &Sequence) {
         .await;
 }
 
+/// Sends `message()` with `begin_send` and awaits the poller.
+async fn send_to_the_end(
+    server: &MockServer,
+    client_options: ClientOptions,
+) -> azure_core::Result<azure_core::http::Response<EmailSendResult>> {
+    client(server, client_options).begin_send(&message(), None).expect("the poller builds").await
+}
+
 #[tokio::test]
 async fn polls_through_running_answers_to_the_final_result() {
     let server = MockServer::start().await;
@@ -121,10 +129,11 @@ async fn polls_through_running_answers_to_the_final_result() {
     ]);
     mount(&server, accepted(&server, "0"), &polls).await;
 
-    let poller = client(&server, support::wire::no_retries())
-        .begin_send(&message(), None)
-        .expect("the poller builds");
-    let result = poller.await.expect("the send succeeds").into_model().expect("a result");
+    let result = send_to_the_end(&server, support::wire::no_retries())
+        .await
+        .expect("the send succeeds")
+        .into_model()
+        .expect("a result");
 
     assert_eq!(result.status, EmailSendStatus::Succeeded);
     assert_eq!(result.id, "op-1");
@@ -200,9 +209,7 @@ async fn a_failed_send_is_a_typed_error_with_the_final_status() {
     let polls = Sequence::new(vec![answer(200, failed, None)]);
     mount(&server, accepted(&server, "0"), &polls).await;
 
-    let error = client(&server, support::wire::no_retries())
-        .begin_send(&message(), None)
-        .expect("the poller builds")
+    let error = send_to_the_end(&server, support::wire::no_retries())
         .await
         .expect_err("a failed send is an error");
 
@@ -226,9 +233,7 @@ async fn a_canceled_send_is_a_typed_error_too() {
     let polls = Sequence::new(vec![answer(200, status_body("Canceled"), None)]);
     mount(&server, accepted(&server, "0"), &polls).await;
 
-    let error = client(&server, support::wire::no_retries())
-        .begin_send(&message(), None)
-        .expect("the poller builds")
+    let error = send_to_the_end(&server, support::wire::no_retries())
         .await
         .expect_err("a canceled send is an error");
     let failure = OperationFailed::from_error(&error).expect("the operation's failure");
@@ -243,11 +248,7 @@ async fn retry_after_is_waited_before_the_next_poll() {
     Mock::given(method("POST")).respond_with(send.clone()).mount(&server).await;
     Mock::given(method("GET")).respond_with(polls.clone()).mount(&server).await;
 
-    client(&server, support::wire::no_retries())
-        .begin_send(&message(), None)
-        .expect("the poller builds")
-        .await
-        .expect("the send succeeds");
+    send_to_the_end(&server, support::wire::no_retries()).await.expect("the send succeeds");
 
     let (sent, polled) = (send.arrivals()[0], polls.arrivals()[0]);
     assert!(
@@ -274,9 +275,7 @@ async fn a_poll_answered_429_is_retried_after_its_retry_after() {
         ..Default::default()
     };
 
-    let result = client(&server, retries)
-        .begin_send(&message(), None)
-        .expect("the poller builds")
+    let result = send_to_the_end(&server, retries)
         .await
         .expect("the send succeeds after the throttled poll")
         .into_model()
@@ -342,9 +341,7 @@ async fn a_status_monitor_on_another_host_is_never_polled() {
     );
     mount(&server, send, &Sequence::new(vec![ResponseTemplate::new(500)])).await;
 
-    let error = client(&server, support::wire::no_retries())
-        .begin_send(&message(), None)
-        .expect("the poller builds")
+    let error = send_to_the_end(&server, support::wire::no_retries())
         .await
         .expect_err("the foreign status monitor is an error");
     assert!(error.to_string().contains("not on the client's endpoint"), "{error}");
@@ -355,9 +352,7 @@ async fn a_malformed_status_is_an_error_not_a_panic() {
     for body in [json!({ "id": "op-1", "status": 7 }), json!(["not", "an", "object"])] {
         let server = MockServer::start().await;
         mount(&server, accepted(&server, "0"), &Sequence::new(vec![answer(200, body, None)])).await;
-        let error = client(&server, support::wire::no_retries())
-            .begin_send(&message(), None)
-            .expect("the poller builds")
+        let error = send_to_the_end(&server, support::wire::no_retries())
             .await
             .expect_err("a malformed status is an error");
         assert!(error.to_string().contains("status of the long-running operation"), "{error}");

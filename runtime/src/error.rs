@@ -33,7 +33,7 @@ use std::fmt;
 pub const MAX_ERROR_BODY_BYTES: usize = 1024 * 1024;
 
 /// Longest message (in characters) that [`ServiceError`]'s `Display` prints.
-pub(crate) const MAX_DISPLAYED_MESSAGE_CHARS: usize = 1024;
+const MAX_DISPLAYED_MESSAGE_CHARS: usize = 1024;
 
 /// What could be made of the error response body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,7 +207,7 @@ impl ServiceError {
 }
 
 /// Writes `text` with control characters escaped and at most `max` characters.
-pub(crate) fn write_sanitized(f: &mut fmt::Formatter<'_>, text: &str, max: usize) -> fmt::Result {
+fn write_sanitized(f: &mut fmt::Formatter<'_>, text: &str, max: usize) -> fmt::Result {
     for (index, c) in text.chars().enumerate() {
         if index == max {
             return f.write_str("…");
@@ -221,18 +221,29 @@ pub(crate) fn write_sanitized(f: &mut fmt::Formatter<'_>, text: &str, max: usize
     Ok(())
 }
 
+/// Writes ` (code)` and `: message` for those present, each sanitized and cut short.
+pub(crate) fn write_code_and_message(
+    f: &mut fmt::Formatter<'_>,
+    code: Option<&str>,
+    message: Option<&str>,
+) -> fmt::Result {
+    if let Some(code) = code {
+        f.write_str(" (")?;
+        write_sanitized(f, code, MAX_DISPLAYED_MESSAGE_CHARS)?;
+        f.write_str(")")?;
+    }
+    if let Some(message) = message {
+        f.write_str(": ")?;
+        write_sanitized(f, message, MAX_DISPLAYED_MESSAGE_CHARS)?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {} {}", self.status, self.status.canonical_reason())?;
-        if let Some(code) = &self.code {
-            f.write_str(" (")?;
-            write_sanitized(f, code, MAX_DISPLAYED_MESSAGE_CHARS)?;
-            f.write_str(")")?;
-        }
-        if let Some(message) = &self.message {
-            f.write_str(": ")?;
-            write_sanitized(f, message, MAX_DISPLAYED_MESSAGE_CHARS)?;
-        } else {
+        write_code_and_message(f, self.code.as_deref(), self.message.as_deref())?;
+        if self.message.is_none() {
             let note = match self.body_state {
                 BodyState::Parsed => "no error message in the response body",
                 BodyState::Empty => "empty response body",

@@ -44,7 +44,7 @@ use azure_core::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::client::ClientCore;
-use crate::error::{code_and_message, write_sanitized, MAX_DISPLAYED_MESSAGE_CHARS};
+use crate::error::{code_and_message, write_code_and_message};
 
 /// The response header naming the status monitor.
 const OPERATION_LOCATION: HeaderName = HeaderName::from_static("operation-location");
@@ -344,16 +344,7 @@ impl fmt::Display for OperationFailed {
             _ => "failed",
         };
         write!(f, "the long-running operation {outcome}")?;
-        if let Some(code) = &self.code {
-            f.write_str(" (")?;
-            write_sanitized(f, code, MAX_DISPLAYED_MESSAGE_CHARS)?;
-            f.write_str(")")?;
-        }
-        if let Some(message) = &self.message {
-            f.write_str(": ")?;
-            write_sanitized(f, message, MAX_DISPLAYED_MESSAGE_CHARS)?;
-        }
-        Ok(())
+        write_code_and_message(f, self.code.as_deref(), self.message.as_deref())
     }
 }
 

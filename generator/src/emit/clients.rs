@@ -518,6 +518,20 @@ fn operation_method(client: &Client, op: &Operation, examples: TokenStream) -> T
     } else {
         quote! {}
     };
+    // The request of a call, or the first request of a long-running operation (which the
+    // poller then sends as it is, retries included).
+    let build_request = quote! {
+        let options = options.unwrap_or_default();
+        #(#path_texts)*
+        let #url_mut url = self.core.url(&[#(#path_parts),*])?;
+        #(#query)*
+        let mut request = ::azure_core::http::Request::new(url, ::azure_core::http::Method::#http_method);
+        request.insert_header("accept", "application/json");
+        #(#headers)*
+        #set_body
+        // Set once, before the pipeline's retry policy, so every retry resends the same values.
+        #repeatability
+    };
     if let Some(lro) = &op.long_running {
         let returns = long_running::begin_returns(lro);
         let text = long_running::begin_doc(lro) + "\n\n# Errors";
@@ -532,16 +546,7 @@ fn operation_method(client: &Client, op: &Operation, examples: TokenStream) -> T
                 #body_arg
                 options: ::std::option::Option<#options<'_>>,
             ) -> #returns {
-                let options = options.unwrap_or_default();
-                #(#path_texts)*
-                let #url_mut url = self.core.url(&[#(#path_parts),*])?;
-                #(#query)*
-                let mut request = ::azure_core::http::Request::new(url, ::azure_core::http::Method::#http_method);
-                request.insert_header("accept", "application/json");
-                #(#headers)*
-                #set_body
-                // Set once: the poller sends this request as it is, retries included.
-                #repeatability
+                #build_request
                 #tail
             }
         };
@@ -556,16 +561,7 @@ fn operation_method(client: &Client, op: &Operation, examples: TokenStream) -> T
             #body_arg
             options: ::std::option::Option<#options<'_>>,
         ) -> ::azure_core::Result<#returns> {
-            let options = options.unwrap_or_default();
-            #(#path_texts)*
-            let #url_mut url = self.core.url(&[#(#path_parts),*])?;
-            #(#query)*
-            let mut request = ::azure_core::http::Request::new(url, ::azure_core::http::Method::#http_method);
-            request.insert_header("accept", "application/json");
-            #(#headers)*
-            #set_body
-            // Set once, before the pipeline's retry policy, so every retry resends the same values.
-            #repeatability
+            #build_request
             let ctx = self.core.instrument(&options.method_options.context, #api_name);
             let response = self.core.send(&ctx, &mut request).await?;
             ::std::result::Result::Ok(response.into())

@@ -37,14 +37,15 @@ pub fn begin_doc(lro: &LongRunning) -> String {
 /// The end of a `begin_…` method's body, once `request` is built. The poller makes one span,
 /// `api_name`, for the whole operation.
 pub fn begin_tail(api_name: &str) -> TokenStream {
+    poller_from(api_name, quote! { crate::runtime::lro::Start::Request(request) })
+}
+
+/// `Ok(poller)` starting at `start`, with the span `api_name` in the options' context.
+fn poller_from(api_name: &str, start: TokenStream) -> TokenStream {
     quote! {
         let mut method_options = options.method_options.into_owned();
         method_options.context = self.core.instrument(&method_options.context, #api_name);
-        ::std::result::Result::Ok(crate::runtime::lro::poller(
-            self.core.clone(),
-            crate::runtime::lro::Start::Request(request),
-            method_options,
-        ))
+        ::std::result::Result::Ok(crate::runtime::lro::poller(self.core.clone(), #start, method_options))
     }
 }
 
@@ -109,6 +110,7 @@ pub fn resume(client: &Client, op: &Operation, lro: &LongRunning) -> (TokenStrea
     let method_doc = doc(&doc_text);
     // Traced (and scripted in tests) as the operation it resumes.
     let api_name = format!("{}.{}", client.name, op.spec_name);
+    let poller = poller_from(&api_name, quote! { crate::runtime::lro::Start::StatusMonitor(url) });
     let method_tokens = quote! {
         #method_doc
         pub fn #method(
@@ -118,13 +120,7 @@ pub fn resume(client: &Client, op: &Operation, lro: &LongRunning) -> (TokenStrea
         ) -> #returns {
             let options = options.unwrap_or_default();
             #url
-            let mut method_options = options.method_options.into_owned();
-            method_options.context = self.core.instrument(&method_options.context, #api_name);
-            ::std::result::Result::Ok(crate::runtime::lro::poller(
-                self.core.clone(),
-                crate::runtime::lro::Start::StatusMonitor(url),
-                method_options,
-            ))
+            #poller
         }
     };
     let label = &lro.resume.options_name;
