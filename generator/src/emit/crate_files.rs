@@ -28,6 +28,7 @@ pub fn manifest(modules: &[ModuleHead]) -> String {
 }
 
 /// What the README says of one module, gathered as the module is emitted.
+#[derive(Debug)]
 pub struct ReadmeModule {
     name: String,
     summary: String,
@@ -35,6 +36,7 @@ pub struct ReadmeModule {
     clients: Vec<ReadmeClient>,
 }
 
+#[derive(Debug)]
 struct ReadmeClient {
     name: String,
     auth_doc: String,
@@ -42,6 +44,7 @@ struct ReadmeClient {
     methods: Vec<ReadmeMethod>,
 }
 
+#[derive(Debug)]
 struct ReadmeMethod {
     name: String,
     http: &'static str,

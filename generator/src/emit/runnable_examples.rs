@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{format_file, ident, json_literal};
-use crate::ir::{AuthScheme, Client, Module, Operation, Type};
+use crate::ir::{AuthScheme, Client, InlineExample, Module, Operation, Type};
 use crate::names;
 
 /// `examples/<module>_<operation>.rs` for every operation of `module` with a success example.
@@ -22,9 +22,21 @@ pub fn examples(module: &Module) -> Vec<(String, String)> {
     files
 }
 
+/// The paths [`examples`] gives for `module`, without making the files.
+pub fn paths(module: &Module) -> Vec<String> {
+    let ops = module.clients.iter().flat_map(|c| &c.operations);
+    ops.filter(|op| success_example(op).is_some())
+        .map(|op| names::runnable_example_file(&module.name, &op.method_name))
+        .collect()
+}
+
+/// The example a runnable program is made from: the operation's first inline success example.
+fn success_example(op: &Operation) -> Option<&InlineExample> {
+    op.examples.iter().filter_map(|e| e.inline()).find(|e| (200..300).contains(&e.status))
+}
+
 fn example(module: &Module, client: &Client, op: &Operation) -> Option<String> {
-    let ex =
-        op.examples.iter().filter_map(|e| e.inline()).find(|e| (200..300).contains(&e.status))?;
+    let ex = success_example(op)?;
     let module_ident = ident(&module.name);
     let top = module.top_client(client);
     let top_name = format_ident!("{}", top.name);
