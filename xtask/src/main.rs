@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use xtask::{bench_specs, codegen, compile_time, drift, import};
+use xtask::{bench_incremental, bench_specs, codegen, compile_time, drift, import};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,6 +25,12 @@ fn main() -> ExitCode {
         ["bench-specs", "--scaling", small, large] => parse_count(small)
             .and_then(|small| Ok((small, parse_count(large)?)))
             .and_then(|(small, large)| bench_specs::scaling(small, large)),
+        ["bench-specs", "--incremental", n, out] => {
+            parse_count(n).and_then(|n| bench_incremental::run(n, Path::new(out), 3))
+        }
+        ["bench-specs", "--incremental", n, out, "--rounds", r] => parse_count(n)
+            .and_then(|n| Ok((n, parse_count(r)?)))
+            .and_then(|(n, r)| bench_incremental::run(n, Path::new(out), r)),
         ["bench-specs", n, out] => {
             parse_count(n).and_then(|n| bench_specs::run(n, Path::new(out), 1))
         }
@@ -67,6 +73,9 @@ usage: cargo xtask <command>
   bench-specs N OUTDIR [--repeat R]
                    write synthetic specs with N operations to OUTDIR/specs, generate from
                    them and print the time per stage and the peak memory (use --release)
+  bench-specs --incremental N OUTDIR [--rounds R]
+                   codegen on synthetic specs with N operations in OUTDIR, interleaved R times
+                   (default 3): cold, nothing changed, one operation changed (use --release)
   bench-specs --scaling SMALL LARGE
                    time per operation at LARGE over that at SMALL, in one process
   compile-time [--skip-incremental] [--features F]
