@@ -8,9 +8,11 @@
 //! * one operation changed: one operation's description edited in one spec (alternating
 //!   between two texts, so every round changes it), then run again.
 //!
-//! Each reports wall time, operations per second, process CPU time, the peak resident memory of
-//! that run alone (`VmHWM`, reset before each run through `/proc/self/clear_refs`), and how many
-//! files were made again and written; the load average is printed before and after.
+//! Each run is a process of its own (this program, `bench-specs --codegen-once DIR`), so that its
+//! peak resident memory (`VmHWM`) and CPU time (every thread, from `/proc/self/stat`) are its
+//! own. Reported per kind: the median wall time, operations per second, CPU time, the highest
+//! peak memory and how many files were made again and written; the load average is printed
+//! before and after.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -97,32 +99,51 @@ pub fn run(operations: usize, out: &Path, rounds: usize) -> Result<String, Strin
     Ok(report.trim_end().to_owned())
 }
 
+/// Runs `codegen` on `root` in a child process: see [`once`].
 fn timed(root: &Path) -> Result<Run, String> {
-    reset_peak_rss();
-    let cpu = process_cpu_time();
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
     let start = Instant::now();
-    let Report { formatted, changed, .. } = run_with_report(root, Mode::Write)?;
+    let output = std::process::Command::new(exe)
+        .args(["bench-specs", "--codegen-once"])
+        .arg(root)
+        .output()
+        .map_err(|e| format!("cannot run codegen: {e}"))?;
     let wall = start.elapsed();
-    let cpu = cpu.zip(process_cpu_time()).map(|(before, after)| after.saturating_sub(before));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "codegen failed: {}{}",
+            stdout,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let fields: Vec<&str> = stdout.split_whitespace().collect();
+    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
+    let (Some(formatted), Some(written)) = (field(0), field(1)) else {
+        return Err(format!("unexpected output of --codegen-once: {stdout}"));
+    };
     Ok(Run {
         wall,
-        cpu,
-        peak_kib: peak_rss_kib(),
-        formatted: formatted.len(),
-        written: changed.len(),
+        cpu: field(2).map(Duration::from_millis),
+        peak_kib: field(3),
+        formatted: formatted as usize,
+        written: written as usize,
     })
+}
+
+/// `bench-specs --codegen-once DIR`: one `codegen` run on `DIR`, printing the files made again,
+/// the files written, the CPU time of the process in ms and its peak resident memory in KiB.
+pub fn once(root: &Path) -> Result<String, String> {
+    let Report { formatted, changed, .. } = run_with_report(root, Mode::Write)?;
+    let cpu = process_cpu_time().map(|c| c.as_millis().to_string()).unwrap_or_else(|| "-".into());
+    let peak = peak_rss_kib().map(|k| k.to_string()).unwrap_or_else(|| "-".into());
+    Ok(format!("{} {} {cpu} {peak}", formatted.len(), changed.len()))
 }
 
 fn median(runs: &[Run]) -> Duration {
     let mut walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
     walls.sort();
     walls.get(walls.len() / 2).copied().unwrap_or_default()
-}
-
-/// Resets `VmHWM` to the current resident size, so the next reading is the peak of what runs
-/// in between (Linux 4.0 and later; without it the reading is the peak of the whole process).
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// User and system CPU time of the whole process, every thread included (`/proc/self/stat`,

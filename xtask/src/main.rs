@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         ["codegen" | "bench-specs" | "compile-time", .., "--help" | "-h"] => Ok(USAGE.to_owned()),
         ["codegen"] => codegen::run(&root, codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&root, codegen::Mode::Check),
+        ["codegen", "--root", other] => codegen::run(Path::new(other), codegen::Mode::Write),
         // Checks another tree laid out like this one (`specs/`, `generated/`), e.g. an export.
         ["codegen", "--check", "--root", other] => {
             codegen::run(Path::new(other), codegen::Mode::Check)
@@ -25,6 +26,8 @@ fn main() -> ExitCode {
         ["bench-specs", "--scaling", small, large] => parse_count(small)
             .and_then(|small| Ok((small, parse_count(large)?)))
             .and_then(|(small, large)| bench_specs::scaling(small, large)),
+        // One timed run in a process of its own, for `--incremental`.
+        ["bench-specs", "--codegen-once", other] => bench_incremental::once(Path::new(other)),
         ["bench-specs", "--incremental", n, out] => {
             parse_count(n).and_then(|n| bench_incremental::run(n, Path::new(out), 3))
         }
@@ -66,6 +69,8 @@ usage: cargo xtask <command>
 
   codegen          regenerate generated/ from specs/
   codegen --check  fail if generated/ is not what codegen would write
+  codegen [--check] --root DIR
+                   the same on another tree laid out like this one (DIR/specs, DIR/generated)
   import OPENAPI [--operations ID,ID…] [--module NAME] [--out FILE [--force]]
                    write a starting spec from an OpenAPI (Swagger 2.0) file
   drift SPEC [OPENAPI] | drift --all
