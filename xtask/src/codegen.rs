@@ -210,14 +210,14 @@ pub fn read_specs(dir: &Path) -> Result<Vec<SpecSource>, String> {
 /// The files under `generated/` the generator may have written, by path relative to it, with
 /// what their header lines say: the manifest, the README, and the Rust files of `src/`,
 /// `examples/`, `tests/` and the directories one level down in `tests/` (`tests/operations/`
-/// and `tests/examples/`). Each file is read and hashed, then dropped.
+/// and `tests/examples/`). The files are read and hashed on as many threads as there are cores,
+/// each file dropped once hashed.
 fn existing_generated_files(out: &Path) -> Vec<(String, Header)> {
-    let mut found = Vec::new();
-    for top in ["Cargo.toml", "README.md"] {
-        if let Ok(text) = fs::read_to_string(out.join(top)) {
-            found.push((top.to_owned(), digest::inspect(&text)));
-        }
-    }
+    let mut paths: Vec<String> = ["Cargo.toml", "README.md"]
+        .into_iter()
+        .filter(|top| out.join(top).is_file())
+        .map(str::to_owned)
+        .collect();
     let mut dirs: Vec<String> = vec!["src".into(), "tests".into(), "examples".into()];
     while let Some(dir) = dirs.pop() {
         let Ok(entries) = fs::read_dir(out.join(&dir)) else { continue };
@@ -227,14 +227,32 @@ fn existing_generated_files(out: &Path) -> Vec<(String, Header)> {
             if path.is_dir() && dir == "tests" {
                 dirs.push(rel);
             } else if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
-                // An unreadable file (not UTF-8, say) is not one the generator wrote.
-                let header = fs::read_to_string(&path)
-                    .map(|t| digest::inspect(&t))
-                    .unwrap_or(Header::NotGenerated);
-                found.push((rel, header));
+                paths.push(rel);
             }
         }
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    found
+    paths.sort();
+    // An unreadable file (not UTF-8, say) is not one the generator wrote.
+    let inspect = |rel: &String| {
+        let header = fs::read_to_string(out.join(rel))
+            .map(|text| digest::inspect(&text))
+            .unwrap_or(Header::NotGenerated);
+        (rel.clone(), header)
+    };
+    let threads = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
+    if threads < 2 || paths.len() < 2 {
+        return paths.iter().map(inspect).collect();
+    }
+    let chunk = paths.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let inspect = &inspect;
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || c.iter().map(inspect).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }
