@@ -80,14 +80,21 @@ impl Iterator for Incremental<'_> {
 /// not be lowered again: its input digest, the files it gives and what the files listing every
 /// module say of it.
 pub(crate) struct PlannedModule {
-    facts: ModuleFacts,
+    /// The digest of the module's IR without its page types.
+    ir_digest: Digest,
+    paths: Vec<String>,
+    example_tests: bool,
+    wire_tests: bool,
     readme: crate_files::ReadmeModule,
 }
 
-/// See [`PlannedModule`].
+/// What [`Files`] knows of each module before making any file.
 struct ModuleFacts {
-    name: String,
-    digest: Digest,
+    /// Its place in the plan's module order.
+    index: usize,
+    head: ModuleHead,
+    /// The input digest of every file of the module.
+    input: Digest,
     paths: Vec<String>,
     example_tests: bool,
     wire_tests: bool,
@@ -107,15 +114,13 @@ impl PlannedModule {
             paths.push(format!("tests/operations/{name}.rs"));
         }
         paths.extend(runnable_examples::paths(module));
-        let facts = ModuleFacts {
-            name: name.clone(),
-            // Completed with the page types in `Files::new`.
-            digest: Digest::of_debug(module),
+        PlannedModule {
+            ir_digest: Digest::of_debug(module),
             paths,
             example_tests,
             wire_tests,
-        };
-        PlannedModule { facts, readme: crate_files::ReadmeModule::of(module) }
+            readme: crate_files::ReadmeModule::of(module),
+        }
     }
 }
 
@@ -142,12 +147,17 @@ impl<'a> Files<'a> {
         let threads = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
         let mut modules = Vec::new();
         let mut readmes = Vec::new();
-        for head in plan.heads() {
-            if let Some(PlannedModule { mut facts, readme }) = planned.remove(&head.name) {
-                facts.digest = module_digest(facts.digest, plan.pages(&head.name));
-                modules.push(facts);
-                readmes.push(readme);
-            }
+        for (index, head) in plan.heads().iter().enumerate() {
+            let Some(module) = planned.remove(&head.name) else { continue };
+            modules.push(ModuleFacts {
+                index,
+                head: head.clone(),
+                input: module_digest(module.ir_digest, plan.pages(&head.name)),
+                paths: module.paths,
+                example_tests: module.example_tests,
+                wire_tests: module.wire_tests,
+            });
+            readmes.push(module.readme);
         }
         Files {
             specs,
@@ -206,10 +216,8 @@ impl<'a> Files<'a> {
                 let readmes = &self.readmes;
                 let input = Digest::input(&[Digest::of(b"README.md"), Digest::of_debug(readmes)]);
                 queue(previous, ready, "README.md", input, || Some(crate_files::readme(readmes)));
-                let heads = self.plan.heads();
                 let with = |pick: fn(&ModuleFacts) -> bool| -> Vec<ModuleHead> {
-                    let both = heads.iter().zip(&self.modules);
-                    both.filter(|(_, m)| pick(m)).map(|(h, _)| h.clone()).collect()
+                    self.modules.iter().filter(|m| pick(m)).map(|m| m.head.clone()).collect()
                 };
                 let example_heads = with(|m| m.example_tests);
                 let wire_heads = with(|m| m.wire_tests);
@@ -236,22 +244,34 @@ impl<'a> Files<'a> {
             let i = self.next_module;
             self.next_module += 1;
             let planned = &self.modules[i];
-            let fresh = !self.previous.covers(&planned.paths, planned.digest);
+            let fresh = !self.previous.covers(&planned.paths, planned.input);
             order.push((i, fresh));
             if fresh {
-                if let Some(module) = self.plan.module(&self.specs, i) {
+                if let Some(mut module) = self.plan.module(&self.specs, planned.index) {
+                    // The input digest was taken from the first lowering; the files are made
+                    // from this one, which must be the same but for the page types.
+                    if cfg!(debug_assertions) {
+                        let pages = std::mem::take(&mut module.pages);
+                        let again = module_digest(Digest::of_debug(&module), &pages);
+                        debug_assert_eq!(
+                            again, planned.input,
+                            "{} lowers differently",
+                            module.name
+                        );
+                        module.pages = pages;
+                    }
                     batch.push((i, module));
                 }
             }
         }
         let planned = &self.modules;
         let emit = |(i, module): &(usize, Module)| {
-            let files = emit_module(module, planned[*i].digest);
+            let files = emit_module(module, planned[*i].input);
             debug_assert_eq!(
                 files.iter().map(|(p, _)| p).collect::<Vec<_>>(),
                 planned[*i].paths.iter().collect::<Vec<_>>(),
                 "the planned paths of {} differ from those emitted",
-                planned[*i].name
+                planned[*i].head.name
             );
             (*i, files)
         };
