@@ -7,16 +7,17 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod digest;
 mod emit;
 pub mod ir;
 pub mod lower;
 pub mod names;
 pub mod spec;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub use diagnostics::Diagnostic;
-pub use emit::Files;
+pub use emit::{Files, GeneratedFile, Incremental, Previous};
 
 /// One spec file handed to the generator.
 #[derive(Clone, Debug)]
@@ -41,8 +42,8 @@ pub fn generate(sources: &[SpecSource]) -> Result<BTreeMap<String, String>, Vec<
 pub fn generate_files(sources: &[SpecSource]) -> Result<Files<'_>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut loaded = Vec::new();
-    for source in sources {
-        match spec::load(&source.name, &source.text) {
+    for result in load_all(sources) {
+        match result {
             Ok(spec) => loaded.push(spec),
             Err(e) => errors.extend(e),
         }
@@ -50,7 +51,10 @@ pub fn generate_files(sources: &[SpecSource]) -> Result<Files<'_>, Vec<Diagnosti
     // Lowering still runs on the files that parsed so that one broken file does not hide the
     // errors in the others; references into a broken file are not reported as unknown. The
     // rules across modules are checked only when every file parsed.
-    let plan = lower::plan(&loaded, errors.is_empty());
+    let mut planned = HashMap::new();
+    let plan = lower::plan_with(&loaded, errors.is_empty(), &mut |module| {
+        planned.insert(module.name.clone(), emit::PlannedModule::of(module));
+    });
     let plan = match plan {
         Ok(plan) if errors.is_empty() => plan,
         Ok(_) => {
@@ -71,5 +75,26 @@ pub fn generate_files(sources: &[SpecSource]) -> Result<Files<'_>, Vec<Diagnosti
             return Err(errors);
         }
     };
-    Ok(Files::new(loaded, plan))
+    Ok(Files::new(loaded, plan, planned))
+}
+
+/// Every spec loaded, in order; files are parsed on as many threads as there are cores, each
+/// taking a contiguous share, so the result does not depend on the number of threads.
+fn load_all(sources: &[SpecSource]) -> Vec<Result<spec::LoadedSpec<'_>, Vec<Diagnostic>>> {
+    let threads = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
+    if threads < 2 || sources.len() < 2 {
+        return load(sources);
+    }
+    let chunk = sources.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = sources.chunks(chunk).map(|c| scope.spawn(move || load(c))).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
+fn load(chunk: &[SpecSource]) -> Vec<Result<spec::LoadedSpec<'_>, Vec<Diagnostic>>> {
+    chunk.iter().map(|s| spec::load(&s.name, &s.text)).collect()
 }

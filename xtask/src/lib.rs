@@ -1,6 +1,7 @@
 //! Project automation behind `cargo xtask`. All generation logic lives in the `api-codegen`
 //! library; this crate only finds files, reads them and writes the results.
 
+pub mod bench_incremental;
 pub mod bench_specs;
 pub mod codegen;
 pub mod compile_time;

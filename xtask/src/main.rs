@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use xtask::{bench_specs, codegen, compile_time, drift, import};
+use xtask::{bench_incremental, bench_specs, codegen, compile_time, drift, import};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,14 +18,22 @@ fn main() -> ExitCode {
         ["codegen" | "bench-specs" | "compile-time", .., "--help" | "-h"] => Ok(USAGE.to_owned()),
         ["codegen"] => codegen::run(&root, codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&root, codegen::Mode::Check),
-        // Another tree laid out like this one (`specs/`, `generated/`), e.g. an export.
         ["codegen", "--root", other] => codegen::run(Path::new(other), codegen::Mode::Write),
+        // Checks another tree laid out like this one (`specs/`, `generated/`), e.g. an export.
         ["codegen", "--check", "--root", other] => {
             codegen::run(Path::new(other), codegen::Mode::Check)
         }
         ["bench-specs", "--scaling", small, large] => parse_count(small)
             .and_then(|small| Ok((small, parse_count(large)?)))
             .and_then(|(small, large)| bench_specs::scaling(small, large)),
+        // One timed run in a process of its own, for `--incremental`.
+        ["bench-specs", "--codegen-once", other] => bench_incremental::once(Path::new(other)),
+        ["bench-specs", "--incremental", n, out] => {
+            parse_count(n).and_then(|n| bench_incremental::run(n, Path::new(out), 3))
+        }
+        ["bench-specs", "--incremental", n, out, "--rounds", r] => parse_count(n)
+            .and_then(|n| Ok((n, parse_count(r)?)))
+            .and_then(|(n, r)| bench_incremental::run(n, Path::new(out), r)),
         ["bench-specs", n, out] => {
             parse_count(n).and_then(|n| bench_specs::run(n, Path::new(out), 1))
         }
@@ -62,7 +70,7 @@ usage: cargo xtask <command>
   codegen          regenerate generated/ from specs/
   codegen --check  fail if generated/ is not what codegen would write
   codegen [--check] --root DIR
-                   the same for DIR/specs and DIR/generated instead of this workspace's
+                   the same on another tree laid out like this one (DIR/specs, DIR/generated)
   import OPENAPI [--operations ID,ID…] [--module NAME] [--out FILE [--force]]
                    write a starting spec from an OpenAPI (Swagger 2.0) file
   drift SPEC [OPENAPI] | drift --all
@@ -70,6 +78,9 @@ usage: cargo xtask <command>
   bench-specs N OUTDIR [--repeat R]
                    write synthetic specs with N operations to OUTDIR/specs, generate from
                    them and print the time per stage and the peak memory (use --release)
+  bench-specs --incremental N OUTDIR [--rounds R]
+                   codegen on synthetic specs with N operations in OUTDIR, interleaved R times
+                   (default 3): cold, nothing changed, one operation changed (use --release)
   bench-specs --scaling SMALL LARGE
                    time per operation at LARGE over that at SMALL, in one process
   compile-time [--skip-incremental] [--features F]

@@ -64,6 +64,7 @@ pub fn manifest(modules: &[ModuleHead]) -> String {
 }
 
 /// What the README says of one module, gathered as the module is emitted.
+#[derive(Debug)]
 pub struct ReadmeModule {
     name: String,
     summary: String,
@@ -71,6 +72,7 @@ pub struct ReadmeModule {
     clients: Vec<ReadmeClient>,
 }
 
+#[derive(Debug)]
 struct ReadmeClient {
     name: String,
     auth_doc: String,
@@ -78,6 +80,7 @@ struct ReadmeClient {
     methods: Vec<ReadmeMethod>,
 }
 
+#[derive(Debug)]
 struct ReadmeMethod {
     name: String,
     /// The operation key of the spec: the span name's and the `test-util` script's.

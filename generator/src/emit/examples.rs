@@ -29,7 +29,7 @@ pub fn module_rs(module: &Module) -> Option<String> {
     Some(format_file(&format!("the examples in {}", module.spec_file), tokens))
 }
 
-fn has_tests(module: &Module) -> bool {
+pub(super) fn has_tests(module: &Module) -> bool {
     module.structs.iter().any(|s| !s.examples.is_empty())
         || module.event_sets.iter().any(|e| !e.examples.is_empty())
         || module.clients.iter().flat_map(|c| &c.operations).any(|op| {

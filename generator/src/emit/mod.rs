@@ -12,190 +12,34 @@ mod doc_examples;
 mod events;
 mod example_call;
 mod examples;
+mod files;
 mod long_running;
 mod models;
 mod runnable_examples;
 mod wire_tests;
 
-use std::collections::{BTreeMap, VecDeque};
-
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::digest::{self, Digest};
 use crate::ir::{Module, ModuleHead, Type};
-use crate::lower::Plan;
-use crate::spec::LoadedSpec;
 use example_call::ExampleContext;
 
-/// Every file the generator writes, as (path relative to the generated crate, contents), made
-/// as they are asked for: modules are lowered again from the specs a few at a time, as many as
-/// there are threads, and their files formatted in parallel, so that only those modules' IR and
-/// output are held at once. The files come out in the same order, byte for byte, whatever the
-/// number of threads.
-pub struct Files<'a> {
-    specs: Vec<LoadedSpec<'a>>,
-    plan: Plan,
-    /// How many modules are formatted at once.
-    threads: usize,
-    /// The next step: 0 is `src/lib.rs`, then the modules from `next_module` on, and after the
-    /// last module the README and the test mains.
-    step: Step,
-    next_module: usize,
-    /// The modules (without items) that have example and wire test files.
-    example_tests: Vec<ModuleHead>,
-    wire_tests: Vec<ModuleHead>,
-    /// What the README says of each module emitted so far.
-    readme: Vec<crate_files::ReadmeModule>,
-    ready: VecDeque<(String, String)>,
-    /// The contents of the OpenAPI example files the specs name, by path as written.
-    example_files: BTreeMap<String, String>,
-}
+pub(crate) use files::PlannedModule;
+pub use files::{Files, GeneratedFile, Incremental, Previous};
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Step {
-    CrateRoot,
-    Modules,
-    Closing,
-    Done,
-}
-
-/// What emitting one module gives: its files, whether it has example and wire tests, and what
-/// the README says of it.
-struct Emitted {
-    files: Vec<(String, String)>,
-    head: ModuleHead,
-    example_tests: bool,
-    wire_tests: bool,
-    readme: crate_files::ReadmeModule,
-}
-
-fn emit_module(module: &Module, cx: ExampleContext<'_>) -> Emitted {
+/// The files of one module, each stamped with the module's input digest.
+fn emit_module(module: &Module, input: Digest, cx: ExampleContext<'_>) -> Vec<(String, String)> {
     let name = &module.name;
     let mut files = vec![(format!("src/{name}.rs"), module_rs(module, cx))];
-    let examples = examples::module_rs(module);
-    let example_tests = examples.is_some();
-    files.extend(examples.map(|tests| (format!("tests/examples/{name}.rs"), tests)));
-    let wire = wire_tests::module_rs(module);
-    let wire_tests = wire.is_some();
-    files.extend(wire.map(|tests| (format!("tests/operations/{name}.rs"), tests)));
+    files.extend(
+        examples::module_rs(module).map(|tests| (format!("tests/examples/{name}.rs"), tests)),
+    );
+    files.extend(
+        wire_tests::module_rs(module).map(|tests| (format!("tests/operations/{name}.rs"), tests)),
+    );
     files.extend(runnable_examples::examples(module, cx));
-    Emitted {
-        files,
-        head: module.head(),
-        example_tests,
-        wire_tests,
-        readme: crate_files::ReadmeModule::of(module),
-    }
-}
-
-impl<'a> Files<'a> {
-    pub(crate) fn new(specs: Vec<LoadedSpec<'a>>, plan: Plan) -> Self {
-        let threads = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
-        Files {
-            specs,
-            plan,
-            threads,
-            step: Step::CrateRoot,
-            next_module: 0,
-            example_tests: Vec::new(),
-            wire_tests: Vec::new(),
-            readme: Vec::new(),
-            ready: VecDeque::new(),
-            example_files: BTreeMap::new(),
-        }
-    }
-
-    /// The OpenAPI example files the specs name, as written (relative to the workspace root),
-    /// sorted and without repeats. Their requests become the doc examples of client methods.
-    pub fn example_files(&self) -> Vec<String> {
-        self.plan.example_files().to_vec()
-    }
-
-    /// Hands the generator the contents of an example file named by a spec (see
-    /// [`Files::example_files`]). Operations whose example files are not given are documented
-    /// with examples built from placeholders.
-    pub fn with_example_file(mut self, path: String, contents: String) -> Self {
-        self.example_files.insert(path, contents);
-        self
-    }
-
-    /// Formats `threads` modules at once (at least one); the output does not depend on it.
-    pub fn with_threads(mut self, threads: usize) -> Self {
-        self.threads = threads.max(1);
-        self
-    }
-
-    fn make_step(&mut self) {
-        match self.step {
-            Step::CrateRoot => {
-                let heads = self.plan.heads();
-                self.ready.push_back(("Cargo.toml".to_owned(), crate_files::manifest(heads)));
-                self.ready.push_back(("src/lib.rs".to_owned(), lib_rs(heads)));
-                self.step = Step::Modules;
-            }
-            Step::Modules => {
-                let end = (self.next_module + self.threads).min(self.plan.len());
-                let batch: Vec<Module> = (self.next_module..end)
-                    .filter_map(|i| self.plan.module(&self.specs, i))
-                    .collect();
-                self.next_module = end;
-                let cx = ExampleContext {
-                    definitions: self.plan.definitions(),
-                    example_files: &self.example_files,
-                };
-                let emitted: Vec<Emitted> = if batch.len() > 1 {
-                    std::thread::scope(|scope| {
-                        let handles: Vec<_> =
-                            batch.iter().map(|m| scope.spawn(move || emit_module(m, cx))).collect();
-                        handles
-                            .into_iter()
-                            .map(|h| {
-                                h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                            })
-                            .collect()
-                    })
-                } else {
-                    batch.iter().map(|m| emit_module(m, cx)).collect()
-                };
-                for e in emitted {
-                    self.ready.extend(e.files);
-                    if e.example_tests {
-                        self.example_tests.push(e.head.clone());
-                    }
-                    if e.wire_tests {
-                        self.wire_tests.push(e.head);
-                    }
-                    self.readme.push(e.readme);
-                }
-                if self.next_module >= self.plan.len() {
-                    self.step = Step::Closing;
-                }
-            }
-            Step::Closing => {
-                let ready = &mut self.ready;
-                ready.push_back(("README.md".to_owned(), crate_files::readme(&self.readme)));
-                if let Some(main) = examples::main_rs(&self.example_tests) {
-                    ready.push_back(("tests/examples/main.rs".to_owned(), main));
-                }
-                if let Some(main) = wire_tests::main_rs(&self.wire_tests) {
-                    ready.push_back(("tests/operations/main.rs".to_owned(), main));
-                }
-                self.step = Step::Done;
-            }
-            Step::Done => {}
-        }
-    }
-}
-
-impl Iterator for Files<'_> {
-    type Item = (String, String);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        while self.ready.is_empty() && self.step != Step::Done {
-            self.make_step();
-        }
-        self.ready.pop_front()
-    }
+    files.into_iter().map(|(path, text)| (path, digest::stamp(&text, input))).collect()
 }
 
 /// `src/lib.rs`: the crate root, declaring every module and re-exporting what users touch: the

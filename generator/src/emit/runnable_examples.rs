@@ -25,18 +25,33 @@ pub fn examples(module: &Module, cx: ExampleContext<'_>) -> Vec<(String, String)
     files
 }
 
+/// The paths [`examples`] gives for `module`, without making the files: one per operation with
+/// a success example written out in its spec. An example the types cannot express makes no
+/// file, so [`examples`] may give fewer; such a module is then made again on every run.
+pub fn paths(module: &Module) -> Vec<String> {
+    let ops = module.clients.iter().flat_map(|c| &c.operations);
+    ops.filter(|op| success_example(op).is_some())
+        .map(|op| names::runnable_example_file(&module.name, &op.method_name))
+        .collect()
+}
+
+/// The first success example written out in the spec (the crate-wide name check reserves the
+/// files of these).
+fn success_example(op: &Operation) -> Option<&crate::ir::OperationExample> {
+    op.examples.iter().find(|e| match &e.source {
+        ExampleSource::Inline(i) => (200..300).contains(&i.status),
+        ExampleSource::File(_) => false,
+    })
+}
+
 fn example(
     module: &Module,
     client: &Client,
     op: &Operation,
     cx: ExampleContext<'_>,
 ) -> Option<String> {
-    // Only the examples written out in the spec (the crate-wide name check reserves their
-    // files); the first success one is the documented request.
-    let inline = op.examples.iter().find(|e| match &e.source {
-        ExampleSource::Inline(i) => (200..300).contains(&i.status),
-        ExampleSource::File(_) => false,
-    })?;
+    // The first success example written out in the spec is the documented request.
+    let inline = success_example(op)?;
     let values = documented_requests(op, cx)
         .into_iter()
         .find(|v| v.title.as_deref() == Some(inline.title.as_str()))?;

@@ -41,7 +41,7 @@ pub fn module_rs(module: &Module) -> Option<String> {
     Some(format_file(&format!("the operation examples in {}", module.spec_file), tokens))
 }
 
-fn has_tests(module: &Module) -> bool {
+pub(super) fn has_tests(module: &Module) -> bool {
     module.clients.iter().flat_map(|c| &c.operations).any(|op| !op.examples.is_empty())
 }
 

@@ -89,6 +89,17 @@ impl Plan {
         &self.example_files
     }
 
+    /// The page types of module `name` (see [`Module::pages`]) until it is lowered again.
+    pub fn pages(&self, name: &str) -> &[Page] {
+        self.pages.get(name).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The status monitors of module `name` (see [`Module::monitors`]) until it is lowered
+    /// again.
+    pub fn monitors(&self, name: &str) -> &[Monitor] {
+        self.monitors.get(name).map(Vec::as_slice).unwrap_or_default()
+    }
+
     /// Module `i` in name order, lowered again from `specs` (the specs the plan was made from).
     pub fn module(&mut self, specs: &[LoadedSpec], i: usize) -> Option<Module> {
         let spec = &specs[*self.order.get(i)?];
@@ -113,6 +124,17 @@ impl Plan {
 /// modules themselves are not kept. Which fields are recursive is known before: it is read off
 /// the definitions first.
 pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> {
+    plan_with(specs, check, &mut |_| {})
+}
+
+/// [`plan`], showing each module to `visit` as it is lowered (without its page types, which are
+/// known only at the end: [`Plan::pages`]), so that a caller learns what it needs of every
+/// module without lowering it again.
+pub fn plan_with(
+    specs: &[LoadedSpec],
+    check: bool,
+    visit: &mut dyn FnMut(&Module),
+) -> Result<Plan, Vec<Diagnostic>> {
     let mut cx = Lowering {
         specs,
         errors: Diagnostics::default(),
@@ -135,6 +157,7 @@ pub fn plan(specs: &[LoadedSpec], check: bool) -> Result<Plan, Vec<Diagnostic>> 
     let mut example_files = std::collections::BTreeSet::new();
     for (i, spec) in specs.iter().enumerate() {
         let Some(module) = cx.module(spec, Vec::new(), Vec::new()) else { continue };
+        visit(&module);
         for paging in
             module.clients.iter().flat_map(|c| &c.operations).filter_map(|o| o.paging.as_ref())
         {
