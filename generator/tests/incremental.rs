@@ -175,3 +175,46 @@ fn a_shared_definition_that_changes_kind_makes_its_users_again() {
     assert_eq!(made(&files), ["src/alpha.rs", "src/common.rs"]);
     assert_same_output(&files, &earlier, &full(&after));
 }
+
+/// The real specs with every example file they name handed in, the contents of `changed` (if
+/// any) replaced by `text`.
+fn with_examples<'a>(
+    specs: &'a [SpecSource],
+    changed: Option<(&str, &str)>,
+) -> api_codegen::Files<'a> {
+    let files = generate_files(specs).expect("the specs generate");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let paths = files.example_files();
+    paths.into_iter().fold(files, |files, path| {
+        let text = match changed {
+            Some((name, text)) if name == path => text.to_owned(),
+            _ => std::fs::read_to_string(root.join(&path)).expect("the example file is readable"),
+        };
+        files.with_example_file(path, text)
+    })
+}
+
+/// The doc examples of a module are made from the example files its operations name: a
+/// changed file makes that module again, and no other.
+#[test]
+fn a_changed_example_file_makes_only_the_modules_that_name_it() {
+    let specs = real_specs();
+    let earlier: Vec<(String, String)> = with_examples(&specs, None).collect();
+    let file =
+        "../shared/conformance/azure-rest-api-specs/email/2023-03-31/examples/SendEmail.json";
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(file),
+    )
+    .expect("the example file is readable")
+    .replace("An exciting offer especially for you!", "Another offer");
+    let files: Vec<GeneratedFile> = with_examples(&specs, Some((file, &text)))
+        .with_threads(2)
+        .reusing(previous_of(&earlier))
+        .collect();
+    assert_eq!(made(&files), ["src/email.rs", "tests/operations/email.rs"]);
+    let email = files.iter().find(|f| f.path == "src/email.rs").and_then(|f| f.contents.as_ref());
+    assert!(
+        email.expect("made again").contains("Another offer"),
+        "the doc example uses the new file"
+    );
+}

@@ -3,7 +3,7 @@
 
 mod scratch;
 
-use scratch::{copy_dir, workspace_root};
+use scratch::{remove_workspace_copy, workspace_copy, workspace_root};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,22 +19,12 @@ fn generated_files_are_fresh() {
     }
 }
 
-/// A copy of the real specs and the generated crate in a temporary directory, with the
-/// conformance files beside it as a clone has them (the specs' example files, from which the
-/// doc examples are built, are found there).
 fn scratch_copy(name: &str) -> PathBuf {
-    let scratch = std::env::temp_dir().join(format!("xtask-codegen-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&scratch);
-    let root = scratch.join("workspace");
-    copy_dir(&workspace_root().join("specs"), &root.join("specs"), &[]);
-    copy_dir(&workspace_root().join("generated"), &root.join("generated"), &[]);
-    std::os::unix::fs::symlink(workspace_root().join("../shared"), scratch.join("shared")).unwrap();
-    root
+    workspace_copy(&format!("codegen-{name}"))
 }
 
-/// Removes a scratch copy made by [`scratch_copy`].
 fn remove_scratch(root: &Path) {
-    fs::remove_dir_all(root.parent().expect("the scratch directory")).unwrap();
+    remove_workspace_copy(root);
 }
 
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {

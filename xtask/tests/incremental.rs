@@ -4,7 +4,7 @@
 
 mod scratch;
 
-use scratch::{copy_dir, workspace_root};
+use scratch::{remove_workspace_copy, workspace_copy};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,12 +13,7 @@ use std::time::SystemTime;
 use xtask::codegen::{run, run_with_report, Mode};
 
 fn scratch_copy(name: &str) -> PathBuf {
-    let root =
-        std::env::temp_dir().join(format!("xtask-incremental-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&root);
-    copy_dir(&workspace_root().join("specs"), &root.join("specs"), &[]);
-    copy_dir(&workspace_root().join("generated"), &root.join("generated"), &[]);
-    root
+    workspace_copy(&format!("incremental-{name}"))
 }
 
 fn modified(dir: &Path) -> Vec<(PathBuf, SystemTime)> {
@@ -47,7 +42,7 @@ fn a_run_with_nothing_changed_formats_nothing() {
     let report = run_with_report(&root, Mode::Check).expect("the checked-in files are fresh");
     assert_eq!(report.formatted, Vec::<String>::new());
     assert_eq!(before, modified(&root.join("generated")), "a file was touched");
-    fs::remove_dir_all(&root).unwrap();
+    remove_workspace_copy(&root);
 }
 
 #[test]
@@ -88,7 +83,7 @@ fn one_changed_spec_formats_only_its_module_and_writes_only_what_differs() {
     let text = fs::read_to_string(root.join("generated/src/rooms.rs")).unwrap();
     assert!(text.contains("/// A room."));
     assert_eq!(run_with_report(&root, Mode::Check).expect("fresh again").formatted.len(), 0);
-    fs::remove_dir_all(&root).unwrap();
+    remove_workspace_copy(&root);
 }
 
 #[test]
@@ -112,7 +107,7 @@ fn check_catches_a_file_edited_by_hand_though_no_spec_changed() {
     assert_eq!(report.changed, ["src/rooms.rs"]);
     assert_eq!(fs::read_to_string(&target).unwrap(), original);
     run(&root, Mode::Check).expect("fresh again");
-    fs::remove_dir_all(&root).unwrap();
+    remove_workspace_copy(&root);
 }
 
 #[test]
@@ -131,5 +126,5 @@ fn check_catches_missing_and_extra_files() {
     run(&root, Mode::Write).expect("codegen repairs it");
     assert!(gone.exists() && !extra.exists());
     run(&root, Mode::Check).expect("fresh again");
-    fs::remove_dir_all(&root).unwrap();
+    remove_workspace_copy(&root);
 }

@@ -35,8 +35,8 @@ pub struct Files<'a> {
     ready: VecDeque<GeneratedFile>,
     /// The contents of the OpenAPI example files the specs name, by path as written.
     example_files: BTreeMap<String, String>,
-    /// See [`Files::docs_digest`].
-    docs: Option<Digest>,
+    /// Each module's input digest, in module order, once the first module is made.
+    inputs: Vec<Digest>,
 }
 
 /// One file of the output. `contents` is `None` when the existing file (see [`Previous`]) is
@@ -87,10 +87,21 @@ impl Iterator for Incremental<'_> {
 pub(crate) struct PlannedModule {
     /// The digest of the module's IR without its page types.
     ir_digest: Digest,
+    /// What the doc examples are made from besides the IR: see [`DocInputs`].
+    doc_inputs: DocInputs,
     paths: Vec<String>,
     example_tests: bool,
     wire_tests: bool,
     readme: crate_files::ReadmeModule,
+}
+
+/// What a module's doc examples are made from besides its own IR: the definitions, of any
+/// module, that its operations' bodies and parameters are built from, and the example files its
+/// operations name. Their digest is part of the module's input digest.
+#[derive(Clone, Default)]
+struct DocInputs {
+    roots: Vec<crate::ir::Type>,
+    example_files: Vec<String>,
 }
 
 /// What [`Files`] knows of each module before making any file.
@@ -101,6 +112,7 @@ struct ModuleFacts {
     /// The digest of the module's IR: the input digest of its files, with the digest of what
     /// the doc examples are made from (see [`Files::docs_digest`]).
     ir_input: Digest,
+    doc_inputs: DocInputs,
     paths: Vec<String>,
     example_tests: bool,
     wire_tests: bool,
@@ -120,8 +132,19 @@ impl PlannedModule {
             paths.push(format!("tests/operations/{name}.rs"));
         }
         paths.extend(runnable_examples::paths(module));
+        let ops = module.clients.iter().flat_map(|c| &c.operations);
+        let mut doc_inputs = DocInputs::default();
+        for op in ops {
+            doc_inputs.roots.extend(op.body.iter().map(|b| b.ty.clone()));
+            doc_inputs.roots.extend(op.parameters.iter().map(|p| p.ty.clone()));
+            doc_inputs.example_files.extend(op.examples.iter().filter_map(|e| match &e.source {
+                crate::ir::ExampleSource::File(path) => Some(path.clone()),
+                crate::ir::ExampleSource::Inline(_) => None,
+            }));
+        }
         PlannedModule {
             ir_digest: Digest::of_debug(module),
+            doc_inputs,
             paths,
             example_tests,
             wire_tests,
@@ -162,6 +185,7 @@ impl<'a> Files<'a> {
             modules.push(ModuleFacts {
                 index,
                 head: head.clone(),
+                doc_inputs: module.doc_inputs,
                 ir_input: module_digest(
                     module.ir_digest,
                     plan.pages(&head.name),
@@ -184,7 +208,7 @@ impl<'a> Files<'a> {
             next_module: 0,
             ready: VecDeque::new(),
             example_files: BTreeMap::new(),
-            docs: None,
+            inputs: Vec::new(),
         }
     }
 
@@ -202,13 +226,17 @@ impl<'a> Files<'a> {
         self
     }
 
-    /// The digest of what the doc examples of every module are made from besides the module's
-    /// own IR: the example files and every module's definitions (a body's constructor may come
-    /// from another module). Part of every module's input digest, taken once every example
-    /// file has been handed in.
-    fn docs_digest(&mut self) -> Digest {
-        let (definitions, files) = (self.plan.definitions(), &self.example_files);
-        *self.docs.get_or_insert_with(|| Digest::of_debug(&(definitions, files)))
+    /// The digest of what module `facts`'s doc examples are made from besides its IR (see
+    /// [`DocInputs`]), taken once every example file has been handed in.
+    fn docs_digest(&self, facts: &ModuleFacts) -> Digest {
+        let definitions = self.plan.definitions().reachable(&facts.doc_inputs.roots);
+        let files: Vec<(&String, Option<&String>)> = facts
+            .doc_inputs
+            .example_files
+            .iter()
+            .map(|path| (path, self.example_files.get(path)))
+            .collect();
+        Digest::of_debug(&(definitions, files))
     }
 
     /// Formats `threads` modules at once (at least one); the output does not depend on it.
@@ -277,9 +305,13 @@ impl<'a> Files<'a> {
     /// Queues the files of the next modules: up to `threads` modules that must be made again,
     /// lowered and formatted in parallel, and the up-to-date modules between them, in order.
     fn module_batch(&mut self) {
-        let docs = self.docs_digest();
-        let inputs: Vec<Digest> =
-            self.modules.iter().map(|m| Digest::input(&[m.ir_input, docs])).collect();
+        // Every module's input digest, taken once (every example file has been handed in).
+        if self.inputs.len() != self.modules.len() {
+            let inputs =
+                self.modules.iter().map(|m| Digest::input(&[m.ir_input, self.docs_digest(m)]));
+            self.inputs = inputs.collect();
+        }
+        let inputs = std::mem::take(&mut self.inputs);
         let mut order: Vec<(usize, bool)> = Vec::new();
         let mut batch: Vec<(usize, Module)> = Vec::new();
         while self.next_module < self.modules.len() && batch.len() < self.threads {
@@ -312,9 +344,9 @@ impl<'a> Files<'a> {
             definitions: self.plan.definitions(),
             example_files: &self.example_files,
         };
-        let inputs = &inputs;
+        let input_of = &inputs;
         let emit = |(i, module): &(usize, Module)| {
-            let files = emit_module(module, inputs[*i], cx);
+            let files = emit_module(module, input_of[*i], cx);
             (*i, files)
         };
         let mut emitted: HashMap<usize, Vec<(String, String)>> = if batch.len() > 1 {
@@ -342,6 +374,7 @@ impl<'a> Files<'a> {
                     .extend(paths.map(|path| GeneratedFile { path: path.clone(), contents: None }));
             }
         }
+        self.inputs = inputs;
     }
 }
 

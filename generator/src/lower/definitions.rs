@@ -149,4 +149,35 @@ impl Definitions {
     pub fn get(&self, named: &Named) -> Option<&Definition> {
         self.by_name.get(&(named.module.clone(), named.name.clone()))
     }
+
+    /// Every definition a value of one of `roots` may be built from: those the types name,
+    /// those their fields and variants name, and so on, by (module, name).
+    pub fn reachable<'a>(
+        &'a self,
+        roots: impl IntoIterator<Item = &'a Type>,
+    ) -> BTreeMap<&'a (String, String), &'a Definition> {
+        let mut found = BTreeMap::new();
+        let mut pending: Vec<&Type> = roots.into_iter().collect();
+        while let Some(ty) = pending.pop() {
+            match ty {
+                Type::List(inner) | Type::Map(inner) | Type::Nullable(inner) => pending.push(inner),
+                Type::Named(named) => {
+                    let key = (named.module.clone(), named.name.clone());
+                    let Some((key, definition)) = self.by_name.get_key_value(&key) else {
+                        continue;
+                    };
+                    if found.insert(key, definition).is_some() {
+                        continue;
+                    }
+                    if let Definition::Object(object) = definition {
+                        pending.extend(object.fields.iter().map(|f| &f.ty));
+                        let variants = object.union.iter().flat_map(|u| &u.variants);
+                        pending.extend(variants.map(|v| &v.ty));
+                    }
+                }
+                _ => {}
+            }
+        }
+        found
+    }
 }

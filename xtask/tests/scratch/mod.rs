@@ -27,3 +27,22 @@ pub fn copy_dir(from: &Path, to: &Path, skip: &[&str]) {
         }
     }
 }
+
+/// A copy of the real specs and the generated crate in a temporary directory
+/// (`<tmp>/xtask-<name>-<pid>/workspace`), with the conformance files beside it as a clone has
+/// them: the specs' example files, from which the doc examples are made, are found there, so
+/// the copy generates exactly the checked-in files. Remove it with [`remove_workspace_copy`].
+pub fn workspace_copy(name: &str) -> PathBuf {
+    let scratch = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&scratch);
+    let root = scratch.join("workspace");
+    copy_dir(&workspace_root().join("specs"), &root.join("specs"), &[]);
+    copy_dir(&workspace_root().join("generated"), &root.join("generated"), &[]);
+    std::os::unix::fs::symlink(workspace_root().join("../shared"), scratch.join("shared")).unwrap();
+    root
+}
+
+/// Removes a copy made by [`workspace_copy`].
+pub fn remove_workspace_copy(root: &Path) {
+    fs::remove_dir_all(root.parent().expect("the scratch directory")).unwrap();
+}
