@@ -4,20 +4,8 @@
 use api_codegen::digest::{inspect, Header};
 use api_codegen::{generate_files, GeneratedFile, Previous, SpecSource};
 
-fn real_specs() -> Vec<SpecSource> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-    let mut specs: Vec<SpecSource> = std::fs::read_dir(&dir)
-        .expect("specs/")
-        .map(|e| e.expect("an entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .map(|p| SpecSource {
-            name: format!("specs/{}", p.file_name().unwrap_or_default().to_string_lossy()),
-            text: std::fs::read_to_string(&p).expect("a readable spec"),
-        })
-        .collect();
-    specs.sort_by(|a, b| a.name.cmp(&b.name));
-    specs
-}
+mod real_specs;
+use real_specs::real_specs;
 
 fn full(specs: &[SpecSource]) -> Vec<(String, String)> {
     generate_files(specs).expect("the specs generate").collect()

@@ -1,22 +1,10 @@
 //! Formatting modules in parallel changes nothing: the real specs give the same files, in the
 //! same order and byte for byte, with one thread and with several.
 
-use api_codegen::{generate_files, SpecSource};
+use api_codegen::generate_files;
 
-fn real_specs() -> Vec<SpecSource> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-    let mut specs: Vec<SpecSource> = std::fs::read_dir(&dir)
-        .expect("specs/")
-        .map(|e| e.expect("an entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .map(|p| SpecSource {
-            name: format!("specs/{}", p.file_name().unwrap_or_default().to_string_lossy()),
-            text: std::fs::read_to_string(&p).expect("a readable spec"),
-        })
-        .collect();
-    specs.sort_by(|a, b| a.name.cmp(&b.name));
-    specs
-}
+mod real_specs;
+use real_specs::real_specs;
 
 #[test]
 fn one_thread_and_several_give_the_same_files_in_the_same_order() {
