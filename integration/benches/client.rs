@@ -93,54 +93,9 @@ fn start_server() -> (SocketAddr, FirstRequest) {
     (rx.recv().expect("the server starts"), first)
 }
 
-/// The smallest `HttpClient` over the same `reqwest::Client` settings azure_core uses (no
-/// redirects, 20 s connect and 60 s read timeouts): one URL clone, headers straight into
-/// reqwest's map, the response body read whole. A measurement aid, not a product transport (it
-/// drops streaming bodies and error detail).
-#[derive(Debug)]
-struct LeanTransport(reqwest::Client);
-
-#[async_trait::async_trait]
-impl azure_core::http::HttpClient for LeanTransport {
-    async fn execute_request(
-        &self,
-        request: &azure_core::http::Request,
-    ) -> azure_core::Result<azure_core::http::AsyncRawResponse> {
-        use azure_core::http::Method;
-        let other = |e: &dyn std::fmt::Display| {
-            azure_core::Error::with_message(azure_core::error::ErrorKind::Io, e.to_string())
-        };
-        let method = match request.method() {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
-            _ => reqwest::Method::HEAD,
-        };
-        let mut req = reqwest::Request::new(method, request.url().clone());
-        for (name, value) in request.headers().iter() {
-            req.headers_mut().insert(
-                reqwest::header::HeaderName::from_bytes(name.as_str().as_bytes())
-                    .map_err(|e| other(&e))?,
-                reqwest::header::HeaderValue::from_str(value.as_str()).map_err(|e| other(&e))?,
-            );
-        }
-        if let azure_core::http::request::Body::Bytes(bytes) = request.body() {
-            *req.body_mut() = Some(bytes.clone().into());
-        }
-        let response = self.0.execute(req).await.map_err(|e| other(&e))?;
-        let status = response.status().as_u16();
-        let mut headers = azure_core::http::headers::Headers::new();
-        for (name, value) in response.headers() {
-            if let Ok(value) = value.to_str() {
-                headers.insert(name.as_str().to_owned(), value.to_owned());
-            }
-        }
-        let body = response.bytes().await.map_err(|e| other(&e))?;
-        Ok(azure_core::http::AsyncRawResponse::from_bytes(status.into(), headers, body))
-    }
-}
+#[path = "support/lean_transport.rs"]
+mod lean_transport;
+use lean_transport::LeanTransport;
 
 struct Clients {
     runtime: tokio::runtime::Runtime,
@@ -224,7 +179,10 @@ fn setup() -> Clients {
         let options = RoomsClientOptions {
             client_options: azure_core::http::ClientOptions {
                 retry: azure_core::http::RetryOptions::none(),
-                transport: Some(azure_core::http::Transport::new(Arc::new(LeanTransport(http)))),
+                transport: Some(azure_core::http::Transport::new(Arc::new(LeanTransport {
+                    client: http,
+                    https_as_http: false,
+                }))),
                 ..Default::default()
             },
             ..Default::default()

@@ -2,7 +2,7 @@
 //! (typespec-rust): `RoomsClient::get_room` (crate `azure-communication`, feature `rooms`) vs
 //! `SecretClient::get_secret` (`azure_security_keyvault_secrets` 1.0.0), both on azure_core
 //! 1.1.0, both with a static `TokenCredential` (bearer auth), no retries, and the same minimal
-//! `HttpClient` ([`LoopbackTransport`]) to a local axum server on loopback that answers each a
+//! `HttpClient` ([`LeanTransport`], shared with `integration/benches/client.rs`) to a local axum server on loopback that answers each a
 //! small JSON body of about the same size.
 //!
 //! `cargo run --release --manifest-path peers/Cargo.toml --bin vs-keyvault [ROUNDS]` warms both
@@ -116,57 +116,11 @@ fn start_server() -> SocketAddr {
     rx.recv().expect("the server starts")
 }
 
-/// The smallest `HttpClient` over a `reqwest::Client` (no redirects), as in
-/// `integration/benches/client.rs`, plus one change: an `https` URL is sent as `http` to the same
-/// host and port (see the module docs). A measurement aid, not a product transport.
-#[derive(Debug)]
-struct LoopbackTransport(reqwest::Client);
-
-#[async_trait::async_trait]
-impl azure_core::http::HttpClient for LoopbackTransport {
-    async fn execute_request(
-        &self,
-        request: &azure_core::http::Request,
-    ) -> azure_core::Result<azure_core::http::AsyncRawResponse> {
-        use azure_core::http::Method;
-        let other = |e: &dyn std::fmt::Display| {
-            azure_core::Error::with_message(azure_core::error::ErrorKind::Io, e.to_string())
-        };
-        let method = match request.method() {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
-            _ => reqwest::Method::HEAD,
-        };
-        let mut url = request.url().clone();
-        if url.scheme() == "https" {
-            url.set_scheme("http").map_err(|()| other(&"cannot switch the scheme to http"))?;
-        }
-        let mut req = reqwest::Request::new(method, url);
-        for (name, value) in request.headers().iter() {
-            req.headers_mut().insert(
-                reqwest::header::HeaderName::from_bytes(name.as_str().as_bytes())
-                    .map_err(|e| other(&e))?,
-                reqwest::header::HeaderValue::from_str(value.as_str()).map_err(|e| other(&e))?,
-            );
-        }
-        if let azure_core::http::request::Body::Bytes(bytes) = request.body() {
-            *req.body_mut() = Some(bytes.clone().into());
-        }
-        let response = self.0.execute(req).await.map_err(|e| other(&e))?;
-        let status = response.status().as_u16();
-        let mut headers = azure_core::http::headers::Headers::new();
-        for (name, value) in response.headers() {
-            if let Ok(value) = value.to_str() {
-                headers.insert(name.as_str().to_owned(), value.to_owned());
-            }
-        }
-        let body = response.bytes().await.map_err(|e| other(&e))?;
-        Ok(azure_core::http::AsyncRawResponse::from_bytes(status.into(), headers, body))
-    }
-}
+// The transport of `integration/benches/client.rs`, sending `https` URLs as `http` (see the
+// module docs).
+#[path = "../../../integration/benches/support/lean_transport.rs"]
+mod lean_transport;
+use lean_transport::LeanTransport;
 
 struct Clients {
     runtime: tokio::runtime::Runtime,
@@ -202,9 +156,13 @@ fn setup() -> Clients {
     let addr = start_server();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let _guard = runtime.enter();
-    let transport = Transport::new(Arc::new(LoopbackTransport(
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
-    )));
+    let transport = Transport::new(Arc::new(LeanTransport {
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        https_as_http: true,
+    }));
     let client_options = ClientOptions {
         retry: RetryOptions::none(),
         transport: Some(transport),
